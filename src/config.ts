@@ -1,0 +1,430 @@
+// One zod schema for every setting. Each setting carries what it is for, so a failed start
+// names every missing or invalid variable and explains it, in one message.
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const idList = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? [] : s.split(',').map((x) => x.trim()).filter(Boolean)))
+  .pipe(z.array(z.string().regex(/^[A-Z0-9]+$/, 'each id must be a Slack id such as U012ABCDEF')));
+
+const pgUrl = z
+  .string()
+  .trim()
+  .refine((s) => /^postgres(ql)?:\/\//.test(s) && URL.canParse(s), 'must be a postgres:// or postgresql:// URL');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'must be an http(s):// URL');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as America/New_York');
+
+interface Setting {
+  schema: z.ZodType;
+  doc: string;
+  /** Values of secret settings are redacted from every log line, message and error. */
+  secret?: boolean;
+  /** Shown in .env.example and README; absent means required (or derived). */
+  example?: string;
+}
+
+/** Every environment variable the bot reads. README and .env.example are checked against it. */
+export const SETTINGS = {
+  SLACK_BOT_TOKEN: {
+    schema: z.string().regex(/^xox[bp]-/, 'must be a bot token starting with xoxb-').optional(),
+    doc: 'Bot token (OAuth & Permissions → Bot User OAuth Token), used for every Slack Web API call. Required to run the bot, not the CLI',
+    secret: true,
+    example: 'xoxb-…',
+  },
+  SLACK_SIGNING_SECRET: {
+    schema: z.string().min(8, 'must be the app signing secret').optional(),
+    doc: 'Signing secret (Basic Information → App Credentials); verifies HTTP requests. Required unless SLACK_APP_TOKEN is set',
+    secret: true,
+    example: '…',
+  },
+  SLACK_APP_TOKEN: {
+    schema: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+    doc: 'App-level token with connections:write; when set the bot uses Socket Mode (no public URL needed)',
+    secret: true,
+    example: '',
+  },
+  SLACK_API_URL: {
+    schema: httpUrl.default('https://slack.com/api/'),
+    doc: 'Slack Web API base URL, for GovSlack-style hosts or a local stand-in',
+    example: 'https://slack.com/api/',
+  },
+  PORT: {
+    schema: int(0, 65535).default(3000),
+    doc: 'HTTP port for /slack/events (HTTP mode) and /healthz',
+    example: '3000',
+  },
+  DATABASE_URL: {
+    schema: pgUrl,
+    doc: 'Target Supabase Postgres (direct or session-mode connection, not the transaction pooler); diagnostics run read-only',
+    secret: true,
+    example: 'postgres://opsbot_ro:password@db.<ref>.supabase.co:5432/postgres',
+  },
+  DATABASE_ADMIN_URL: {
+    schema: pgUrl.optional(),
+    doc: 'Connection used by playbooks that write; defaults to DATABASE_URL',
+    secret: true,
+    example: '',
+  },
+  STATE_DATABASE_URL: {
+    schema: pgUrl.optional(),
+    doc: "The bot's own state (schema opsbot): audit, approvals, runs. Defaults to DATABASE_URL; use a separate database in production so the bot keeps its memory while the target is down",
+    secret: true,
+    example: '',
+  },
+  APP_URL: {
+    schema: httpUrl,
+    doc: 'Public URL of the AutoRepAi front end, checked with HEAD by /health frontend',
+    example: 'https://app.autorepai.example',
+  },
+  SUPABASE_URL: {
+    schema: httpUrl,
+    doc: 'Supabase project URL, e.g. https://<ref>.supabase.co (Auth health, edge function probe)',
+    example: 'https://<ref>.supabase.co',
+  },
+  SUPABASE_ANON_KEY: {
+    schema: z.string().min(20, 'must be the project anon (publishable) key'),
+    doc: 'Supabase anon key, sent as apikey to /auth/v1/health and to the edge function probe',
+    secret: true,
+    example: 'eyJ…',
+  },
+  SUPABASE_SERVICE_ROLE_KEY: {
+    schema: z.string().min(20, 'must be the service_role (secret) key').optional(),
+    doc: 'Supabase service_role key for Auth admin calls made by approved playbooks (optional until those are used)',
+    secret: true,
+    example: '',
+  },
+  EDGE_FUNCTION_NAME: {
+    schema: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be an edge function slug such as ai-chat').default('ai-chat'),
+    doc: 'Edge function probed by /health edge with a test chat message',
+    example: 'ai-chat',
+  },
+  ALERTS_CHANNEL_ID: {
+    schema: z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a channel id such as C012ABCDEF').optional(),
+    doc: 'Channel for alerts, announcements and break-glass notices',
+    example: '',
+  },
+  ALLOWED_CHANNEL_IDS: {
+    schema: idList.default([]),
+    doc: 'Comma-separated channel ids where read-only commands may run; empty allows every channel',
+    example: '',
+  },
+  ONCALL_USERGROUP_ID: {
+    schema: z.string().regex(/^S[A-Z0-9]+$/, 'must be a user group id such as S012ABCDEF').optional(),
+    doc: 'Slack user group of on-call responders (diagnostics, requesting playbooks)',
+    example: '',
+  },
+  APPROVER_USERGROUP_ID: {
+    schema: z.string().regex(/^S[A-Z0-9]+$/, 'must be a user group id such as S012ABCDEF').optional(),
+    doc: 'Slack user group of approvers for destructive playbooks',
+    example: '',
+  },
+  ONCALL_USER_IDS: {
+    schema: idList.default([]),
+    doc: 'Comma-separated user ids that are on-call in addition to the user group',
+    example: '',
+  },
+  APPROVER_USER_IDS: {
+    schema: idList.default([]),
+    doc: 'Comma-separated user ids that are approvers in addition to the user group',
+    example: '',
+  },
+  ROLE_CACHE_TTL_SECONDS: {
+    schema: int(0, 86_400).default(300),
+    doc: 'How long user-group membership is cached',
+    example: '300',
+  },
+  OPS_TIMEZONE: {
+    schema: timezone.default('America/New_York'),
+    doc: 'IANA time zone for times shown to people and for schedules',
+    example: 'America/New_York',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: 'pino log level',
+    example: 'info',
+  },
+  HEALTH_CHECK_TIMEOUT_MS: {
+    schema: int(100, 60_000).default(5000),
+    doc: 'Time limit of each /health check',
+    example: '5000',
+  },
+  DB_STATEMENT_TIMEOUT_MS: {
+    schema: int(100, 600_000).default(5000),
+    doc: 'statement_timeout of diagnostic queries on the target database',
+    example: '5000',
+  },
+  DB_LOCK_TIMEOUT_MS: {
+    schema: int(10, 60_000).default(500),
+    doc: 'lock_timeout of diagnostic queries, so they never queue behind DDL',
+    example: '500',
+  },
+  DB_POOL_MAX: {
+    schema: int(1, 3).default(3),
+    doc: 'Connections the bot may hold on the target database (at most 3)',
+    example: '3',
+  },
+  CONNECTIONS_WARN: {
+    schema: int(1, 100_000).default(40),
+    doc: 'Active connections at or above which /health warns (runbook: warning > 40)',
+    example: '40',
+  },
+  CONNECTIONS_CRITICAL: {
+    schema: int(1, 100_000).default(50),
+    doc: 'Active connections at or above which /health is critical (runbook: < 50)',
+    example: '50',
+  },
+  CONNECTIONS_CRITICAL_PCT: {
+    schema: num(1, 100).default(80),
+    doc: 'Share of max_connections in use at or above which /health is critical',
+    example: '80',
+  },
+  DB_STORAGE_LIMIT_BYTES: {
+    schema: int(1, Number.MAX_SAFE_INTEGER).default(8 * 1024 ** 3),
+    doc: 'Storage limit the database size is compared with (runbook: 8 GB)',
+    example: String(8 * 1024 ** 3),
+  },
+  STORAGE_WARN_PCT: { schema: num(1, 100).default(80), doc: 'Database size share of the limit that warns', example: '80' },
+  STORAGE_CRITICAL_PCT: { schema: num(1, 100).default(90), doc: 'Database size share of the limit that is critical', example: '90' },
+  CACHE_HIT_WARN_PCT: { schema: num(0, 100).default(99), doc: 'Cache hit ratio below which /health warns', example: '99' },
+  LONG_RUNNING_SECONDS: {
+    schema: int(1, 86_400).default(60),
+    doc: 'Statements running longer than this are counted as long-running',
+    example: '60',
+  },
+  IDLE_IN_TRANSACTION_SECONDS: {
+    schema: int(1, 86_400).default(60),
+    doc: 'Sessions idle in transaction longer than this are counted (they hold locks and block vacuum)',
+    example: '60',
+  },
+  XID_AGE_WARN_PCT: {
+    schema: num(1, 100).default(50),
+    doc: 'Transaction-ID age, as a share of the 2^31 wraparound horizon, that warns',
+    example: '50',
+  },
+  XID_AGE_CRITICAL_PCT: {
+    schema: num(1, 100).default(75),
+    doc: 'Transaction-ID age share of the wraparound horizon that is critical',
+    example: '75',
+  },
+  FRONTEND_LATENCY_WARN_MS: { schema: int(1, 60_000).default(2000), doc: 'Front-end response time that warns', example: '2000' },
+  EDGE_LATENCY_WARN_MS: { schema: int(1, 60_000).default(2000), doc: 'Edge function probe latency that warns (runbook: P95 < 2 s)', example: '2000' },
+  EDGE_LATENCY_CRITICAL_MS: {
+    schema: int(1, 60_000).default(3000),
+    doc: 'Edge function probe latency that is critical (runbook: warning > 3 s)',
+    example: '3000',
+  },
+  FAILED_LOGINS_PER_MINUTE_WARN: {
+    schema: num(0, 1_000_000).default(10),
+    doc: 'Failed sign-ins per minute (averaged over the last hour and at peak minute) that warn',
+    example: '10',
+  },
+} satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+const schemaShape = Object.fromEntries(Object.entries(SETTINGS).map(([k, v]) => [k, v.schema])) as {
+  [K in SettingName]: (typeof SETTINGS)[K]['schema'];
+};
+
+/** `bot` needs the Slack settings; `cli` runs without Slack (for when Slack itself is down). */
+export type ConfigMode = 'bot' | 'cli';
+
+const EnvSchema = z.object(schemaShape);
+
+/** Presence rules that depend on the mode; checked on the raw values so they are listed together with schema errors. */
+function modeProblems(env: Record<string, string | undefined>, mode: ConfigMode): string[] {
+  if (mode !== 'bot') return [];
+  const out: string[] = [];
+  if (!env.SLACK_BOT_TOKEN) out.push(`SLACK_BOT_TOKEN is missing — ${SETTINGS.SLACK_BOT_TOKEN.doc}`);
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    out.push(`SLACK_SIGNING_SECRET is missing (required in HTTP mode; or set SLACK_APP_TOKEN for Socket Mode) — ${SETTINGS.SLACK_SIGNING_SECRET.doc}`);
+  }
+  return out;
+}
+
+/** Threshold pairs that must be ordered. */
+function orderProblems(e: z.infer<typeof EnvSchema>): string[] {
+  const pairs: [SettingName, number, SettingName, number][] = [
+    ['CONNECTIONS_WARN', e.CONNECTIONS_WARN, 'CONNECTIONS_CRITICAL', e.CONNECTIONS_CRITICAL],
+    ['STORAGE_WARN_PCT', e.STORAGE_WARN_PCT, 'STORAGE_CRITICAL_PCT', e.STORAGE_CRITICAL_PCT],
+    ['EDGE_LATENCY_WARN_MS', e.EDGE_LATENCY_WARN_MS, 'EDGE_LATENCY_CRITICAL_MS', e.EDGE_LATENCY_CRITICAL_MS],
+    ['XID_AGE_WARN_PCT', e.XID_AGE_WARN_PCT, 'XID_AGE_CRITICAL_PCT', e.XID_AGE_CRITICAL_PCT],
+  ];
+  return pairs.filter(([, w, , c]) => w > c).map(([wk, w, ck, c]) => `${wk} (${w}) must not exceed ${ck} (${c})`);
+}
+
+type Env = z.infer<typeof EnvSchema>;
+
+export interface HealthThresholds {
+  checkTimeoutMs: number;
+  connectionsWarn: number;
+  connectionsCritical: number;
+  connectionsCriticalPct: number;
+  storageLimitBytes: number;
+  storageWarnPct: number;
+  storageCriticalPct: number;
+  cacheHitWarnPct: number;
+  longRunningSeconds: number;
+  idleInTransactionSeconds: number;
+  xidAgeWarnPct: number;
+  xidAgeCriticalPct: number;
+  frontendLatencyWarnMs: number;
+  edgeLatencyWarnMs: number;
+  edgeLatencyCriticalMs: number;
+  failedLoginsPerMinuteWarn: number;
+}
+
+export interface Config {
+  slack: {
+    /** Empty in CLI mode. */
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string;
+    port: number;
+  };
+  database: {
+    url: string;
+    adminUrl: string;
+    stateUrl: string;
+    statementTimeoutMs: number;
+    lockTimeoutMs: number;
+    poolMax: number;
+  };
+  appUrl: string;
+  supabase: { url: string; anonKey: string; serviceRoleKey: string | undefined; edgeFunction: string };
+  channels: { alerts: string | undefined; allowed: string[] };
+  roles: {
+    oncallGroup: string | undefined;
+    approverGroup: string | undefined;
+    oncallUsers: string[];
+    approverUsers: string[];
+    cacheTtlMs: number;
+  };
+  timezone: string;
+  logLevel: Env['LOG_LEVEL'];
+  thresholds: HealthThresholds;
+  /** Every secret value (including passwords inside database URLs), for redaction. */
+  secrets: string[];
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const key = String(issue.path[0] ?? '');
+  const setting = (SETTINGS as Record<string, Setting>)[key];
+  const missing = env[key] === undefined || env[key] === '';
+  const problem =
+    missing && issue.code === 'invalid_type' ? 'is missing' : issue.message.replace(/^Invalid input: /, '');
+  return setting ? `${key} ${problem} — ${setting.doc}` : `${key || '(settings)'} ${problem}`;
+}
+
+/** Passwords inside connection URLs, so a URL echoed back in part is still redacted. */
+export function urlSecrets(url: string | undefined): string[] {
+  if (!url || !URL.canParse(url)) return [];
+  const u = new URL(url);
+  const out: string[] = [];
+  if (u.password) {
+    out.push(u.password, decodeURIComponent(u.password));
+  }
+  return out;
+}
+
+/** Parses the environment; throws ConfigError listing every problem. */
+export function loadConfig(rawEnv: Record<string, string | undefined>, mode: ConfigMode = 'bot'): Config {
+  // Treat empty strings as unset so `.env` templates with blank optional lines work.
+  const env = Object.fromEntries(
+    Object.keys(SETTINGS).map((k) => [k, rawEnv[k] === '' ? undefined : rawEnv[k]]),
+  );
+  const parsed = EnvSchema.safeParse(env);
+  const problems = modeProblems(env, mode);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const line = describeIssue(issue, env);
+      if (!problems.includes(line)) problems.push(line);
+    }
+  } else {
+    problems.push(...orderProblems(parsed.data));
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  const secretKeys = (Object.keys(SETTINGS) as SettingName[]).filter(
+    (k) => (SETTINGS[k] as Setting).secret === true,
+  );
+  const secrets = new Set<string>();
+  for (const k of secretKeys) {
+    const v = e[k];
+    if (typeof v === 'string' && v.length >= 4) secrets.add(v);
+  }
+  for (const u of [e.DATABASE_URL, e.DATABASE_ADMIN_URL, e.STATE_DATABASE_URL]) {
+    for (const s of urlSecrets(u)) if (s.length >= 4) secrets.add(s);
+  }
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN ?? '',
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      port: e.PORT,
+    },
+    database: {
+      url: e.DATABASE_URL,
+      adminUrl: e.DATABASE_ADMIN_URL ?? e.DATABASE_URL,
+      stateUrl: e.STATE_DATABASE_URL ?? e.DATABASE_URL,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
+      poolMax: e.DB_POOL_MAX,
+    },
+    appUrl: e.APP_URL,
+    supabase: {
+      url: e.SUPABASE_URL.replace(/\/+$/, ''),
+      anonKey: e.SUPABASE_ANON_KEY,
+      serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
+      edgeFunction: e.EDGE_FUNCTION_NAME,
+    },
+    channels: { alerts: e.ALERTS_CHANNEL_ID, allowed: e.ALLOWED_CHANNEL_IDS },
+    roles: {
+      oncallGroup: e.ONCALL_USERGROUP_ID,
+      approverGroup: e.APPROVER_USERGROUP_ID,
+      oncallUsers: e.ONCALL_USER_IDS,
+      approverUsers: e.APPROVER_USER_IDS,
+      cacheTtlMs: e.ROLE_CACHE_TTL_SECONDS * 1000,
+    },
+    timezone: e.OPS_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    thresholds: {
+      checkTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS,
+      connectionsWarn: e.CONNECTIONS_WARN,
+      connectionsCritical: e.CONNECTIONS_CRITICAL,
+      connectionsCriticalPct: e.CONNECTIONS_CRITICAL_PCT,
+      storageLimitBytes: e.DB_STORAGE_LIMIT_BYTES,
+      storageWarnPct: e.STORAGE_WARN_PCT,
+      storageCriticalPct: e.STORAGE_CRITICAL_PCT,
+      cacheHitWarnPct: e.CACHE_HIT_WARN_PCT,
+      longRunningSeconds: e.LONG_RUNNING_SECONDS,
+      idleInTransactionSeconds: e.IDLE_IN_TRANSACTION_SECONDS,
+      xidAgeWarnPct: e.XID_AGE_WARN_PCT,
+      xidAgeCriticalPct: e.XID_AGE_CRITICAL_PCT,
+      frontendLatencyWarnMs: e.FRONTEND_LATENCY_WARN_MS,
+      edgeLatencyWarnMs: e.EDGE_LATENCY_WARN_MS,
+      edgeLatencyCriticalMs: e.EDGE_LATENCY_CRITICAL_MS,
+      failedLoginsPerMinuteWarn: e.FAILED_LOGINS_PER_MINUTE_WARN,
+    },
+    secrets: [...secrets].sort((a, b) => b.length - a.length),
+  };
+}

@@ -1,0 +1,125 @@
+// Access to the target (Supabase) database for diagnostics. Every call is one short READ ONLY
+// transaction with statement and lock timeouts and an application_name starting with "opsbot",
+// through a pool of at most three connections, so the bot never becomes the cause of
+// "connection pool exhausted". Each section runs under its own savepoint: one that times out
+// or is refused reports that, and the others still report.
+import pg from 'pg';
+import { sql } from '../sql.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+
+export type Row = Record<string, unknown>;
+
+export type SectionResult<R> =
+  | { ok: true; rows: R[]; ms: number }
+  | { ok: false; reason: 'timeout' | 'permission' | 'missing' | 'error'; message: string; ms: number };
+
+/** A read-only transaction handed to diagnostics. */
+export interface ReadOnlyTx {
+  /** Runs sql/<name>.sql; throws on error (aborting the transaction). */
+  query<R extends Row = Row>(name: string, params?: unknown[]): Promise<R[]>;
+  /** Runs sql/<name>.sql under a savepoint; a failure is returned, not thrown, and the transaction goes on. */
+  section<R extends Row = Row>(name: string, params?: unknown[], opts?: { statementTimeoutMs?: number }): Promise<SectionResult<R>>;
+}
+
+export interface ReadOnlyOptions {
+  statementTimeoutMs?: number;
+}
+
+/** The target database, read-only. */
+export interface TargetDb {
+  /** Runs `fn` inside BEGIN READ ONLY with timeouts; `purpose` becomes part of application_name. */
+  readOnly<T>(purpose: string, fn: (tx: ReadOnlyTx) => Promise<T>, opts?: ReadOnlyOptions): Promise<T>;
+  /** Closes the pool. */
+  close(): Promise<void>;
+}
+
+export interface TargetDbOptions {
+  url: string;
+  poolMax: number;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  connectTimeoutMs: number;
+  logger: Logger;
+  monotonic: () => number;
+}
+
+export function classifyPgError(err: unknown): { reason: 'timeout' | 'permission' | 'missing' | 'error'; message: string } {
+  const code = (err as { code?: string }).code;
+  if (code === '57014') return { reason: 'timeout', message: 'timed out (statement_timeout)' };
+  if (code === '55P03') return { reason: 'timeout', message: 'timed out waiting for a lock (lock_timeout)' };
+  if (code === '42501') return { reason: 'permission', message: 'permission denied for the bot role' };
+  if (code === '42P01' || code === '3F000' || code === '42883') return { reason: 'missing', message: 'not present on this database' };
+  return { reason: 'error', message: errorMessage(err) };
+}
+
+function safeName(purpose: string): string {
+  return `opsbot/${purpose}`.replace(/[^a-zA-Z0-9/_:.-]/g, '_').slice(0, 63);
+}
+
+export function createTargetDb(opts: TargetDbOptions): TargetDb {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: Math.min(3, Math.max(1, opts.poolMax)),
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs,
+    application_name: 'opsbot',
+    // Diagnostics are short; an idle transaction left by a bug must not hold locks for long.
+    idle_in_transaction_session_timeout: 30_000,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', (err) => opts.logger.warn({ err }, 'target database idle client error'));
+
+  return {
+    async readOnly<T>(purpose: string, fn: (tx: ReadOnlyTx) => Promise<T>, ro?: ReadOnlyOptions): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        const timeout = ro?.statementTimeoutMs ?? opts.statementTimeoutMs;
+        await client.query('BEGIN READ ONLY');
+        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeout)}`);
+        await client.query(`SET LOCAL lock_timeout = ${Math.trunc(opts.lockTimeoutMs)}`);
+        await client.query('SELECT set_config($1, $2, true)', ['application_name', safeName(purpose)]);
+        let sp = 0;
+        const tx: ReadOnlyTx = {
+          async query<R extends Row>(name: string, params: unknown[] = []) {
+            const res = await client.query(sql(name), params);
+            return res.rows as R[];
+          },
+          async section<R extends Row>(name: string, params: unknown[] = [], o?: { statementTimeoutMs?: number }) {
+            const started = opts.monotonic();
+            const savepoint = `s${++sp}`;
+            await client.query(`SAVEPOINT ${savepoint}`);
+            try {
+              if (o?.statementTimeoutMs !== undefined) {
+                await client.query(`SET LOCAL statement_timeout = ${Math.trunc(o.statementTimeoutMs)}`);
+              }
+              const res = await client.query(sql(name), params);
+              await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+              if (o?.statementTimeoutMs !== undefined) {
+                await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeout)}`);
+              }
+              return { ok: true as const, rows: res.rows as R[], ms: opts.monotonic() - started };
+            } catch (err) {
+              await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+              const c = classifyPgError(err);
+              if (c.reason === 'error') opts.logger.warn({ err, section: name }, 'diagnostic section failed');
+              return { ok: false as const, ...c, ms: opts.monotonic() - started };
+            }
+          },
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,72 @@
+// Front end: HEAD APP_URL, expect 200, measure latency.
+import type { Clock } from '../clock.js';
+import { formatMs } from '../format.js';
+import type { HealthCheck, HealthItem } from './types.js';
+
+export interface FrontendCheckOptions {
+  appUrl: string;
+  fetch: typeof fetch;
+  clock: Clock;
+  latencyWarnMs: number;
+}
+
+export function frontendCheck(o: FrontendCheckOptions): HealthCheck {
+  return {
+    component: 'frontend',
+    title: 'Front end',
+    async run({ signal }) {
+      const started = o.clock.monotonic();
+      let res: Response;
+      try {
+        res = await o.fetch(o.appUrl, { method: 'HEAD', signal, redirect: 'follow' });
+      } catch (err) {
+        if (signal.aborted) throw err;
+        return [
+          {
+            key: 'http',
+            label: 'HTTP',
+            status: 'critical',
+            value: `unreachable (${describeFetchError(err)})`,
+            threshold: 'HTTP 200',
+            advice: 'The app does not answer: check DNS, the hosting provider status and the latest deploy; roll back if a deploy broke it.',
+          },
+        ];
+      }
+      const ms = o.clock.monotonic() - started;
+      const items: HealthItem[] = [];
+      items.push(
+        res.status === 200
+          ? { key: 'http', label: 'HTTP', status: 'ok', value: '200', threshold: 'HTTP 200', data: { status: res.status } }
+          : {
+              key: 'http',
+              label: 'HTTP',
+              status: 'critical',
+              value: String(res.status),
+              threshold: 'HTTP 200',
+              advice:
+                res.status >= 500
+                  ? 'The host answers with a server error: check the hosting provider and roll back the latest deploy if it caused this.'
+                  : 'Unexpected status: check the URL, redirects and access rules of the hosting provider.',
+              data: { status: res.status },
+            },
+      );
+      items.push({
+        key: 'latency',
+        label: 'Response time',
+        status: ms >= o.latencyWarnMs ? 'warn' : 'ok',
+        value: formatMs(ms),
+        threshold: `< ${formatMs(o.latencyWarnMs)}`,
+        ...(ms >= o.latencyWarnMs ? { advice: 'Slow front end: check the CDN and hosting status, and recent bundle size changes.' } : {}),
+        data: { ms: Math.round(ms) },
+      });
+      return items;
+    },
+  };
+}
+
+export function describeFetchError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  if (cause?.message) return cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,98 @@
+// Runs the component checks in parallel, each with its own time limit, and reduces them to one
+// report. A check that throws or does not answer in time becomes an item, never an exception.
+import type { Clock } from '../clock.js';
+import { errorMessage, isOpsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { type Component, type ComponentReport, type HealthCheck, type HealthItem, type HealthReport, worst } from './types.js';
+
+export interface HealthServiceDeps {
+  checks: HealthCheck[];
+  clock: Clock;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** Runs health checks; the one implementation behind /health and `opsbot health`. */
+export interface HealthService {
+  /** Runs every check, or only `component`. */
+  run(component?: Component): Promise<HealthReport>;
+  /** Components this service can check. */
+  components(): Component[];
+}
+
+const ADVICE_UNREACHABLE: Record<Component, string> = {
+  frontend: 'Check the hosting status page and the latest deploy; roll back if the last deploy broke it.',
+  database: 'Check the Supabase status page and dashboard (Database → Reports); confirm DATABASE_URL and network access.',
+  edge: 'Check the edge function logs (`/logs summarize edge`) and the Supabase status page.',
+  auth: 'Check Supabase Auth status and auth logs; sign-in is likely failing for users.',
+};
+
+export function createHealthService(deps: HealthServiceDeps): HealthService {
+  const runOne = async (check: HealthCheck): Promise<ComponentReport> => {
+    const started = deps.clock.monotonic();
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        ac.abort();
+        resolve('timeout');
+      }, deps.timeoutMs);
+    });
+    let items: HealthItem[];
+    try {
+      const result = await Promise.race([check.run({ signal: ac.signal, timeoutMs: deps.timeoutMs }), timeout]);
+      if (result === 'timeout') {
+        items = [
+          {
+            key: 'reachable',
+            label: 'Reachable',
+            status: 'critical',
+            value: `no answer within ${(deps.timeoutMs / 1000).toFixed(1)} s`,
+            threshold: `answers within ${(deps.timeoutMs / 1000).toFixed(1)} s`,
+            advice: ADVICE_UNREACHABLE[check.component],
+          },
+        ];
+      } else {
+        items = result;
+      }
+    } catch (err) {
+      if (!isOpsError(err)) deps.logger.warn({ err, component: check.component }, 'health check failed');
+      items = [
+        {
+          key: 'reachable',
+          label: 'Reachable',
+          status: 'critical',
+          value: isOpsError(err) ? err.userMessage : errorMessage(err),
+          threshold: 'reachable',
+          advice: ADVICE_UNREACHABLE[check.component],
+        },
+      ];
+    } finally {
+      clearTimeout(timer);
+      ac.abort();
+    }
+    return {
+      component: check.component,
+      title: check.title,
+      status: worst(items.map((i) => i.status)),
+      durationMs: Math.round(deps.clock.monotonic() - started),
+      items,
+    };
+  };
+
+  return {
+    components: () => deps.checks.map((c) => c.component),
+    async run(component) {
+      const started = deps.clock.monotonic();
+      const startedAt = new Date(deps.clock.now()).toISOString();
+      const checks = component ? deps.checks.filter((c) => c.component === component) : deps.checks;
+      const components = await Promise.all(checks.map(runOne));
+      return {
+        status: worst(components.map((c) => c.status)),
+        startedAt,
+        durationMs: Math.round(deps.clock.monotonic() - started),
+        components,
+      };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Loads SQL statements from sql/*.sql by name (e.g. 'queries/health/connections'). All SQL the bot
+// runs lives in those files, with $n parameters only.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'sql');
+
+const cache = new Map<string, string>();
+
+/** The text of sql/<name>.sql, cached after the first read. */
+export function sql(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    if (!/^[a-z0-9_/-]+$/.test(name)) throw new Error(`invalid SQL file name: ${name}`);
+    text = readFileSync(path.join(SQL_DIR, `${name}.sql`), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}

@@ -1,0 +1,98 @@
+// Forward-only migrations of the bot's state schema (opsbot). Files sql/migrations/NNN_name.sql
+// are applied in order, each in its own transaction, and recorded with a checksum; an applied
+// file that was edited afterwards stops the start rather than drifting silently. An advisory
+// lock serialises replicas starting at the same time.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type pg from 'pg';
+import { SQL_DIR } from '../sql.js';
+import { OpsError } from '../errors.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  text: string;
+  checksum: string;
+}
+
+/** Arbitrary constant: the advisory lock key taken while migrating. */
+const MIGRATION_LOCK_KEY = 7_346_221_001;
+
+export function listMigrations(dir = path.join(SQL_DIR, 'migrations')): Migration[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const out: Migration[] = [];
+  for (const file of files) {
+    const m = /^(\d{3,})_([a-z0-9_]+)\.sql$/.exec(file);
+    if (!m) throw new Error(`migration file name must look like 001_name.sql: ${file}`);
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    out.push({ version: Number(m[1]), name: m[2]!, text, checksum: createHash('sha256').update(text).digest('hex') });
+  }
+  for (let i = 1; i < out.length; i++) {
+    if (out[i]!.version === out[i - 1]!.version) throw new Error(`two migrations share version ${out[i]!.version}`);
+  }
+  return out;
+}
+
+export interface MigrateResult {
+  applied: Migration[];
+  alreadyApplied: number;
+}
+
+/** Applies pending migrations on `client` (a dedicated connection). */
+export async function migrate(client: pg.ClientBase, migrations = listMigrations()): Promise<MigrateResult> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  try {
+    await client.query('CREATE SCHEMA IF NOT EXISTS opsbot');
+    await client.query(`CREATE TABLE IF NOT EXISTS opsbot.schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ version: number; name: string; checksum: string }>(
+      'SELECT version, name, checksum FROM opsbot.schema_migrations ORDER BY version',
+    );
+    const done = new Map(rows.map((r) => [r.version, r]));
+    for (const m of migrations) {
+      const prior = done.get(m.version);
+      if (prior && prior.checksum !== m.checksum) {
+        throw new OpsError(
+          'conflict',
+          `Migration ${m.version}_${m.name} was changed after it was applied. Migrations are forward-only: restore the file and add a new migration instead.`,
+        );
+      }
+    }
+    const known = new Set(migrations.map((m) => m.version));
+    const unknown = rows.filter((r) => !known.has(r.version));
+    if (unknown.length > 0) {
+      throw new OpsError(
+        'conflict',
+        `The state database has migrations this version does not know (${unknown.map((u) => `${u.version}_${u.name}`).join(', ')}). Run a newer opsbot.`,
+      );
+    }
+    const applied: Migration[] = [];
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.text);
+        await client.query('INSERT INTO opsbot.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+          m.version,
+          m.name,
+          m.checksum,
+        ]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new OpsError('conflict', `Migration ${m.version}_${m.name} failed and was rolled back: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      applied.push(m);
+    }
+    return { applied, alreadyApplied: done.size };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+  }
+}
