@@ -5,7 +5,7 @@
 // or is refused reports that, and the others still report.
 import pg from 'pg';
 import { sql } from '../sql.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 export type Row = Record<string, unknown>;
@@ -53,6 +53,35 @@ export function classifyPgError(err: unknown): { reason: 'timeout' | 'permission
   return { reason: 'error', message: errorMessage(err) };
 }
 
+/** A connection failure in words an operator can act on (never includes the URL). */
+export function describeConnectError(err: unknown): string {
+  const e = err as { code?: string; address?: string; port?: number; hostname?: string; message?: string };
+  const where = e.address ? ` at ${e.address}${e.port ? `:${e.port}` : ''}` : '';
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return `connection refused${where}: is the database running and DATABASE_URL right?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host ${e.hostname ?? ''} not found: check the host name in DATABASE_URL`;
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `host not reachable${where}: check the network path (Supabase direct connections are IPv6 unless the IPv4 add-on is on)`;
+    case '28P01':
+    case '28000':
+      return 'authentication failed: check the user and password in DATABASE_URL';
+    case '3D000':
+      return 'database does not exist: check the database name in DATABASE_URL';
+    case '53300':
+      return 'too many connections: the server refused a new connection (connection pool exhausted)';
+    case '57P03':
+      return 'the database is starting up or shutting down';
+    default:
+      if (e.message && /timeout/i.test(e.message)) return 'no connection within the time limit: the database or network is overloaded or unreachable';
+      return e.message ?? String(err);
+  }
+}
+
 function safeName(purpose: string): string {
   return `opsbot/${purpose}`.replace(/[^a-zA-Z0-9/_:.-]/g, '_').slice(0, 63);
 }
@@ -72,7 +101,12 @@ export function createTargetDb(opts: TargetDbOptions): TargetDb {
 
   return {
     async readOnly<T>(purpose: string, fn: (tx: ReadOnlyTx) => Promise<T>, ro?: ReadOnlyOptions): Promise<T> {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw new UpstreamError(`Cannot connect to the target database: ${describeConnectError(err)}`, { cause: err });
+      }
       let broken = false;
       try {
         const timeout = ro?.statementTimeoutMs ?? opts.statementTimeoutMs;

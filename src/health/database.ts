@@ -176,7 +176,7 @@ async function xidAge(tx: ReadOnlyTx, t: HealthThresholds): Promise<HealthItem> 
     key: 'xid_age',
     label: 'Transaction-ID age',
     status,
-    value: `${formatCount(age)} (${formatPct(pct, 2)} of wraparound) in ${String(r.rows[0]?.datname ?? '?')}`,
+    value: `${formatCount(age)} (${formatPct(pct, 2)} of wraparound) in ${typeof r.rows[0]?.datname === 'string' ? r.rows[0].datname : '?'}`,
     threshold: thr,
     ...(status !== 'ok'
       ? { advice: 'Wraparound risk: run VACUUM (FREEZE) on the oldest tables (`/db wraparound`), and end long transactions that hold back the xmin horizon.' }

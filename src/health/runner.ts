@@ -56,7 +56,11 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
         items = result;
       }
     } catch (err) {
-      if (!isOpsError(err)) deps.logger.warn({ err, component: check.component }, 'health check failed');
+      // Expected failures (typed, or system/driver errors with a code) are the report itself;
+      // only surprises are logged as warnings.
+      const expected = isOpsError(err) || typeof (err as { code?: unknown }).code === 'string';
+      if (expected) deps.logger.debug({ err, component: check.component }, 'health check failed');
+      else deps.logger.warn({ err, component: check.component }, 'health check failed');
       items = [
         {
           key: 'reachable',

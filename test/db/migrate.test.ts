@@ -34,7 +34,7 @@ describe('state migrations', () => {
       const result = await migrate(c);
       expect(result.applied.map((m) => m.version)).toEqual(listMigrations().map((m) => m.version));
       const { rows } = await c.query('SELECT version, checksum FROM opsbot.schema_migrations ORDER BY version');
-      expect(rows.map((r) => r.checksum)).toEqual(listMigrations().map((m) => m.checksum));
+      expect(rows.map((r: { checksum: string }) => r.checksum)).toEqual(listMigrations().map((m) => m.checksum));
     } finally {
       await c.end();
       await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);

@@ -1,0 +1,99 @@
+// Who may run what, where. Roles come from Slack user groups (cached with a TTL) plus optional
+// explicit user lists. When Slack cannot be asked, the answer is "no" (fail closed) with a
+// message that says so, rather than a wrong "you are not allowed".
+import type { Clock } from './clock.js';
+import type { Logger } from './log.js';
+
+export type Role = 'oncall' | 'approver';
+/** What a command needs: `read` = anyone in an allowed channel. */
+export type Access = 'read' | Role;
+
+/** Slack user-group membership, behind an interface so tests use a fake. */
+export interface Directory {
+  /** User ids in the user group (usergroups.users.list). */
+  usergroupMembers(groupId: string): Promise<string[]>;
+}
+
+export interface AuthzConfig {
+  oncallGroup: string | undefined;
+  approverGroup: string | undefined;
+  oncallUsers: string[];
+  approverUsers: string[];
+  allowedChannels: string[];
+  cacheTtlMs: number;
+}
+
+export type Decision = { allowed: true } | { allowed: false; message: string };
+
+export interface Authorizer {
+  /** Decides whether `userId` may run a command needing `access` in `channelId`. */
+  check(access: Access, who: { userId: string; channelId: string }): Promise<Decision>;
+  /** Forgets cached memberships (e.g. on subteam_members_changed). */
+  invalidate(): void;
+}
+
+const ROLE_NAME: Record<Role, string> = { oncall: 'on-call', approver: 'approvers' };
+
+export function createAuthorizer(cfg: AuthzConfig, directory: Directory, clock: Clock, logger: Logger): Authorizer {
+  const cache = new Map<string, { members: Set<string>; expires: number }>();
+  const inflight = new Map<string, Promise<Set<string>>>();
+
+  const members = async (groupId: string): Promise<Set<string>> => {
+    const hit = cache.get(groupId);
+    if (hit && hit.expires > clock.now()) return hit.members;
+    let p = inflight.get(groupId);
+    if (!p) {
+      p = directory
+        .usergroupMembers(groupId)
+        .then((ids) => {
+          const set = new Set(ids);
+          cache.set(groupId, { members: set, expires: clock.now() + cfg.cacheTtlMs });
+          return set;
+        })
+        .finally(() => inflight.delete(groupId));
+      inflight.set(groupId, p);
+    }
+    return p;
+  };
+
+  const hasRole = async (role: Role, userId: string): Promise<'yes' | 'no' | 'unverified'> => {
+    const users = role === 'oncall' ? cfg.oncallUsers : cfg.approverUsers;
+    if (users.includes(userId)) return 'yes';
+    const group = role === 'oncall' ? cfg.oncallGroup : cfg.approverGroup;
+    if (!group) return 'no';
+    try {
+      return (await members(group)).has(userId) ? 'yes' : 'no';
+    } catch (err) {
+      logger.warn({ err, group }, 'user group lookup failed; denying');
+      return 'unverified';
+    }
+  };
+
+  return {
+    async check(access, { userId, channelId }) {
+      if (access === 'read') {
+        if (cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId)) {
+          return {
+            allowed: false,
+            message: `This command runs only in ${cfg.allowedChannels.map((c) => `<#${c}>`).join(', ')}. Run it there, or ask an admin to add this channel to ALLOWED_CHANNEL_IDS.`,
+          };
+        }
+        return { allowed: true };
+      }
+      const r = await hasRole(access, userId);
+      if (r === 'yes') return { allowed: true };
+      if (r === 'unverified') {
+        return {
+          allowed: false,
+          message: `I could not check whether you are in the ${ROLE_NAME[access]} group because Slack did not answer, so I am refusing to be safe. Try again in a minute.`,
+        };
+      }
+      const group = access === 'oncall' ? cfg.oncallGroup : cfg.approverGroup;
+      return {
+        allowed: false,
+        message: `Only the ${ROLE_NAME[access]} ${group ? `group (<!subteam^${group}>)` : 'list'} may run this. Ask someone who is, or ask an admin to add you.`,
+      };
+    },
+    invalidate: () => cache.clear(),
+  };
+}

@@ -1,0 +1,62 @@
+// Assembles the health service from configuration; used by the bot and by the CLI so both run
+// exactly the same checks.
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { createTargetDb, type TargetDb } from '../db/target.js';
+import type { Logger } from '../log.js';
+import { authCheck } from './auth.js';
+import { databaseCheck } from './database.js';
+import { edgeCheck } from './edge.js';
+import { frontendCheck } from './frontend.js';
+import { createHealthService, type HealthService } from './runner.js';
+
+export interface HealthBuildDeps {
+  config: Config;
+  db: TargetDb;
+  fetch: typeof fetch;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function buildHealthService({ config, db, fetch, clock, logger }: HealthBuildDeps): HealthService {
+  const t = config.thresholds;
+  return createHealthService({
+    clock,
+    logger,
+    timeoutMs: t.checkTimeoutMs,
+    checks: [
+      frontendCheck({ appUrl: config.appUrl, fetch, clock, latencyWarnMs: t.frontendLatencyWarnMs }),
+      databaseCheck({ db, clock, thresholds: t }),
+      edgeCheck({
+        supabaseUrl: config.supabase.url,
+        anonKey: config.supabase.anonKey,
+        functionName: config.supabase.edgeFunction,
+        fetch,
+        clock,
+        latencyWarnMs: t.edgeLatencyWarnMs,
+        latencyCriticalMs: t.edgeLatencyCriticalMs,
+      }),
+      authCheck({
+        supabaseUrl: config.supabase.url,
+        anonKey: config.supabase.anonKey,
+        fetch,
+        clock,
+        db,
+        failedLoginsPerMinuteWarn: t.failedLoginsPerMinuteWarn,
+      }),
+    ],
+  });
+}
+
+/** The target database pool as configured (read-only diagnostics). */
+export function buildTargetDb(config: Config, logger: Logger, clock: Clock): TargetDb {
+  return createTargetDb({
+    url: config.database.url,
+    poolMax: config.database.poolMax,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    lockTimeoutMs: config.database.lockTimeoutMs,
+    connectTimeoutMs: config.thresholds.checkTimeoutMs,
+    logger,
+    monotonic: () => clock.monotonic(),
+  });
+}

@@ -1,0 +1,45 @@
+// /health as Block Kit: a header with the overall status, one section per component, and a
+// context line with the time and duration. Text from the database is escaped.
+import type { KnownBlock } from '@slack/types';
+import { formatMs } from '../format.js';
+import type { HealthItem, HealthReport, Status } from '../health/types.js';
+import { context, escapeMrkdwn, fitMessage, header, sections } from '../slack/blocks.js';
+import { formatTime } from './time.js';
+
+export const STATUS_EMOJI: Record<Status, string> = {
+  ok: ':large_green_circle:',
+  warn: ':large_yellow_circle:',
+  critical: ':red_circle:',
+  unknown: ':white_circle:',
+};
+
+export const STATUS_WORD: Record<Status, string> = { ok: 'OK', warn: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN' };
+
+function itemLine(item: HealthItem): string {
+  let line = `${STATUS_EMOJI[item.status]} *${escapeMrkdwn(item.label)}*: ${escapeMrkdwn(item.value)}  _(${escapeMrkdwn(item.threshold)})_`;
+  if (item.advice && item.status !== 'ok') line += `\n        ↳ ${escapeMrkdwn(item.advice)}`;
+  return line;
+}
+
+export interface HealthMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export function healthBlocks(report: HealthReport, timeZone: string): HealthMessage {
+  const blocks: KnownBlock[] = [header(`${STATUS_EMOJI[report.status]} AutoRepAi health: ${STATUS_WORD[report.status]}`)];
+  for (const c of report.components) {
+    const title = `${STATUS_EMOJI[c.status]} *${escapeMrkdwn(c.title)}* — ${STATUS_WORD[c.status]} _(${formatMs(c.durationMs)})_`;
+    blocks.push(...sections([title, ...c.items.map(itemLine)].join('\n')));
+  }
+  blocks.push(
+    context([
+      `Checked ${formatTime(Date.parse(report.startedAt), timeZone)} · took ${formatMs(report.durationMs)} · \`opsbot health --json\` for raw values`,
+    ]),
+  );
+  const summary = report.components.map((c) => `${c.component} ${STATUS_WORD[c.status].toLowerCase()}`).join(', ');
+  return {
+    text: `AutoRepAi health: ${STATUS_WORD[report.status]} (${summary})`,
+    blocks: fitMessage(blocks, 'Run `opsbot health --json` for the full report.'),
+  };
+}

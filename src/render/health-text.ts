@@ -1,0 +1,18 @@
+// /health for the terminal: one line per item, aligned, no colour codes (logs and pipes stay clean).
+import { formatMs } from '../format.js';
+import type { HealthReport, Status } from '../health/types.js';
+import { formatTime } from './time.js';
+
+const WORD: Record<Status, string> = { ok: 'OK', warn: 'WARN', critical: 'CRIT', unknown: 'UNKN' };
+
+export function healthText(report: HealthReport, timeZone: string): string {
+  const lines = [`AutoRepAi health: ${WORD[report.status]}  (${formatTime(Date.parse(report.startedAt), timeZone)}, ${formatMs(report.durationMs)})`];
+  for (const c of report.components) {
+    lines.push('', `[${WORD[c.status]}] ${c.title} (${formatMs(c.durationMs)})`);
+    for (const i of c.items) {
+      lines.push(`  [${WORD[i.status]}] ${i.label}: ${i.value}   (threshold: ${i.threshold})`);
+      if (i.advice && i.status !== 'ok') lines.push(`         -> ${i.advice}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,80 @@
+// Block Kit builders that respect Slack's limits by construction: 50 blocks per message,
+// 3000 characters per section text, 150 per header, 10 context elements. Long text is split
+// on line boundaries; a message that would exceed 50 blocks is cut and says so.
+import type { KnownBlock } from '@slack/types';
+
+export const LIMITS = {
+  blocksPerMessage: 50,
+  sectionText: 3000,
+  headerText: 150,
+  contextElements: 10,
+  contextText: 3000,
+  buttonText: 75,
+} as const;
+
+/** Escapes text from outside (table names, queries, log lines) for mrkdwn. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function truncate(text: string, max: number, suffix = '…'): string {
+  if (text.length <= max) return text;
+  return text.slice(0, Math.max(0, max - suffix.length)) + suffix;
+}
+
+export function header(text: string): KnownBlock {
+  return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true } };
+}
+
+/** Splits text into chunks of at most `max` characters, preferring line breaks. */
+export function splitText(text: string, max: number = LIMITS.sectionText): string[] {
+  if (text.length <= max) return [text];
+  const out: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const pieces = line.length > max ? chunk(line, max) : [line];
+    for (const piece of pieces) {
+      const candidate = current === '' ? piece : `${current}\n${piece}`;
+      if (candidate.length <= max) {
+        current = candidate;
+      } else {
+        if (current !== '') out.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current !== '') out.push(current);
+  return out;
+}
+
+function chunk(s: string, max: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i += max) out.push(s.slice(i, i + max));
+  return out;
+}
+
+/** One or more section blocks holding `text` (mrkdwn), split to stay within the limit. */
+export function sections(text: string): KnownBlock[] {
+  return splitText(text).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t } }));
+}
+
+export function context(texts: string[]): KnownBlock {
+  return {
+    type: 'context',
+    elements: texts.slice(0, LIMITS.contextElements).map((t) => ({ type: 'mrkdwn', text: truncate(t, LIMITS.contextText) })),
+  };
+}
+
+export const divider: KnownBlock = { type: 'divider' };
+
+/**
+ * Keeps a message within the block limit. If `blocks` has more than 50, the last kept block
+ * becomes a note saying how many were left out and where to see everything.
+ */
+export function fitMessage(blocks: KnownBlock[], overflowHint: string): KnownBlock[] {
+  if (blocks.length <= LIMITS.blocksPerMessage) return blocks;
+  const kept = blocks.slice(0, LIMITS.blocksPerMessage - 1);
+  const omitted = blocks.length - kept.length;
+  kept.push(context([`_${omitted} more block${omitted === 1 ? '' : 's'} not shown (Slack allows ${LIMITS.blocksPerMessage}). ${overflowHint}_`]));
+  return kept;
+}

@@ -1,0 +1,34 @@
+// What every slash-command handler declares, and what it receives. handlers/index.ts lists
+// them; the manifest test checks that manifest.yml and this registry agree.
+import type { App } from '@slack/bolt';
+import type { Access, Authorizer } from '../authz.js';
+import type { Clock } from '../clock.js';
+import type { HealthService } from '../health/runner.js';
+import type { Logger } from '../log.js';
+import type { StateStore } from '../state/store.js';
+
+export interface HandlerDeps {
+  health: HealthService;
+  authz: Authorizer;
+  state: StateStore;
+  clock: Clock;
+  logger: Logger;
+  timezone: string;
+}
+
+/** A usage line of a command, shown by /ops help to those who may run it. */
+export interface Usage {
+  example: string;
+  description: string;
+  access: Access;
+}
+
+export interface CommandSpec {
+  /** Slash command, as in manifest.yml. */
+  command: `/${string}`;
+  description: string;
+  usageHint: string;
+  usage: Usage[];
+  /** Adds the listeners for this command to the Bolt app. */
+  register(app: App, deps: HandlerDeps, registry: readonly CommandSpec[]): void;
+}
