@@ -4,6 +4,8 @@ import pg from 'pg';
 import { sql } from '../sql.js';
 import type { Logger } from '../log.js';
 import { migrate, type MigrateResult } from './migrate.js';
+import { describeConnectError } from '../db/target.js';
+import { UpstreamError } from '../errors.js';
 
 export interface AuditEntry {
   actor: string;
@@ -44,7 +46,14 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
       ]);
     },
     async migrate() {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw new UpstreamError(`Cannot connect to the state database (STATE_DATABASE_URL, or DATABASE_URL when unset): ${describeConnectError(err)}`, {
+          cause: err,
+        });
+      }
       try {
         return await migrate(client);
       } finally {

@@ -1,0 +1,95 @@
+// Starts the whole bot (src/bot.ts) on an ephemeral port, with known secret values, a captured
+// log and a strict fake for outbound HTTP.
+import { Writable } from 'node:stream';
+import { buildBot, type Bot } from '../../src/bot.js';
+import { systemClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { HealthService } from '../../src/health/runner.js';
+import { FakeHttp, type RecordedCall, SIGNING_SECRET, SLACK_API } from './slack.js';
+
+/** Every secret setting, set to a recognisable value that must never show up anywhere. */
+export const SECRET_VALUES = {
+  SLACK_BOT_TOKEN: 'xoxb-111-222-SECRETBOTTOKENvalue',
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SUPABASE_ANON_KEY: 'anon-SECRET-KEY-value-0123456789abcdef',
+  SUPABASE_SERVICE_ROLE_KEY: 'service-SECRET-ROLE-value-0123456789abcdef',
+  DB_PASSWORD: 'pw-SECRET-db-Passw0rd',
+} as const;
+
+export function testEnv(databaseUrl: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: SECRET_VALUES.SLACK_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SECRET_VALUES.SLACK_SIGNING_SECRET,
+    SLACK_API_URL: SLACK_API,
+    DATABASE_URL: databaseUrl,
+    APP_URL: 'https://app.autorepai.test/',
+    SUPABASE_URL: 'https://proj.supabase.test',
+    SUPABASE_ANON_KEY: SECRET_VALUES.SUPABASE_ANON_KEY,
+    SUPABASE_SERVICE_ROLE_KEY: SECRET_VALUES.SUPABASE_SERVICE_ROLE_KEY,
+    ONCALL_USERGROUP_ID: 'S0ONCALL',
+    APPROVER_USERGROUP_ID: 'S0APPROVERS',
+    LOG_LEVEL: 'debug',
+    ...overrides,
+  };
+}
+
+/** Healthy answers for the front end, edge function and auth. */
+export function healthyUpstreams(http: FakeHttp): FakeHttp {
+  return http
+    .on((c) => (c.url === 'https://app.autorepai.test/' ? new Response(null, { status: 200 }) : undefined))
+    .on((c) =>
+      c.url === 'https://proj.supabase.test/functions/v1/ai-chat' ? new Response('{"reply":"OK"}', { status: 200 }) : undefined,
+    )
+    .on((c) =>
+      c.url === 'https://proj.supabase.test/auth/v1/health'
+        ? new Response('{"version":"v2.180.0","name":"GoTrue"}', { status: 200 })
+        : undefined,
+    )
+    .slackMethod('usergroups.users.list', (c: RecordedCall) => {
+      const group = (c.json as { usergroup?: string }).usergroup;
+      return { ok: true, users: group === 'S0ONCALL' ? ['U0ONCALL'] : group === 'S0APPROVERS' ? ['U0APPROVER'] : [] };
+    });
+}
+
+export interface TestBot {
+  bot: Bot;
+  baseUrl: string;
+  http: FakeHttp;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startTestBot(opts: {
+  env: Record<string, string>;
+  http?: FakeHttp;
+  health?: HealthService;
+  unhandledRequestTimeoutMillis?: number;
+}): Promise<TestBot> {
+  const http = opts.http ?? healthyUpstreams(new FakeHttp());
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  const config = loadConfig(opts.env, 'bot');
+  const bot = buildBot({
+    config,
+    clock: systemClock,
+    fetch: http.fetch,
+    logDestination: destination,
+    botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
+    ...(opts.health ? { health: opts.health } : {}),
+  });
+  await bot.start(0);
+  const port = bot.slack.receiver?.port();
+  if (!port) throw new Error('test bot did not start an HTTP receiver');
+  return {
+    bot,
+    baseUrl: `http://127.0.0.1:${port}`,
+    http,
+    logs,
+    stop: () => bot.stop(),
+  };
+}
