@@ -72,7 +72,7 @@ describe('/health over signed HTTP', () => {
   ])('rejects %s with 401 and runs no handler', async (_name, opts) => {
     let ran = 0;
     const health = createHealthService({
-      checks: [{ component: 'database', title: 'x', run: async () => (ran++, []) }],
+      checks: [{ component: 'database', title: 'x', run: () => (ran++, Promise.resolve([])) }],
       clock: systemClock,
       timeoutMs: 1000,
       logger: pino({ level: 'silent' }),
@@ -117,7 +117,7 @@ describe('/health over signed HTTP', () => {
     await postCommand(bot.baseUrl, '/health', 'db');
     await bot.http.waitFor((c) => c.url === RESPONSE_URL && (c.json as SlackMessage).response_type === 'in_channel');
     await expect
-      .poll(async () => (await db.pool.query(`SELECT actor, outcome, detail->>'component' AS component FROM opsbot.audit_log WHERE target = '/health' AND outcome = 'ok'`)).rows)
+      .poll(async () => (await db.pool.query<{ actor: string }>(`SELECT actor, outcome, detail->>'component' AS component FROM opsbot.audit_log WHERE target = '/health' AND outcome = 'ok'`)).rows)
       .toContainEqual({ actor: 'U0ONCALL', outcome: 'ok', component: 'database' });
   });
 });

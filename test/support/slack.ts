@@ -62,7 +62,7 @@ export class FakeHttp {
   }
 
   /** Answers Slack Web API `method` with `body`. */
-  slackMethod(method: string, body: unknown | ((c: RecordedCall) => unknown), status = 200): this {
+  slackMethod(method: string, body: object | ((c: RecordedCall) => unknown), status = 200): this {
     return this.on((c) =>
       c.url === `${SLACK_API}${method}` ? jsonResponse(typeof body === 'function' ? (body as (c: RecordedCall) => unknown)(c) : body, status) : undefined,
     );
@@ -72,7 +72,7 @@ export class FakeHttp {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
-    const body = typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : init?.body ? String(init.body) : '';
+    const body = typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : init?.body ? '[binary body]' : '';
     let json: unknown;
     try {
       json = JSON.parse(body);
