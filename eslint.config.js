@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'bin/**', 'eslint.config.js', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'coverage/**', 'bin/**', 'bench/*.js', 'eslint.config.js', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -14,7 +14,7 @@ export interface HealthServiceDeps {
 
 /** Runs health checks; the one implementation behind /health and `opsbot health`. */
 export interface HealthService {
-  /** Runs every check, or only `component`. */
+  /** Runs every check, or only `component`; concurrent calls for the same scope share one run. */
   run(component?: Component): Promise<HealthReport>;
   /** Components this service can check. */
   components(): Component[];
@@ -84,19 +84,33 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
     };
   };
 
+  // Concurrent requests for the same scope share one run: ten people typing /health in a war
+  // room must not put ten times the diagnostic load on a database that is already struggling.
+  const inflight = new Map<string, Promise<HealthReport>>();
+
+  const runFresh = async (component?: Component): Promise<HealthReport> => {
+    const started = deps.clock.monotonic();
+    const startedAt = new Date(deps.clock.now()).toISOString();
+    const checks = component ? deps.checks.filter((c) => c.component === component) : deps.checks;
+    const components = await Promise.all(checks.map(runOne));
+    return {
+      status: worst(components.map((c) => c.status)),
+      startedAt,
+      durationMs: Math.round(deps.clock.monotonic() - started),
+      components,
+    };
+  };
+
   return {
     components: () => deps.checks.map((c) => c.component),
-    async run(component) {
-      const started = deps.clock.monotonic();
-      const startedAt = new Date(deps.clock.now()).toISOString();
-      const checks = component ? deps.checks.filter((c) => c.component === component) : deps.checks;
-      const components = await Promise.all(checks.map(runOne));
-      return {
-        status: worst(components.map((c) => c.status)),
-        startedAt,
-        durationMs: Math.round(deps.clock.monotonic() - started),
-        components,
-      };
+    run(component) {
+      const key = component ?? 'all';
+      let p = inflight.get(key);
+      if (!p) {
+        p = runFresh(component).finally(() => inflight.delete(key));
+        inflight.set(key, p);
+      }
+      return p;
     },
   };
 }
