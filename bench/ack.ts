@@ -1,5 +1,7 @@
 // Time-to-ack of /health under 200 concurrent signed requests: the whole bot (checks running
 // against a real database after each ack) versus a bare Bolt app that only acks.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { buildBot } from '../src/bot.js';
@@ -60,8 +62,8 @@ export default async function bench(): Promise<void> {
   bare.command('/health', async ({ ack }) => {
     await ack();
   });
-  const server = (await bare.start(0)) as import('node:http').Server;
-  const port = (server.address() as import('node:net').AddressInfo).port;
+  const server = (await bare.start(0)) as Server;
+  const port = (server.address() as AddressInfo).port;
   const base = await measure(`http://127.0.0.1:${port}/slack/events`);
   await bare.stop();
 
