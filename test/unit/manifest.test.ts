@@ -1,5 +1,5 @@
 // manifest.yml is valid for Slack, and it and the handler registry agree.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -70,6 +70,7 @@ describe('manifest.yml', () => {
 
 function walk(dir: string): string[] {
   let out: string[] = [];
+  if (!existsSync(dir)) return out;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out = out.concat(walk(p));
