@@ -32,3 +32,14 @@ export interface CommandSpec {
   /** Adds the listeners for this command to the Bolt app. */
   register(app: App, deps: HandlerDeps, registry: readonly CommandSpec[]): void;
 }
+
+/**
+ * Listeners that are not slash commands (buttons, checkboxes, shortcuts, events), registered
+ * next to the commands. Areas with their own services export a factory that closes over them.
+ */
+export interface InteractionSpec {
+  /** Name for logs and tests, e.g. 'checklist'. */
+  id: string;
+  /** Adds the listeners to the Bolt app. */
+  register(app: App, deps: HandlerDeps): void;
+}
