@@ -259,15 +259,28 @@ function modeProblems(env: Record<string, string | undefined>, mode: ConfigMode)
   return out;
 }
 
-/** Threshold pairs that must be ordered. */
-function orderProblems(e: z.infer<typeof EnvSchema>): string[] {
-  const pairs: [SettingName, number, SettingName, number][] = [
-    ['CONNECTIONS_WARN', e.CONNECTIONS_WARN, 'CONNECTIONS_CRITICAL', e.CONNECTIONS_CRITICAL],
-    ['STORAGE_WARN_PCT', e.STORAGE_WARN_PCT, 'STORAGE_CRITICAL_PCT', e.STORAGE_CRITICAL_PCT],
-    ['EDGE_LATENCY_WARN_MS', e.EDGE_LATENCY_WARN_MS, 'EDGE_LATENCY_CRITICAL_MS', e.EDGE_LATENCY_CRITICAL_MS],
-    ['XID_AGE_WARN_PCT', e.XID_AGE_WARN_PCT, 'XID_AGE_CRITICAL_PCT', e.XID_AGE_CRITICAL_PCT],
+/**
+ * Threshold pairs that must be ordered. Each value is parsed on its own, so a misordered pair is
+ * listed together with unrelated missing settings rather than only after they are fixed.
+ */
+function orderProblems(env: Record<string, string | undefined>): string[] {
+  const pairs: [SettingName, SettingName][] = [
+    ['CONNECTIONS_WARN', 'CONNECTIONS_CRITICAL'],
+    ['STORAGE_WARN_PCT', 'STORAGE_CRITICAL_PCT'],
+    ['EDGE_LATENCY_WARN_MS', 'EDGE_LATENCY_CRITICAL_MS'],
+    ['XID_AGE_WARN_PCT', 'XID_AGE_CRITICAL_PCT'],
   ];
-  return pairs.filter(([, w, , c]) => w > c).map(([wk, w, ck, c]) => `${wk} (${w}) must not exceed ${ck} (${c})`);
+  const value = (k: SettingName): number | undefined => {
+    const r = (SETTINGS[k] as Setting).schema.safeParse(env[k]);
+    return r.success && typeof r.data === 'number' ? r.data : undefined;
+  };
+  const out: string[] = [];
+  for (const [wk, ck] of pairs) {
+    const w = value(wk);
+    const c = value(ck);
+    if (w !== undefined && c !== undefined && w > c) out.push(`${wk} (${w}) must not exceed ${ck} (${c})`);
+  }
+  return out;
 }
 
 type Env = z.infer<typeof EnvSchema>;
@@ -340,7 +353,13 @@ export function urlSecrets(url: string | undefined): string[] {
   const u = new URL(url);
   const out: string[] = [];
   if (u.password) {
-    out.push(u.password, decodeURIComponent(u.password));
+    out.push(u.password);
+    // A stray '%' in the password must not crash start-up with a URIError.
+    try {
+      out.push(decodeURIComponent(u.password));
+    } catch {
+      // the raw form is already listed
+    }
   }
   return out;
 }
@@ -358,9 +377,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
       const line = describeIssue(issue, env);
       if (!problems.includes(line)) problems.push(line);
     }
-  } else {
-    problems.push(...orderProblems(parsed.data));
   }
+  problems.push(...orderProblems(env));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const secretKeys = (Object.keys(SETTINGS) as SettingName[]).filter(

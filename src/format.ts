@@ -2,7 +2,9 @@
 
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  // Truncate rather than round, so 1999 ms never reads "2.00 s" next to a "≥ 2.00 s" threshold.
+  if (ms < 10_000) return `${(Math.floor(ms / 10) / 100).toFixed(2)} s`;
+  if (ms < 60_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   const h = Math.floor(s / 3600);

@@ -58,7 +58,7 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
     } catch (err) {
       // Expected failures (typed, or system/driver errors with a code) are the report itself;
       // only surprises are logged as warnings.
-      const expected = isOpsError(err) || typeof (err as { code?: unknown }).code === 'string';
+      const expected = isOpsError(err) || typeof (err as { code?: unknown } | null | undefined)?.code === 'string';
       if (expected) deps.logger.debug({ err, component: check.component }, 'health check failed');
       else deps.logger.warn({ err, component: check.component }, 'health check failed');
       items = [

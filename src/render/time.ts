@@ -9,7 +9,8 @@ export function formatTime(epochMs: number, timeZone: string): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    // hour12: false lets en-US print midnight as 24:00:00; h23 gives 00:00:00.
+    hourCycle: 'h23',
     timeZoneName: 'short',
   }).formatToParts(epochMs);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';

@@ -68,13 +68,17 @@ export function context(texts: string[]): KnownBlock {
 export const divider: KnownBlock = { type: 'divider' };
 
 /**
- * Keeps a message within the block limit. If `blocks` has more than 50, the last kept block
- * becomes a note saying how many were left out and where to see everything.
+ * Keeps a message within the block limit. If `blocks` has more than 50, a note saying how many
+ * were left out and where to see everything takes the place of the overflow; a final context
+ * block (the footer with time and duration) is kept.
  */
 export function fitMessage(blocks: KnownBlock[], overflowHint: string): KnownBlock[] {
   if (blocks.length <= LIMITS.blocksPerMessage) return blocks;
-  const kept = blocks.slice(0, LIMITS.blocksPerMessage - 1);
-  const omitted = blocks.length - kept.length;
+  const footer = blocks.at(-1)?.type === 'context' ? blocks.at(-1) : undefined;
+  const room = LIMITS.blocksPerMessage - 1 - (footer ? 1 : 0);
+  const kept = blocks.slice(0, room);
+  const omitted = blocks.length - kept.length - (footer ? 1 : 0);
   kept.push(context([`_${omitted} more block${omitted === 1 ? '' : 's'} not shown (Slack allows ${LIMITS.blocksPerMessage}). ${overflowHint}_`]));
+  if (footer) kept.push(footer);
   return kept;
 }

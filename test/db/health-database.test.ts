@@ -288,9 +288,11 @@ describe('Block Kit limits of the report', () => {
   it('one block past the limit is cut to 50 with a note saying what was left out', () => {
     const msg = healthBlocks(synthetic(48), 'UTC');
     expect(msg.blocks).toHaveLength(50);
-    const last = JSON.stringify(msg.blocks.at(-1));
-    expect(last).toContain('2 more blocks not shown');
-    expect(last).toContain('opsbot health --json');
+    const note = JSON.stringify(msg.blocks.at(-2));
+    expect(note).toContain('2 more blocks not shown');
+    expect(note).toContain('opsbot health --json');
+    // The footer with time and duration survives the cut.
+    expect(JSON.stringify(msg.blocks.at(-1))).toContain('Checked');
     for (const b of msg.blocks) {
       if (b.type === 'section') expect(b.text?.text.length ?? 0).toBeLessThanOrEqual(LIMITS.sectionText);
     }
