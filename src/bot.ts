@@ -1,7 +1,8 @@
 // Assembles the running bot from a parsed Config. Called by src/main.ts (with the real
 // environment, stdout and global fetch) and by end-to-end tests (with fakes for the outside).
 import type { DestinationStream } from 'pino';
-import { COMMANDS } from '../handlers/index.js';
+import { buildCommands } from '../handlers/index.js';
+import { PLAYBOOKS } from '../playbooks/index.js';
 import { createAuthorizer } from './authz.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -12,6 +13,11 @@ import { createRedactor } from './redact.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { slackDirectory } from './slack/directory.js';
 import { createStateStore } from './state/store.js';
+import { createAdminDb } from './db/admin.js';
+import { supabaseAuthAdmin } from './playbooks/auth-admin.js';
+import { createPlaybookEngine, type PlaybookEngine } from './playbooks/engine.js';
+import { slackRequestNotifier } from './playbooks/notifier.js';
+import { slackChat } from './slack/chat.js';
 
 export interface BotOptions {
   config: Config;
@@ -23,11 +29,14 @@ export interface BotOptions {
   botIdentity?: { botId: string; botUserId: string };
   /** Tests: replace the health service (e.g. with a slow check). */
   health?: HealthService;
+  /** Tests: how often expired requests and dead runs are swept (default 30 s). */
+  sweepIntervalMs?: number;
 }
 
 export interface Bot {
   logger: Logger;
   slack: SlackApp;
+  playbooks: PlaybookEngine;
   /** Applies migrations and starts listening (HTTP port or Socket Mode). */
   start(port?: number): Promise<void>;
   /** Stops listening and closes every pool. */
@@ -52,6 +61,30 @@ export function buildBot(o: BotOptions): Bot {
     clock,
     logger,
   );
+  const admin = createAdminDb({
+    url: config.database.adminUrl,
+    statementTimeoutMs: 30_000,
+    lockTimeoutMs: 2000,
+    connectTimeoutMs: config.thresholds.checkTimeoutMs,
+    logger,
+  });
+  const chat = slackChat(() => {
+    if (!ref.slack) throw new Error('Slack client not ready');
+    return ref.slack.app.client;
+  });
+  const playbooks = createPlaybookEngine({
+    registry: PLAYBOOKS,
+    state,
+    context: { target: db, admin, authAdmin: supabaseAuthAdmin({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, fetch: o.fetch }), clock },
+    clock,
+    logger,
+    notifier: slackRequestNotifier(chat, PLAYBOOKS, config.timezone),
+    ttlMs: config.playbooks.approvalTtlMs,
+  });
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    playbooks.sweep().catch((err: unknown) => logger.warn({ err }, 'playbook sweep failed'));
+  };
   const slack = createSlackApp({
     botToken: config.slack.botToken,
     signingSecret: config.slack.signingSecret,
@@ -62,22 +95,30 @@ export function buildBot(o: BotOptions): Bot {
     clock,
     fetch: o.fetch,
     ...(o.botIdentity ? { botIdentity: o.botIdentity } : {}),
-    commands: COMMANDS,
+    commands: buildCommands({ playbooks: { engine: playbooks, chat, state } }),
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
   });
   ref.slack = slack;
   return {
     logger,
     slack,
+    playbooks,
     async start(port = config.slack.port) {
       const migrated = await state.migrate();
       logger.info({ applied: migrated.applied.map((m) => m.version) }, 'state store ready');
+      // Runs cut short by a previous crash are reported now (never re-run); stale requests expire.
+      const swept = await playbooks.sweep();
+      if (swept.interrupted.length) logger.warn({ requests: swept.interrupted.map((r) => r.id) }, 'playbook runs were interrupted by a restart');
+      sweeper = setInterval(sweep, o.sweepIntervalMs ?? 30_000);
+      sweeper.unref();
       await slack.start(port);
       logger.info({ mode: config.slack.appToken ? 'socket' : 'http', port: config.slack.appToken ? undefined : port }, 'opsbot started');
     },
     async stop() {
+      clearInterval(sweeper);
       await slack.stop().catch(() => undefined);
-      await Promise.allSettled([db.close(), state.close()]);
+      await playbooks.idle();
+      await Promise.allSettled([db.close(), admin.close(), state.close()]);
     },
   };
 }

@@ -230,6 +230,11 @@ export const SETTINGS = {
     doc: 'Edge function probe latency that is critical (runbook: warning > 3 s)',
     example: '3000',
   },
+  PLAYBOOK_APPROVAL_TTL_MINUTES: {
+    schema: int(1, 1440).default(15),
+    doc: 'How long a playbook request waits for approval before it expires',
+    example: '15',
+  },
   FAILED_LOGINS_PER_MINUTE_WARN: {
     schema: num(0, 1_000_000).default(10),
     doc: 'Failed sign-ins per minute (averaged over the last hour and at peak minute) that warn',
@@ -333,6 +338,7 @@ export interface Config {
   };
   timezone: string;
   logLevel: Env['LOG_LEVEL'];
+  playbooks: { approvalTtlMs: number };
   thresholds: HealthThresholds;
   /** Every secret value (including passwords inside database URLs), for redaction. */
   secrets: string[];
@@ -425,6 +431,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     },
     timezone: e.OPS_TIMEZONE,
     logLevel: e.LOG_LEVEL,
+    playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000 },
     thresholds: {
       checkTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS,
       connectionsWarn: e.CONNECTIONS_WARN,

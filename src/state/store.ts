@@ -16,8 +16,15 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** Runs sql/<name>.sql with parameters and returns its rows. */
+export type StateQuery = <R extends Record<string, unknown> = Record<string, unknown>>(name: string, params?: unknown[]) => Promise<R[]>;
+
 /** Persistent state of the bot. */
 export interface StateStore {
+  /** Runs one statement from sql/<name>.sql. */
+  query: StateQuery;
+  /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(fn: (q: StateQuery) => Promise<T>): Promise<T>;
   /** Appends an audit row. */
   audit(entry: AuditEntry): Promise<void>;
   /** Applies pending migrations. */
@@ -35,6 +42,25 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
   });
   pool.on('error', (err) => opts.logger.warn({ err }, 'state database idle client error'));
   return {
+    async query<R extends Record<string, unknown>>(name: string, params: unknown[] = []) {
+      return (await pool.query(sql(name), params)).rows as R[];
+    },
+    async transaction<T>(fn: (q: StateQuery) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const q: StateQuery = async <R extends Record<string, unknown>>(name: string, params: unknown[] = []) =>
+          (await client.query(sql(name), params)).rows as R[];
+        const result = await fn(q);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
     async audit(e) {
       await pool.query(sql('state/audit-insert'), [
         e.actor,

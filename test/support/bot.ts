@@ -35,6 +35,7 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
 
 /** Healthy answers for the front end, edge function and auth. */
 export function healthyUpstreams(http: FakeHttp): FakeHttp {
+  let posted = 0;
   return http
     .on((c) => (c.url === 'https://app.autorepai.test/' ? new Response(null, { status: 200 }) : undefined))
     .on((c) =>
@@ -45,9 +46,12 @@ export function healthyUpstreams(http: FakeHttp): FakeHttp {
         ? new Response('{"version":"v2.180.0","name":"GoTrue"}', { status: 200 })
         : undefined,
     )
+    .slackMethod('chat.postMessage', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel?: string }).channel, ts: `1700000000.${String(++posted).padStart(6, '0')}` }))
+    .slackMethod('chat.update', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel?: string }).channel, ts: (c.json as { ts?: string }).ts }))
+    .slackMethod('views.open', { ok: true, view: { id: 'V1' } })
     .slackMethod('usergroups.users.list', (c: RecordedCall) => {
       const group = (c.json as { usergroup?: string }).usergroup;
-      return { ok: true, users: group === 'S0ONCALL' ? ['U0ONCALL'] : group === 'S0APPROVERS' ? ['U0APPROVER'] : [] };
+      return { ok: true, users: group === 'S0ONCALL' ? ['U0ONCALL', 'U0LEAD'] : group === 'S0APPROVERS' ? ['U0APPROVER', 'U0LEAD'] : [] };
     });
 }
 

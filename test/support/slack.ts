@@ -132,3 +132,30 @@ export async function postCommand(
   });
   return { status: res.status, body: await res.text() };
 }
+
+/** POSTs a signed block_actions payload (a button click) to the bot. */
+export async function postAction(
+  baseUrl: string,
+  action: { action_id: string; value: string },
+  opts: { userId: string; channelId?: string; messageTs?: string; responseUrl?: string },
+): Promise<{ status: number; body: string }> {
+  const payload = {
+    type: 'block_actions',
+    user: { id: opts.userId },
+    team: { id: 'T1' },
+    api_app_id: 'A1',
+    channel: { id: opts.channelId ?? 'C0OPS' },
+    container: { type: 'message', message_ts: opts.messageTs ?? '1700000000.000100', channel_id: opts.channelId ?? 'C0OPS' },
+    message: { ts: opts.messageTs ?? '1700000000.000100', type: 'message' },
+    response_url: opts.responseUrl ?? 'https://hooks.slack.test/actions/T1/1/click',
+    trigger_id: '1.2.3',
+    actions: [{ type: 'button', block_id: 'b1', action_ts: '1', ...action }],
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const res = await fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
+    body,
+  });
+  return { status: res.status, body: await res.text() };
+}

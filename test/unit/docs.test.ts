@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../handlers/index.js';
+import { buildCommands } from '../../handlers/index.js';
+
+// Only the commands' metadata is read here; the services are never called.
+const COMMANDS = buildCommands({} as Parameters<typeof buildCommands>[0]);
 import { SETTINGS } from '../../src/config.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

@@ -1,0 +1,26 @@
+// Every playbook the bot can run, in the order /playbook list shows them. Explicit, not a
+// directory scan: adding a playbook is a reviewed change to this list.
+import type { Playbook } from '../src/playbooks/types.js';
+import { clearTestData } from './clear-test-data.js';
+import { createRecommendedIndexes } from './create-recommended-indexes.js';
+import { disableUser, enableUser } from './disable-user.js';
+import { killIdleConnections } from './kill-idle-connections.js';
+import { purgeOldInteractions } from './purge-old-interactions.js';
+import { terminateBackend } from './terminate-backend.js';
+import { grantRole, revokeRole } from './user-roles.js';
+import { vacuumAnalyze } from './vacuum-analyze.js';
+
+export const PLAYBOOKS = [
+  killIdleConnections,
+  terminateBackend,
+  clearTestData,
+  purgeOldInteractions,
+  disableUser,
+  enableUser,
+  grantRole,
+  revokeRole,
+  vacuumAnalyze,
+  createRecommendedIndexes,
+] as unknown as readonly Playbook<unknown>[];
+
+export const PLAYBOOK_IDS: ReadonlySet<string> = new Set(PLAYBOOKS.map((p) => p.id));

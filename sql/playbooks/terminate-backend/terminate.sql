@@ -1,0 +1,5 @@
+-- Terminates one session if it is still the same backend. Returns one row when signalled.
+-- $1 pid, $2 backend_start_ms
+SELECT pg_terminate_backend(a.pid) AS terminated
+FROM pg_stat_activity a
+WHERE a.pid = $1 AND (extract(epoch FROM a.backend_start) * 1000)::bigint = $2

@@ -1,0 +1,4 @@
+-- Revokes a role in an organization. Returns the deleted row's id. $1 user id, $2 organization id, $3 role
+DELETE FROM public.user_roles
+WHERE user_id = $1::uuid AND organization_id = $2::uuid AND role = $3::public.app_role
+RETURNING id

@@ -1,0 +1,28 @@
+// Supabase Auth admin calls through @supabase/supabase-js (service-role key). supabase-js
+// returns errors instead of throwing; we turn them into UpstreamError so a run fails loudly.
+import { createClient } from '@supabase/supabase-js';
+import { OpsError, UpstreamError } from '../errors.js';
+import type { AuthAdmin } from './types.js';
+
+export function supabaseAuthAdmin(opts: { url: string; serviceRoleKey: string | undefined; fetch: typeof fetch }): AuthAdmin {
+  const key = opts.serviceRoleKey;
+  if (!key) {
+    return {
+      configured: false,
+      setBan: () => Promise.reject(new OpsError('upstream_unavailable', 'SUPABASE_SERVICE_ROLE_KEY is not set; the Auth admin API is not available.')),
+    };
+  }
+  const client = createClient(opts.url, key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global: { fetch: opts.fetch },
+  });
+  return {
+    configured: true,
+    async setBan(userId, duration) {
+      const { error } = await client.auth.admin.updateUserById(userId, { ban_duration: duration });
+      if (error) {
+        throw new UpstreamError(`Supabase Auth refused the ${duration === 'none' ? 'unban' : 'ban'} (${error.status ?? '?'}: ${error.message}); nothing else was changed.`);
+      }
+    },
+  };
+}

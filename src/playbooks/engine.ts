@@ -1,0 +1,343 @@
+// The approval engine: request → preview → approvals → one atomic claim → run → audit.
+// The rules are DESIGN.md's safety model: the approver holds the role (checked by the caller)
+// and is not the requester; the request is pending and unexpired; the claim is a single
+// UPDATE … WHERE state = 'pending' RETURNING under a row lock, so any number of clicks,
+// retries or replicas run a playbook once; the preview is recomputed before running and a
+// grown scope stops the run; a run whose process died is reported as interrupted, never re-run.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { errorMessage, InputError, isOpsError, OpsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { StateStore } from '../state/store.js';
+import { normalizeParams, parseParams } from './params.js';
+import { rowToRequest, type PlaybookRequest } from './request.js';
+import type { Playbook, PlaybookContext, Preview, RunResult } from './types.js';
+
+/** Shows a request's current state wherever it was posted (Slack message, …). */
+export interface RequestNotifier {
+  /** Re-renders the request; failures are logged by the caller, never thrown into a run. */
+  update(req: PlaybookRequest): Promise<void>;
+}
+
+export type ApproveOutcome =
+  | { kind: 'not_found' }
+  | { kind: 'own_request' }
+  | { kind: 'expired' }
+  | { kind: 'not_pending'; request: PlaybookRequest }
+  | { kind: 'already_approved'; request: PlaybookRequest }
+  | { kind: 'recorded'; request: PlaybookRequest }
+  | { kind: 'started'; request: PlaybookRequest; done: Promise<PlaybookRequest> };
+
+export interface RequestInput {
+  playbookId: string;
+  rawParams: Record<string, string>;
+  requestedBy: string;
+  channel?: string;
+}
+
+export interface PlaybookEngine {
+  /** The registry, in display order. */
+  list(): readonly Playbook<unknown>[];
+  /** The playbook with this id, or undefined. */
+  find(id: string): Playbook<unknown> | undefined;
+  /** Validates, previews and records a request; a playbook needing no approval starts at once. */
+  request(input: RequestInput): Promise<{ request: PlaybookRequest; done?: Promise<PlaybookRequest> }>;
+  /** Remembers where the request message lives. */
+  attachMessage(id: string, channel: string, ts: string): Promise<void>;
+  /** Records an approval by `approver` (whose role the caller has checked) and starts the run when enough. */
+  approve(id: string, approver: string): Promise<ApproveOutcome>;
+  /** Denies a pending request; undefined when it was not pending. */
+  deny(id: string, user: string): Promise<PlaybookRequest | undefined>;
+  /** The request with its approvers. */
+  get(id: string): Promise<PlaybookRequest | undefined>;
+  /** Newest requests first. */
+  recent(limit: number): Promise<PlaybookRequest[]>;
+  /** Expires due requests and reports runs whose process died; call at start and periodically. */
+  sweep(): Promise<{ expired: PlaybookRequest[]; interrupted: PlaybookRequest[] }>;
+  /** Waits for runs started by this process (shutdown, tests). */
+  idle(): Promise<void>;
+}
+
+export interface EngineDeps {
+  registry: readonly Playbook<unknown>[];
+  state: StateStore;
+  /** Preview and run context, without the per-run parts. */
+  context: Omit<PlaybookContext, 'heartbeat' | 'log'>;
+  clock: Clock;
+  logger: Logger;
+  notifier: RequestNotifier;
+  /** How long a request waits for approval. */
+  ttlMs: number;
+  /** How often a running request proves it is alive. */
+  heartbeatMs?: number;
+  /** A running request without a heartbeat for this long is interrupted. */
+  staleMs?: number;
+}
+
+/** Checks the registry at start-up: the types say the same, but this also catches casts. */
+export function validateRegistry(registry: readonly Playbook<unknown>[]): void {
+  const seen = new Set<string>();
+  for (const entry of registry) {
+    // Plain view: the types already forbid the bad cases, this catches casts and plain JS.
+    const p = entry as { id: string; risk: string; approvals: number };
+    if (!/^[a-z][a-z0-9-]{1,62}$/.test(p.id)) throw new Error(`playbook id "${p.id}" must be kebab-case`);
+    if (seen.has(p.id)) throw new Error(`playbook id "${p.id}" is defined twice`);
+    seen.add(p.id);
+    if (p.risk === 'destructive' && !(p.approvals >= 1)) {
+      throw new Error(`playbook ${p.id} is destructive but needs no approval; destructive playbooks need at least one`);
+    }
+    if (p.risk === 'read' && p.approvals !== 0) throw new Error(`playbook ${p.id} only reads; it must not ask for approvals`);
+  }
+}
+
+function planHash(playbookId: string, params: unknown, preview: Preview): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ playbookId, params, count: preview.count, keys: preview.keys ?? null, pinned: preview.pinned ?? null }))
+    .digest('hex');
+}
+
+export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
+  validateRegistry(deps.registry);
+  const heartbeatMs = deps.heartbeatMs ?? 10_000;
+  const staleMs = deps.staleMs ?? 60_000;
+  const running = new Set<Promise<PlaybookRequest>>();
+  const byId = new Map(deps.registry.map((p) => [p.id, p]));
+  const at = (ms: number) => new Date(ms);
+
+  const notify = async (req: PlaybookRequest | undefined) => {
+    if (!req) return;
+    try {
+      await deps.notifier.update(req);
+    } catch (err) {
+      deps.logger.warn({ err, requestId: req.id }, 'could not update the playbook message');
+    }
+  };
+
+  const get = async (id: string) => {
+    const rows = await deps.state.query('state/playbooks/get', [id]);
+    return rows[0] ? rowToRequest(rows[0]) : undefined;
+  };
+
+  const audit = async (req: PlaybookRequest, action: string, outcome: string, actor: string, detail: Record<string, unknown> = {}) => {
+    await deps.state.audit({
+      actor,
+      action,
+      target: req.playbookId,
+      ...(req.channel ? { channel: req.channel } : {}),
+      outcome,
+      detail: { requestId: req.id, params: req.params, requestedBy: req.requestedBy, planHash: req.planHash, ...detail },
+    });
+  };
+
+  const execute = async (claimed: PlaybookRequest): Promise<PlaybookRequest> => {
+    const playbook = byId.get(claimed.playbookId);
+    const log = deps.logger.child({ playbookId: claimed.playbookId, runId: claimed.id });
+    const started = deps.clock.monotonic();
+    const beat = async () => {
+      await deps.state.query('state/playbooks/heartbeat', [claimed.id, at(deps.clock.now())]);
+    };
+    const timer = setInterval(() => {
+      beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed'));
+    }, heartbeatMs);
+    timer.unref();
+    let state: 'succeeded' | 'failed' | 'stopped' = 'failed';
+    let result: RunResult | undefined;
+    let error: string | null = null;
+    let current: Preview | undefined;
+    try {
+      await audit(claimed, 'playbook.started', 'ok', claimed.decidedBy ?? claimed.requestedBy, { approvers: claimed.approvers });
+      await notify(claimed);
+      if (!playbook) throw new OpsError('not_found', `Playbook ${claimed.playbookId} no longer exists in this version of the bot.`);
+      const params = playbook.params.parse(claimed.params);
+      const ctx: PlaybookContext = { ...deps.context, log, heartbeat: beat };
+      // The scope guard: what would change now, against what people approved.
+      current = await playbook.preview(ctx, params);
+      if (playbook.scope === 'count' && current.count > claimed.preview.count) {
+        state = 'stopped';
+        error = `Stopped before changing anything: ${current.count} rows match now, but ${claimed.preview.count} were approved. Request it again to see and approve the new scope.`;
+      } else {
+        result = await playbook.run(ctx, params, claimed.preview);
+        state = 'succeeded';
+      }
+    } catch (err) {
+      state = 'failed';
+      error = isOpsError(err) ? err.userMessage : errorMessage(err);
+      log.warn({ err }, 'playbook run failed');
+    } finally {
+      clearInterval(timer);
+    }
+    const durationMs = Math.round(deps.clock.monotonic() - started);
+    const resultJson = {
+      summary: result?.summary ?? null,
+      steps: result?.steps ?? [],
+      durationMs,
+      detail: result?.detail ?? {},
+      ...(playbook?.scope === 'keys' && current?.keys
+        ? { notApprovedNow: current.keys.filter((k) => !(claimed.preview.keys ?? []).includes(k)).length }
+        : {}),
+      ...(current ? { previewAtRun: { count: current.count, summary: current.summary } } : {}),
+    };
+    const rows = await deps.state.query('state/playbooks/finish', [
+      claimed.id,
+      state,
+      at(deps.clock.now()),
+      result?.rowsAffected ?? 0,
+      JSON.stringify(resultJson),
+      error,
+    ]);
+    const finished = (await get(claimed.id)) ?? (rows[0] ? rowToRequest(rows[0]) : claimed);
+    await audit(finished, 'playbook.finished', state, finished.decidedBy ?? finished.requestedBy, {
+      playbook: claimed.playbookId,
+      approvers: finished.approvers,
+      preview: { summary: claimed.preview.summary, count: claimed.preview.count, items: claimed.preview.items.slice(0, 20) },
+      rowsAffected: result?.rowsAffected ?? 0,
+      durationMs,
+      outcome: state,
+      error,
+      steps: result?.steps ?? [],
+    });
+    log.info({ state, rowsAffected: result?.rowsAffected ?? 0, durationMs }, 'playbook run finished');
+    await notify(finished);
+    return finished;
+  };
+
+  const start = (claimed: PlaybookRequest): Promise<PlaybookRequest> => {
+    const p = execute(claimed);
+    running.add(p);
+    void p.finally(() => running.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  return {
+    list: () => deps.registry,
+    find: (id) => byId.get(id),
+    get,
+
+    async request(input) {
+      const playbook = byId.get(input.playbookId);
+      if (!playbook) {
+        throw new InputError(
+          `There is no playbook "${input.playbookId.slice(0, 60)}". Available: ${deps.registry.map((p) => `\`${p.id}\``).join(', ')}. See \`/playbook list\`.`,
+        );
+      }
+      const params = parseParams(playbook, input.rawParams);
+      const stored = normalizeParams(params);
+      const ctx: PlaybookContext = { ...deps.context, log: deps.logger, heartbeat: () => Promise.resolve() };
+      const preview = await playbook.preview(ctx, params);
+      const now = deps.clock.now();
+      const id = randomUUID();
+      const rows = await deps.state.query('state/playbooks/insert', [
+        id,
+        playbook.id,
+        JSON.stringify(stored),
+        JSON.stringify(preview),
+        planHash(playbook.id, stored, preview),
+        playbook.risk,
+        playbook.approvals,
+        input.requestedBy,
+        input.channel ?? null,
+        'pending',
+        at(now),
+        at(now + deps.ttlMs),
+        null,
+      ]);
+      const request = rowToRequest({ ...rows[0], approvers: [] });
+      await audit(request, 'playbook.requested', 'ok', input.requestedBy, {
+        preview: { summary: preview.summary, count: preview.count },
+        approvalsRequired: playbook.approvals,
+      });
+      if (playbook.approvals > 0) return { request };
+      // No approval needed (a write playbook declared so): claim and run at once, still audited.
+      const claimed = await deps.state.query('state/playbooks/claim', [id, at(deps.clock.now()), input.requestedBy]);
+      if (!claimed[0]) return { request };
+      const req = rowToRequest({ ...claimed[0], approvers: [] });
+      return { request: req, done: start(req) };
+    },
+
+    async attachMessage(id, channel, ts) {
+      await deps.state.query('state/playbooks/set-message', [id, channel, ts]);
+    },
+
+    async approve(id, approver) {
+      const now = deps.clock.now();
+      const outcome = await deps.state.transaction(async (q): Promise<ApproveOutcome | { kind: 'claimed'; row: Record<string, unknown> }> => {
+        const locked = await q('state/playbooks/lock', [id]);
+        const row = locked[0];
+        if (!row) return { kind: 'not_found' };
+        const req = rowToRequest({ ...row, approvers: [] });
+        if (req.requestedBy === approver) return { kind: 'own_request' };
+        if (req.state !== 'pending') return { kind: 'not_pending', request: req };
+        if (req.expiresAt.getTime() <= now) return { kind: 'expired' };
+        const inserted = await q('state/playbooks/approve', [id, approver, at(now)]);
+        if (inserted.length === 0) return { kind: 'already_approved', request: req };
+        const counted = await q<{ n: number; approvers: string[] }>('state/playbooks/count-approvals', [id]);
+        const n = counted[0]?.n ?? 0;
+        if (n < req.approvalsRequired) return { kind: 'recorded', request: { ...req, approvers: counted[0]?.approvers ?? [] } };
+        const claimed = await q('state/playbooks/claim', [id, at(now), approver]);
+        if (!claimed[0]) return { kind: 'not_pending', request: req };
+        return { kind: 'claimed', row: { ...claimed[0], approvers: counted[0]?.approvers ?? [] } };
+      });
+      if (outcome.kind === 'claimed') {
+        const req = rowToRequest(outcome.row);
+        await audit(req, 'playbook.approved', 'ok', approver, { approvers: req.approvers });
+        return { kind: 'started', request: req, done: start(req) };
+      }
+      if (outcome.kind === 'recorded') {
+        await audit(outcome.request, 'playbook.approved', 'ok', approver, {
+          approvers: outcome.request.approvers,
+          approvalsRequired: outcome.request.approvalsRequired,
+        });
+        await notify(await get(id));
+      }
+      if (outcome.kind === 'expired') await this.sweep();
+      return outcome;
+    },
+
+    async deny(id, user) {
+      const rows = await deps.state.query('state/playbooks/deny', [id, user, at(deps.clock.now())]);
+      if (!rows[0]) return undefined;
+      const req = await get(id);
+      if (req) {
+        await audit(req, 'playbook.denied', 'denied', user);
+        await notify(req);
+      }
+      return req;
+    },
+
+    async recent(limit) {
+      const rows = await deps.state.query('state/playbooks/recent', [limit]);
+      return rows.map(rowToRequest);
+    },
+
+    async sweep() {
+      const now = deps.clock.now();
+      const expiredRows = await deps.state.query('state/playbooks/expire-due', [at(now)]);
+      const interruptedRows = await deps.state.query('state/playbooks/interrupt-stale', [at(now - staleMs), at(now)]);
+      const expired: PlaybookRequest[] = [];
+      const interrupted: PlaybookRequest[] = [];
+      for (const r of expiredRows) {
+        const req = (await get(String(r.id))) ?? rowToRequest({ ...r, approvers: [] });
+        expired.push(req);
+        await audit(req, 'playbook.expired', 'expired', 'opsbot');
+        await notify(req);
+      }
+      for (const r of interruptedRows) {
+        const req = (await get(String(r.id))) ?? rowToRequest({ ...r, approvers: [] });
+        interrupted.push(req);
+        await audit(req, 'playbook.finished', 'interrupted', 'opsbot', {
+          playbook: req.playbookId,
+          approvers: req.approvers,
+          preview: { summary: req.preview.summary, count: req.preview.count },
+          outcome: 'interrupted',
+          error: req.error,
+        });
+        await notify(req);
+      }
+      return { expired, interrupted };
+    },
+
+    async idle() {
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// Keeps the Slack request message in step with the request's state.
+import type { Chat } from '../slack/chat.js';
+import type { RequestNotifier } from './engine.js';
+import { requestMessage } from './render.js';
+import type { Playbook } from './types.js';
+
+export function slackRequestNotifier(chat: Chat, registry: readonly Playbook<unknown>[], timeZone: string): RequestNotifier {
+  return {
+    async update(req) {
+      if (!req.channel || !req.messageTs) return;
+      const msg = requestMessage(req, registry.find((p) => p.id === req.playbookId), timeZone);
+      await chat.update(req.channel, req.messageTs, msg.text, msg.blocks);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// What a playbook is. The safety rules of DESIGN.md are in the types: a destructive playbook
+// must declare at least one approval or it does not compile (and registry validation rejects
+// it again at start-up, for anything built around the types).
+import type { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { AdminDb } from '../db/admin.js';
+import type { TargetDb } from '../db/target.js';
+import type { Logger } from '../log.js';
+
+export type Risk = 'read' | 'write' | 'destructive';
+
+/** What a run would change, computed read-only before anyone approves and again before running. */
+export interface Preview {
+  /** One line for people: "12 idle sessions older than 60 min". */
+  summary: string;
+  /** How many rows / sessions / objects are in scope. */
+  count: number;
+  /** A sample of what is in scope, one short line each (shown in Slack, at most ~20). */
+  items: string[];
+  /**
+   * Exact keys of what is in scope (e.g. "pid:backend_start"), when the playbook acts on
+   * precisely these and nothing else; runs are then limited to the approved keys.
+   */
+  keys?: string[];
+  /** Values fixed at preview time that the run must reuse (e.g. the cutoff timestamp). */
+  pinned?: Record<string, string | number>;
+  /** Details for the audit log and --json. */
+  detail?: Record<string, unknown>;
+}
+
+/** How a run finished. */
+export interface RunResult {
+  /** Rows / sessions / objects changed. */
+  rowsAffected: number;
+  /** One line for people: "terminated 12 of 12 sessions". */
+  summary: string;
+  /** Per-step facts for the audit log. */
+  steps?: { step: string; rows: number; ms: number; note?: string }[];
+  detail?: Record<string, unknown>;
+}
+
+/** External admin API of Supabase Auth used by user playbooks. */
+export interface AuthAdmin {
+  /** False when no service-role key is configured; playbooks then refuse before asking for approval. */
+  readonly configured: boolean;
+  /** Bans a user for `duration` (Go duration, e.g. "876000h"), or lifts it with "none". */
+  setBan(userId: string, duration: string): Promise<void>;
+}
+
+/** What preview and run receive. */
+export interface PlaybookContext {
+  /** Read-only diagnostics connection (previews). */
+  target: TargetDb;
+  /** Writing connection (runs), DATABASE_ADMIN_URL. */
+  admin: AdminDb;
+  authAdmin: AuthAdmin;
+  clock: Clock;
+  log: Logger;
+  /** Called by long runs between batches so the run is not mistaken for interrupted. */
+  heartbeat(): Promise<void>;
+}
+
+interface PlaybookCommon<P> {
+  id: string;
+  title: string;
+  /** What it does and when the runbook uses it. */
+  description: string;
+  /** Strict zod object; its errors name the parameter. */
+  params: z.ZodType<P, Record<string, unknown>>;
+  /** Expected form of each parameter, shown with errors and in /playbook list. */
+  paramHelp: Record<string, string>;
+  /**
+   * How a grown scope is handled when the preview is recomputed before running:
+   * `keys` — the run only touches approved keys (new ones are left alone and reported);
+   * `count` — more rows in scope than approved stops the run before it changes anything.
+   */
+  scope: 'keys' | 'count';
+  /** Read-only: what a run would change. Throw InputError when the parameters point at nothing valid. */
+  preview(ctx: PlaybookContext, params: P): Promise<Preview>;
+  /** Makes the change; `approved` is the preview people approved. */
+  run(ctx: PlaybookContext, params: P, approved: Preview): Promise<RunResult>;
+}
+
+/** A playbook; destructive ones need at least one approval, by type. */
+export type Playbook<P = unknown> = PlaybookCommon<P> &
+  ({ risk: 'read'; approvals: 0 } | { risk: 'write'; approvals: 0 | 1 | 2 } | { risk: 'destructive'; approvals: 1 | 2 });
+
+/** Defines a playbook with its parameter type inferred from the schema. */
+export function definePlaybook<P>(p: Playbook<P>): Playbook<P> {
+  return p;
+}
