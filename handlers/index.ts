@@ -4,11 +4,14 @@ import type { CommandSpec } from '../src/slack/command.js';
 import { healthCommand } from './health.js';
 import { opsCommand } from './ops.js';
 import { playbookCommand, type PlaybookHandlerServices } from './playbook.js';
+import { lockdownCommand } from './lockdown.js';
+import type { LockdownService } from '../src/lockdown/service.js';
 
 export interface CommandServices {
   playbooks: PlaybookHandlerServices;
+  lockdown: LockdownService;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {
-  return [healthCommand, playbookCommand(s.playbooks), opsCommand];
+  return [healthCommand, playbookCommand(s.playbooks), lockdownCommand({ lockdown: s.lockdown, playbooks: s.playbooks }), opsCommand];
 }

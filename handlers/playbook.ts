@@ -7,8 +7,8 @@ import type { KnownBlock } from '@slack/types';
 import { ForbiddenError, InputError, OpsError } from '../src/errors.js';
 import { formatTime } from '../src/render/time.js';
 import { keyValues, parseParams, tokenize } from '../src/playbooks/params.js';
-import type { ApproveOutcome, PlaybookEngine } from '../src/playbooks/engine.js';
-import { APPROVE_ACTION, DENY_ACTION, formatParams, requestMessage } from '../src/playbooks/render.js';
+import { BREAK_GLASS_MIN_REASON, type ApproveOutcome, type PlaybookEngine } from '../src/playbooks/engine.js';
+import { APPROVE_ACTION, BREAK_GLASS_ACTION, DENY_ACTION, formatParams, requestMessage } from '../src/playbooks/render.js';
 import type { Playbook } from '../src/playbooks/types.js';
 import type { StateStore } from '../src/state/store.js';
 import { escapeMrkdwn, sections } from '../src/slack/blocks.js';
@@ -17,6 +17,7 @@ import type { CommandSpec, HandlerDeps } from '../src/slack/command.js';
 import { interaction } from '../src/slack/context.js';
 
 export const PARAMS_VIEW = 'playbook_params';
+export const BREAK_GLASS_VIEW = 'playbook_break_glass_reason';
 
 const USAGE =
   'Usage: `/playbook list`, `/playbook run <id> name=value …` (e.g. `/playbook run purge-old-interactions days=90`), `/playbook audit [n]`.';
@@ -82,6 +83,8 @@ function refusal(outcome: ApproveOutcome, timeZone: string): OpsError | undefine
       const by = r.decidedBy ? ` by <@${r.decidedBy}>` : '';
       return new OpsError('conflict', `This request is already ${r.state}${by}${r.decidedAt ? ` (${formatTime(r.decidedAt.getTime(), timeZone)})` : ''}. Your click changed nothing.`);
     }
+    case 'break_glass_refused':
+      return new ForbiddenError(`${outcome.why} Nothing ran.`);
     case 'already_approved': {
       const left = outcome.request.approvalsRequired - outcome.request.approvers.length;
       return new OpsError('conflict', `You have already approved this request; it needs ${Math.max(left, 1)} more approval(s) from someone else.`);
@@ -95,9 +98,12 @@ export interface PlaybookHandlerServices {
   engine: PlaybookEngine;
   chat: Chat;
   state: StateStore;
+  /** Where break-glass self-approvals are announced. */
+  alertsChannel?: string;
 }
 
-async function createRequest(
+/** Validates, posts a placeholder, records the request with its preview, and shows it. */
+export async function createRequest(
   s: PlaybookHandlerServices,
   deps: HandlerDeps,
   playbook: Playbook<unknown>,
@@ -112,7 +118,7 @@ async function createRequest(
     const { request } = await s.engine.request({ playbookId: playbook.id, rawParams: raw, requestedBy: userId, channel });
     await s.engine.attachMessage(request.id, channel, ts);
     const current = (await s.engine.get(request.id)) ?? request;
-    const msg = requestMessage(current, playbook, deps.timezone);
+    const msg = requestMessage(current, playbook, deps.timezone, { breakGlassEnabled: s.engine.breakGlassEnabled() });
     await s.chat.update(channel, ts, msg.text, msg.blocks);
   } catch (err) {
     const why = err instanceof OpsError ? err.userMessage : 'an unexpected error (see the bot logs)';
@@ -249,6 +255,53 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
         }
         const denied = await s.engine.deny(id, body.user.id);
         if (!denied) throw new OpsError('conflict', `This request is already ${req.state}; your click changed nothing.`);
+      });
+
+      // Break-glass: the requester alone, with a typed reason, when switched on (lockdown only).
+      app.action<BlockAction<ButtonAction>>(BREAK_GLASS_ACTION, async ({ ack, body, action, client }) => {
+        await ack();
+        const req = await s.engine.get(action.value ?? '');
+        if (!req) throw new InputError('This request no longer exists.');
+        if (req.requestedBy !== body.user.id) throw new ForbiddenError('Only the requester can break glass; approvers use Approve.');
+        if (!s.engine.breakGlassEnabled()) throw new ForbiddenError('Break-glass self-approval is switched off (BREAK_GLASS_ENABLED). Ask an approver.');
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: {
+            type: 'modal',
+            callback_id: BREAK_GLASS_VIEW,
+            private_metadata: JSON.stringify({ requestId: req.id, channel: body.channel?.id ?? '' }),
+            title: { type: 'plain_text', text: 'Break glass' },
+            submit: { type: 'plain_text', text: 'Self-approve' },
+            close: { type: 'plain_text', text: 'Cancel' },
+            blocks: [
+              { type: 'section', text: { type: 'mrkdwn', text: `You are about to run *${req.playbookId}* without a second person. This is announced in the alerts channel and audited.` } },
+              {
+                type: 'input',
+                block_id: 'reason',
+                label: { type: 'plain_text', text: 'Why can no approver be reached?' },
+                element: { type: 'plain_text_input', action_id: 'value', multiline: true, min_length: BREAK_GLASS_MIN_REASON },
+              },
+            ],
+          },
+        });
+      });
+
+      app.view(BREAK_GLASS_VIEW, async ({ ack, view, body }) => {
+        const meta = JSON.parse(view.private_metadata) as { requestId: string; channel: string };
+        const reason = view.state.values.reason?.value?.value?.trim() ?? '';
+        const outcome = await s.engine.approve(meta.requestId, body.user.id, { breakGlassReason: reason });
+        const err = refusal(outcome, deps.timezone);
+        if (err) {
+          await ack({ response_action: 'errors', errors: { reason: err.userMessage.slice(0, 150) } });
+          return;
+        }
+        await ack();
+        if (outcome.kind === 'started' && s.alertsChannel) {
+          await s.chat.postMessage(
+            s.alertsChannel,
+            `:rotating_light: BREAK-GLASS: <@${body.user.id}> self-approved ${outcome.request.playbookId} without a second person. Reason: ${reason}`,
+          );
+        }
       });
     },
   };

@@ -18,6 +18,16 @@ import { supabaseAuthAdmin } from './playbooks/auth-admin.js';
 import { createPlaybookEngine, type PlaybookEngine } from './playbooks/engine.js';
 import { slackRequestNotifier } from './playbooks/notifier.js';
 import { slackChat } from './slack/chat.js';
+import { lockdownPlaybooks } from '../playbooks/lockdown.js';
+import { createLockdownService, type LockdownService } from './lockdown/service.js';
+import { containmentChecklist } from './lockdown/checklist.js';
+import { lockdownNotice } from './lockdown/notice.js';
+import { reminderMessage } from './lockdown/render.js';
+import { createChecklistService } from './checklist/service.js';
+import { createChecklistStore } from './checklist/store.js';
+import { slackChatPoster, throttledPoster } from './scheduler/chat-poster.js';
+import { checklistInteractions } from '../handlers/checklist.js';
+import type { Playbook } from './playbooks/types.js';
 
 export interface BotOptions {
   config: Config;
@@ -37,6 +47,9 @@ export interface Bot {
   logger: Logger;
   slack: SlackApp;
   playbooks: PlaybookEngine;
+  lockdown: LockdownService;
+  /** Runs the periodic work once (expiry, interrupted runs, due reminders); tests call it directly. */
+  tick(): Promise<void>;
   /** Applies migrations and starts listening (HTTP port or Socket Mode). */
   start(port?: number): Promise<void>;
   /** Stops listening and closes every pool. */
@@ -49,7 +62,7 @@ export function buildBot(o: BotOptions): Bot {
   const logger = createLogger({ level: config.logLevel, redactor, ...(o.logDestination ? { destination: o.logDestination } : {}) });
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
   const db = buildTargetDb(config, logger, clock);
-  const health = o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger });
+  const health = o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone) });
   // The directory needs the Slack client, which needs the handlers' deps: resolve it lazily.
   const ref: { slack?: SlackApp } = {};
   const authz = createAuthorizer(
@@ -72,18 +85,53 @@ export function buildBot(o: BotOptions): Bot {
     if (!ref.slack) throw new Error('Slack client not ready');
     return ref.slack.app.client;
   });
+  const slackClient = () => {
+    if (!ref.slack) throw new Error('Slack client not ready');
+    return ref.slack.app.client;
+  };
+  // Background posts keep to Slack's ~1 message per second per channel.
+  const poster = throttledPoster(
+    {
+      postMessage: (m) => slackChatPoster(slackClient()).postMessage(m),
+      update: (m) => slackChatPoster(slackClient()).update(m),
+    },
+    { clock },
+  );
+  const checklistStore = createChecklistStore(state.pool);
+  const checklists = createChecklistService({ store: checklistStore, poster, clock, timezone: config.timezone });
+  const lockdown: LockdownService = createLockdownService({
+    state,
+    target: db,
+    admin,
+    clock,
+    logger,
+    checklist: containmentChecklist(checklists),
+    ...(config.lockdown.evidenceDir ? { evidenceDir: config.lockdown.evidenceDir } : {}),
+    reminderRepeatMs: config.lockdown.reminderRepeatMs,
+  });
+  const registry: readonly Playbook<unknown>[] = [...PLAYBOOKS, ...lockdownPlaybooks(lockdown)];
   const playbooks = createPlaybookEngine({
-    registry: PLAYBOOKS,
+    registry,
     state,
     context: { target: db, admin, authAdmin: supabaseAuthAdmin({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, fetch: o.fetch }), clock },
     clock,
     logger,
-    notifier: slackRequestNotifier(chat, PLAYBOOKS, config.timezone),
+    notifier: slackRequestNotifier(chat, () => registry, config.timezone, { breakGlassEnabled: config.playbooks.breakGlassEnabled }),
     ttlMs: config.playbooks.approvalTtlMs,
+    breakGlassEnabled: config.playbooks.breakGlassEnabled,
   });
+  const postReminders = async () => {
+    for (const r of await lockdown.claimDueReminders()) {
+      const ld = await lockdown.latest();
+      const msg = reminderMessage(r, ld?.id === r.lockdownId ? ld : undefined, config.timezone);
+      const channels = new Set([ld?.channel, config.channels.alerts].filter((c): c is string => Boolean(c)));
+      for (const channel of channels) await chat.postMessage(channel, msg.text, msg.blocks);
+    }
+  };
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = () => {
     playbooks.sweep().catch((err: unknown) => logger.warn({ err }, 'playbook sweep failed'));
+    postReminders().catch((err: unknown) => logger.warn({ err }, 'lockdown reminders failed'));
   };
   const slack = createSlackApp({
     botToken: config.slack.botToken,
@@ -95,7 +143,11 @@ export function buildBot(o: BotOptions): Bot {
     clock,
     fetch: o.fetch,
     ...(o.botIdentity ? { botIdentity: o.botIdentity } : {}),
-    commands: buildCommands({ playbooks: { engine: playbooks, chat, state } }),
+    commands: buildCommands({
+      playbooks: { engine: playbooks, chat, state, ...(config.channels.alerts ? { alertsChannel: config.channels.alerts } : {}) },
+      lockdown,
+    }),
+    interactions: [checklistInteractions(checklistStore)],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
   });
   ref.slack = slack;
@@ -103,6 +155,11 @@ export function buildBot(o: BotOptions): Bot {
     logger,
     slack,
     playbooks,
+    lockdown,
+    async tick() {
+      await playbooks.sweep();
+      await postReminders();
+    },
     async start(port = config.slack.port) {
       const migrated = await state.migrate();
       logger.info({ applied: migrated.applied.map((m) => m.version) }, 'state store ready');

@@ -235,6 +235,24 @@ export const SETTINGS = {
     doc: 'How long a playbook request waits for approval before it expires',
     example: '15',
   },
+  BREAK_GLASS_ENABLED: {
+    schema: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    doc: 'Lets a lone responder self-approve a lockdown with a typed reason (announced in ALERTS_CHANNEL_ID and audited)',
+    example: 'false',
+  },
+  LOCKDOWN_EVIDENCE_DIR: {
+    schema: z.string().trim().min(1).optional(),
+    doc: 'Folder where lockdown evidence is also written as a JSON file (besides the state store)',
+    example: '',
+  },
+  LOCKDOWN_REMINDER_REPEAT_HOURS: {
+    schema: num(0.25, 168).default(6),
+    doc: 'How often an open breach-notification deadline (24 h, 72 h) is posted again until marked done',
+    example: '6',
+  },
   FAILED_LOGINS_PER_MINUTE_WARN: {
     schema: num(0, 1_000_000).default(10),
     doc: 'Failed sign-ins per minute (averaged over the last hour and at peak minute) that warn',
@@ -338,7 +356,8 @@ export interface Config {
   };
   timezone: string;
   logLevel: Env['LOG_LEVEL'];
-  playbooks: { approvalTtlMs: number };
+  playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean };
+  lockdown: { evidenceDir: string | undefined; reminderRepeatMs: number };
   thresholds: HealthThresholds;
   /** Every secret value (including passwords inside database URLs), for redaction. */
   secrets: string[];
@@ -431,7 +450,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     },
     timezone: e.OPS_TIMEZONE,
     logLevel: e.LOG_LEVEL,
-    playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000 },
+    playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED },
+    lockdown: { evidenceDir: e.LOCKDOWN_EVIDENCE_DIR, reminderRepeatMs: e.LOCKDOWN_REMINDER_REPEAT_HOURS * 3_600_000 },
     thresholds: {
       checkTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS,
       connectionsWarn: e.CONNECTIONS_WARN,

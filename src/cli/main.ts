@@ -13,6 +13,12 @@ import { createRedactor, type Redactor } from '../redact.js';
 import { healthText } from '../render/health-text.js';
 import { createStateStore } from '../state/store.js';
 import pino from 'pino';
+import { createChecklistStore } from '../checklist/store.js';
+import { lockdownNotice } from '../lockdown/notice.js';
+import { lockdownStatusBlocks } from '../lockdown/render.js';
+import { createLockdownService } from '../lockdown/service.js';
+import { lockdownStatus } from '../lockdown/status.js';
+import { blocksToText } from '../render/blocks-text.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -25,6 +31,8 @@ const HELP = `opsbot — AutoRepAi ops bot, terminal edition
 
 Usage:
   opsbot health [db|frontend|edge|auth] [--json]   run the health checks (exit 0 ok, 1 warn, 2 critical, 3 unknown)
+  opsbot lockdown status [--json]                   breach lockdown state, timeline, checklist and deadlines
+                                                    (start and lift only through Slack, with approval)
   opsbot migrate                                    apply the state-store migrations (schema opsbot)
   opsbot help                                       this text
 
@@ -57,15 +65,63 @@ async function health(args: string[], io: CliIo): Promise<number> {
   }
   const { config, logger, redactor } = runtime(io);
   const db = buildTargetDb(config, logger, systemClock);
+  const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: config.thresholds.checkTimeoutMs });
   try {
-    const service = buildHealthService({ config, db, fetch: io.fetch, clock: systemClock, logger });
+    const service = buildHealthService({ config, db, fetch: io.fetch, clock: systemClock, logger, notices: lockdownNotice(state, config.timezone) });
     const report = await service.run(component);
     io.stdout(json ? `${JSON.stringify(redactor.scrub(report), null, 2)}\n` : `${redactor.redact(healthText(report, config.timezone))}\n`);
     return exitCode(report.status);
   } finally {
-    await db.close();
+    await Promise.allSettled([db.close(), state.close()]);
   }
 }
+
+async function lockdownCmd(args: string[], io: CliIo): Promise<number> {
+  const json = args.includes('--json');
+  const sub = args.filter((a) => a !== '--json')[0] ?? 'status';
+  if (sub !== 'status') {
+    io.stderr(`opsbot lockdown ${sub}: starting and lifting a lockdown need a second person's approval, so they only run from Slack (/lockdown ${sub} <reason>). Here: opsbot lockdown status [--json].\n`);
+    return 3;
+  }
+  const { config, logger, redactor } = runtime(io);
+  const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
+  const db = buildTargetDb(config, logger, systemClock);
+  try {
+    const checklists = createChecklistStore(state.pool);
+    const svc = createLockdownService({
+      state,
+      target: db,
+      admin: readOnlyAdmin,
+      clock: systemClock,
+      logger,
+      // Status only reads the checklist; posting happens in the bot.
+      checklist: {
+        post: () => Promise.resolve(null),
+        tick: () => Promise.resolve(),
+        items: async (id) =>
+          ((await checklists.get(id))?.items ?? []).map((i) => ({ label: i.label, checked: i.checked, by: i.checkedBy, at: i.checkedAt === null ? null : new Date(i.checkedAt) })),
+      },
+      reminderRepeatMs: config.lockdown.reminderRepeatMs,
+    });
+    const status = await lockdownStatus(svc, state, systemClock);
+    if (json) {
+      io.stdout(`${JSON.stringify(redactor.scrub(status), null, 2)}\n`);
+    } else {
+      const msg = lockdownStatusBlocks(status, config.timezone);
+      io.stdout(`${redactor.redact(blocksToText(msg.blocks))}\n`);
+    }
+    return status.preview.open?.state === 'active' ? 2 : status.preview.open ? 1 : 0;
+  } finally {
+    await Promise.allSettled([state.close(), db.close()]);
+  }
+}
+
+// The CLI never writes to the target for a lockdown: status only.
+const readOnlyAdmin = {
+  transaction: () => Promise.reject(new Error('read-only CLI')),
+  standalone: () => Promise.reject(new Error('read-only CLI')),
+  close: () => Promise.resolve(),
+};
 
 async function migrateCmd(io: CliIo): Promise<number> {
   const { config, logger } = runtime(io);
@@ -98,6 +154,8 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
         return await health(args, full);
       case 'migrate':
         return await migrateCmd(full);
+      case 'lockdown':
+        return await lockdownCmd(args, full);
       case undefined:
       case 'help':
       case '--help':
@@ -112,6 +170,10 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
     if (err instanceof ConfigError) {
       full.stderr(`${err.userMessage}\nSet them in the environment or in ./.env (see .env.example).\n`);
       return 1;
+    }
+    if ((err as { code?: string }).code === '42P01' && /opsbot\./.test(errorMessage(err))) {
+      full.stderr(`opsbot ${cmd}: the state store (schema opsbot) is not set up on STATE_DATABASE_URL yet. Run \`opsbot migrate\` (the bot also does it at start-up).\n`);
+      return cmd === 'health' ? 3 : 1;
     }
     const secrets = safeSecrets(env);
     const redactor = createRedactor(secrets);

@@ -16,14 +16,17 @@ export interface HealthBuildDeps {
   fetch: typeof fetch;
   clock: Clock;
   logger: Logger;
+  /** Situations to show above the report (e.g. an open lockdown). */
+  notices?: () => Promise<string[]>;
 }
 
-export function buildHealthService({ config, db, fetch, clock, logger }: HealthBuildDeps): HealthService {
+export function buildHealthService({ config, db, fetch, clock, logger, notices }: HealthBuildDeps): HealthService {
   const t = config.thresholds;
   return createHealthService({
     clock,
     logger,
     timeoutMs: t.checkTimeoutMs,
+    ...(notices ? { notices } : {}),
     checks: [
       frontendCheck({ appUrl: config.appUrl, fetch, clock, latencyWarnMs: t.frontendLatencyWarnMs }),
       databaseCheck({ db, clock, thresholds: t }),

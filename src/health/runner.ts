@@ -10,6 +10,8 @@ export interface HealthServiceDeps {
   clock: Clock;
   timeoutMs: number;
   logger: Logger;
+  /** Notices shown above the report (lockdown active, …); a failure to read them is logged, not fatal. */
+  notices?: () => Promise<string[]>;
 }
 
 /** Runs health checks; the one implementation behind /health and `opsbot health`. */
@@ -92,9 +94,19 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
     const started = deps.clock.monotonic();
     const startedAt = new Date(deps.clock.now()).toISOString();
     const checks = component ? deps.checks.filter((c) => c.component === component) : deps.checks;
-    const components = await Promise.all(checks.map(runOne));
+    const [components, notices] = await Promise.all([
+      Promise.all(checks.map(runOne)),
+      deps.notices
+        ? deps.notices().catch((err: unknown) => {
+            // The state database being down is reported elsewhere; it must not break /health.
+            deps.logger.debug({ err }, 'could not read health notices');
+            return [] as string[];
+          })
+        : Promise.resolve([] as string[]),
+    ]);
     return {
       status: worst(components.map((c) => c.status)),
+      ...(notices.length ? { notices } : {}),
       startedAt,
       durationMs: Math.round(deps.clock.monotonic() - started),
       components,

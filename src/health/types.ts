@@ -31,6 +31,8 @@ export interface ComponentReport {
 
 export interface HealthReport {
   status: Status;
+  /** Situations people must see first (e.g. an active breach lockdown). */
+  notices?: string[];
   /** ISO time the checks started. */
   startedAt: string;
   durationMs: number;

@@ -21,6 +21,7 @@ export interface RequestNotifier {
 
 export type ApproveOutcome =
   | { kind: 'not_found' }
+  | { kind: 'break_glass_refused'; why: string }
   | { kind: 'own_request' }
   | { kind: 'expired' }
   | { kind: 'not_pending'; request: PlaybookRequest }
@@ -44,8 +45,13 @@ export interface PlaybookEngine {
   request(input: RequestInput): Promise<{ request: PlaybookRequest; done?: Promise<PlaybookRequest> }>;
   /** Remembers where the request message lives. */
   attachMessage(id: string, channel: string, ts: string): Promise<void>;
-  /** Records an approval by `approver` (whose role the caller has checked) and starts the run when enough. */
-  approve(id: string, approver: string): Promise<ApproveOutcome>;
+  /**
+   * Records an approval by `approver` (whose role the caller has checked) and starts the run when
+   * enough. With `breakGlassReason`, the requester self-approves (lockdown only, when enabled).
+   */
+  approve(id: string, approver: string, opts?: { breakGlassReason?: string }): Promise<ApproveOutcome>;
+  /** Whether break-glass self-approval is switched on. */
+  breakGlassEnabled(): boolean;
   /** Denies a pending request; undefined when it was not pending. */
   deny(id: string, user: string): Promise<PlaybookRequest | undefined>;
   /** The request with its approvers. */
@@ -72,7 +78,12 @@ export interface EngineDeps {
   heartbeatMs?: number;
   /** A running request without a heartbeat for this long is interrupted. */
   staleMs?: number;
+  /** Break-glass self-approval for playbooks that allow it (off by default). */
+  breakGlassEnabled?: boolean;
 }
+
+/** The shortest break-glass reason we accept: a sentence, not a shrug. */
+export const BREAK_GLASS_MIN_REASON = 10;
 
 /** Checks the registry at start-up: the types say the same, but this also catches casts. */
 export function validateRegistry(registry: readonly Playbook<unknown>[]): void {
@@ -156,7 +167,13 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
         state = 'stopped';
         error = `Stopped before changing anything: ${current.count} rows match now, but ${claimed.preview.count} were approved. Request it again to see and approve the new scope.`;
       } else {
-        result = await playbook.run(ctx, params, claimed.preview);
+        result = await playbook.run(ctx, params, claimed.preview, {
+          requestId: claimed.id,
+          requestedBy: claimed.requestedBy,
+          approvers: claimed.approvers,
+          channel: claimed.channel,
+          breakGlassReason: claimed.breakGlassReason,
+        });
         state = 'succeeded';
       }
     } catch (err) {
@@ -258,13 +275,32 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
       await deps.state.query('state/playbooks/set-message', [id, channel, ts]);
     },
 
-    async approve(id, approver) {
+    breakGlassEnabled: () => deps.breakGlassEnabled === true,
+
+    async approve(id, approver, opts) {
       const now = deps.clock.now();
+      const reason = opts?.breakGlassReason?.trim();
       const outcome = await deps.state.transaction(async (q): Promise<ApproveOutcome | { kind: 'claimed'; row: Record<string, unknown> }> => {
         const locked = await q('state/playbooks/lock', [id]);
         const row = locked[0];
         if (!row) return { kind: 'not_found' };
         const req = rowToRequest({ ...row, approvers: [] });
+        if (reason !== undefined) {
+          if (req.requestedBy !== approver) return { kind: 'break_glass_refused', why: 'Break-glass is only for the requester; approve normally instead.' };
+          if (!byId.get(req.playbookId)?.breakGlass) return { kind: 'break_glass_refused', why: `Break-glass is not allowed for ${req.playbookId}; it is for the lockdown only.` };
+          if (deps.breakGlassEnabled !== true) {
+            return { kind: 'break_glass_refused', why: 'Break-glass self-approval is switched off (BREAK_GLASS_ENABLED). Ask an approver.' };
+          }
+          if (reason.length < BREAK_GLASS_MIN_REASON) {
+            return { kind: 'break_glass_refused', why: `Break-glass needs a reason of at least ${BREAK_GLASS_MIN_REASON} characters saying why no approver can be reached.` };
+          }
+          if (req.state !== 'pending') return { kind: 'not_pending', request: req };
+          if (req.expiresAt.getTime() <= now) return { kind: 'expired' };
+          await q('state/playbooks/approve', [id, approver, at(now)]);
+          const claimed = await q('state/playbooks/claim-break-glass', [id, at(now), approver, reason]);
+          if (!claimed[0]) return { kind: 'not_pending', request: req };
+          return { kind: 'claimed', row: { ...claimed[0], approvers: [approver] } };
+        }
         if (req.requestedBy === approver) return { kind: 'own_request' };
         if (req.state !== 'pending') return { kind: 'not_pending', request: req };
         if (req.expiresAt.getTime() <= now) return { kind: 'expired' };
@@ -279,7 +315,11 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
       });
       if (outcome.kind === 'claimed') {
         const req = rowToRequest(outcome.row);
-        await audit(req, 'playbook.approved', 'ok', approver, { approvers: req.approvers });
+        if (req.breakGlassReason) {
+          await audit(req, 'playbook.break_glass', 'ok', approver, { reason: req.breakGlassReason });
+          deps.logger.warn({ requestId: req.id, playbookId: req.playbookId, userId: approver }, 'break-glass self-approval');
+        }
+        await audit(req, 'playbook.approved', 'ok', approver, { approvers: req.approvers, breakGlass: Boolean(req.breakGlassReason) });
         return { kind: 'started', request: req, done: start(req) };
       }
       if (outcome.kind === 'recorded') {

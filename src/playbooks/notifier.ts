@@ -4,11 +4,16 @@ import type { RequestNotifier } from './engine.js';
 import { requestMessage } from './render.js';
 import type { Playbook } from './types.js';
 
-export function slackRequestNotifier(chat: Chat, registry: readonly Playbook<unknown>[], timeZone: string): RequestNotifier {
+export function slackRequestNotifier(
+  chat: Chat,
+  registry: () => readonly Playbook<unknown>[],
+  timeZone: string,
+  opts: { breakGlassEnabled?: boolean } = {},
+): RequestNotifier {
   return {
     async update(req) {
       if (!req.channel || !req.messageTs) return;
-      const msg = requestMessage(req, registry.find((p) => p.id === req.playbookId), timeZone);
+      const msg = requestMessage(req, registry().find((p) => p.id === req.playbookId), timeZone, opts);
       await chat.update(req.channel, req.messageTs, msg.text, msg.blocks);
     },
   };

@@ -10,6 +10,7 @@ import type { Playbook } from './types.js';
 
 export const APPROVE_ACTION = 'playbook_approve';
 export const DENY_ACTION = 'playbook_deny';
+export const BREAK_GLASS_ACTION = 'playbook_break_glass';
 
 const STATE_LINE: Record<RequestState, string> = {
   pending: ':hourglass_flowing_sand: Waiting for approval',
@@ -51,7 +52,12 @@ function statusText(req: PlaybookRequest, timeZone: string): string {
   }
 }
 
-export function requestMessage(req: PlaybookRequest, playbook: Playbook<unknown> | undefined, timeZone: string): { text: string; blocks: KnownBlock[] } {
+export function requestMessage(
+  req: PlaybookRequest,
+  playbook: Playbook<unknown> | undefined,
+  timeZone: string,
+  opts: { breakGlassEnabled?: boolean } = {},
+): { text: string; blocks: KnownBlock[] } {
   const title = playbook?.title ?? req.playbookId;
   const blocks: KnownBlock[] = [header(`Playbook request: ${title}`)];
   blocks.push(
@@ -101,6 +107,16 @@ export function requestMessage(req: PlaybookRequest, playbook: Playbook<unknown>
             deny: { type: 'plain_text', text: 'Cancel' },
           },
         },
+        ...(playbook?.breakGlass && opts.breakGlassEnabled
+          ? [
+              {
+                type: 'button' as const,
+                action_id: BREAK_GLASS_ACTION,
+                text: { type: 'plain_text' as const, text: 'Break glass (requester only)' },
+                value: req.id,
+              },
+            ]
+          : []),
       ],
     });
   }

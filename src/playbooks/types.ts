@@ -60,6 +60,16 @@ export interface PlaybookContext {
   heartbeat(): Promise<void>;
 }
 
+/** Who asked and who approved the run being executed. */
+export interface RunMeta {
+  requestId: string;
+  requestedBy: string;
+  approvers: string[];
+  channel: string | null;
+  /** Set when the requester self-approved under break-glass. */
+  breakGlassReason: string | null;
+}
+
 interface PlaybookCommon<P> {
   id: string;
   title: string;
@@ -78,7 +88,12 @@ interface PlaybookCommon<P> {
   /** Read-only: what a run would change. Throw InputError when the parameters point at nothing valid. */
   preview(ctx: PlaybookContext, params: P): Promise<Preview>;
   /** Makes the change; `approved` is the preview people approved. */
-  run(ctx: PlaybookContext, params: P, approved: Preview): Promise<RunResult>;
+  run(ctx: PlaybookContext, params: P, approved: Preview, meta: RunMeta): Promise<RunResult>;
+  /**
+   * Break-glass: the requester may self-approve with a typed reason when BREAK_GLASS_ENABLED is
+   * on. Only for the lockdown (DESIGN.md); announced in the alerts channel and audited.
+   */
+  breakGlass?: boolean;
 }
 
 /** A playbook; destructive ones need at least one approval, by type. */

@@ -28,6 +28,7 @@ export interface HealthMessage {
 
 export function healthBlocks(report: HealthReport, timeZone: string): HealthMessage {
   const blocks: KnownBlock[] = [header(`${STATUS_EMOJI[report.status]} AutoRepAi health: ${STATUS_WORD[report.status]}`)];
+  if (report.notices?.length) blocks.push(...sections(report.notices.map((n) => `*${escapeMrkdwn(n)}*`).join('\n')));
   for (const c of report.components) {
     const title = `${STATUS_EMOJI[c.status]} *${escapeMrkdwn(c.title)}* — ${STATUS_WORD[c.status]} _(${formatMs(c.durationMs)})_`;
     blocks.push(...sections([title, ...c.items.map(itemLine)].join('\n')));

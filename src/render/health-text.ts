@@ -7,6 +7,7 @@ const WORD: Record<Status, string> = { ok: 'OK', warn: 'WARN', critical: 'CRIT',
 
 export function healthText(report: HealthReport, timeZone: string): string {
   const lines = [`AutoRepAi health: ${WORD[report.status]}  (${formatTime(Date.parse(report.startedAt), timeZone)}, ${formatMs(report.durationMs)})`];
+  for (const n of report.notices ?? []) lines.push(`!! ${n}`);
   for (const c of report.components) {
     lines.push('', `[${WORD[c.status]}] ${c.title} (${formatMs(c.durationMs)})`);
     for (const i of c.items) {

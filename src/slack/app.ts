@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import { isOpsError } from '../errors.js';
 import { boltLogger, type Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
-import type { CommandSpec, HandlerDeps } from './command.js';
+import type { CommandSpec, HandlerDeps, InteractionSpec } from './command.js';
 import { attachInteraction, interaction, referenceId } from './context.js';
 import { StrictHttpReceiver } from './receiver.js';
 
@@ -21,6 +21,7 @@ export interface SlackAppOptions {
   clock: Clock;
   deps: HandlerDeps;
   commands: readonly CommandSpec[];
+  interactions?: readonly InteractionSpec[];
   /** Outbound HTTP for the Web API and response_url; tests inject a fake. */
   fetch?: typeof fetch;
   /** Skip auth.test at start (tests). */
@@ -111,6 +112,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   });
 
   for (const spec of o.commands) spec.register(app, o.deps, o.commands);
+  for (const spec of o.interactions ?? []) spec.register(app, o.deps);
 
   return {
     app,

@@ -21,6 +21,8 @@ export type StateQuery = <R extends Record<string, unknown> = Record<string, unk
 
 /** Persistent state of the bot. */
 export interface StateStore {
+  /** The pool itself, for components that run their own SQL files (scheduler, checklists). */
+  readonly pool: pg.Pool;
   /** Runs one statement from sql/<name>.sql. */
   query: StateQuery;
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
@@ -42,6 +44,7 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
   });
   pool.on('error', (err) => opts.logger.warn({ err }, 'state database idle client error'));
   return {
+    pool,
     async query<R extends Record<string, unknown>>(name: string, params: unknown[] = []) {
       return (await pool.query(sql(name), params)).rows as R[];
     },

@@ -164,3 +164,19 @@ describe('bot start-up', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('opsbot lockdown', () => {
+  it('status --json prints the state and the preview; exit 0 when none is open', async () => {
+    const r = await run(['lockdown', 'status', '--json'], env());
+    expect(r.code).toBe(0);
+    const status = JSON.parse(r.stdout) as { preview: { open?: unknown; sessions: number; integrationsActive: number } };
+    expect(status.preview.open).toBeUndefined();
+    expect(typeof status.preview.sessions).toBe('number');
+  });
+
+  it('start and lift are refused here: they need an approval in Slack', async () => {
+    const r = await run(['lockdown', 'start', 'leak'], env());
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/only run from Slack \(\/lockdown start <reason>\)/);
+  });
+});

@@ -130,11 +130,25 @@ describe('/ops help', () => {
     const text = (reply.json as SlackMessage).text ?? '';
     expect(text).toContain('`/health`');
     expect(text).toContain('`/ops help`');
+    // U0ONCALL is on call: the on-call commands are listed too; approver-only ones are not.
+    expect(text).toContain('`/playbook run kill-idle-connections minutes=60`');
+    expect(text).toContain('`/lockdown start leaked service key`');
   });
 
-  it('tells a caller in a channel where nothing is allowed that there is nothing to run', async () => {
+  it('lists only read-only commands for someone without a role', async () => {
+    bot = await startTestBot({ env: testEnv(db.url) });
+    await postCommand(bot.baseUrl, '/ops', 'help', { fields: { user_id: 'U0NOBODY' } });
+    const reply = await bot.http.waitFor((c) => c.url === RESPONSE_URL);
+    const text = (reply.json as SlackMessage).text ?? '';
+    expect(text).toContain('`/health`');
+    expect(text).toContain('`/lockdown`');
+    expect(text).not.toContain('/playbook run');
+    expect(text).not.toContain('/lockdown start');
+  });
+
+  it('tells a caller without a role, in a channel where read-only commands are not allowed, that there is nothing to run', async () => {
     bot = await startTestBot({ env: testEnv(db.url, { ALLOWED_CHANNEL_IDS: 'C0WARROOM' }) });
-    await postCommand(bot.baseUrl, '/ops', 'help');
+    await postCommand(bot.baseUrl, '/ops', 'help', { fields: { user_id: 'U0NOBODY' } });
     const reply = await bot.http.waitFor((c) => c.url === RESPONSE_URL);
     expect((reply.json as SlackMessage).text).toMatch(/nothing you can run in this channel/);
     expect((reply.json as SlackMessage).text).not.toContain('/health');

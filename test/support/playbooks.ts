@@ -26,7 +26,14 @@ export interface EngineHarness {
 
 export function engineHarness(
   url: string,
-  opts: { registry?: readonly Playbook<unknown>[]; authAdmin?: AuthAdmin; clock?: ReturnType<typeof fixedClock>; staleMs?: number; heartbeatMs?: number } = {},
+  opts: {
+    registry?: readonly Playbook<unknown>[];
+    authAdmin?: AuthAdmin;
+    clock?: ReturnType<typeof fixedClock>;
+    staleMs?: number;
+    heartbeatMs?: number;
+    breakGlassEnabled?: boolean;
+  } = {},
 ): EngineHarness {
   const clock = opts.clock ?? fixedClock(Date.now());
   const notified: PlaybookRequest[] = [];
@@ -56,6 +63,7 @@ export function engineHarness(
     ttlMs: 15 * 60_000,
     ...(opts.staleMs ? { staleMs: opts.staleMs } : {}),
     ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}),
+    breakGlassEnabled: opts.breakGlassEnabled ?? false,
   });
   return {
     engine,

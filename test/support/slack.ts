@@ -159,3 +159,33 @@ export async function postAction(
   });
   return { status: res.status, body: await res.text() };
 }
+
+/** POSTs a signed view_submission (a modal's Submit) to the bot. */
+export async function postViewSubmission(
+  baseUrl: string,
+  view: { callback_id: string; private_metadata: string; values: Record<string, Record<string, { value: string }>> },
+  userId: string,
+): Promise<{ status: number; body: string }> {
+  const payload = {
+    type: 'view_submission',
+    user: { id: userId },
+    team: { id: 'T1' },
+    api_app_id: 'A1',
+    trigger_id: '1.2.4',
+    view: {
+      id: 'V1',
+      type: 'modal',
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata,
+      state: { values: Object.fromEntries(Object.entries(view.values).map(([b, a]) => [b, Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { type: 'plain_text_input', ...v }]))])) },
+      hash: 'h',
+    },
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const res = await fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
+    body,
+  });
+  return { status: res.status, body: await res.text() };
+}

@@ -1,0 +1,2 @@
+-- Integrations that are switched on now. Returns: id, provider.
+SELECT id, provider FROM public.integrations WHERE active ORDER BY id

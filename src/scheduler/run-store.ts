@@ -1,0 +1,161 @@
+// Durable record of job runs in the state database (sql/scheduler/*.sql): claims that succeed
+// once per (job, scheduled time), skipped occurrences, cursors and per-job advisory locks.
+import type pg from 'pg';
+import { sql } from '../sql.js';
+
+/** Lock class of every scheduler advisory lock (the second key is hashtext(job id)). */
+export const JOB_LOCK_CLASS = 734_620;
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
+
+/** A recorded run. */
+export interface JobRun {
+  id: number;
+  jobId: string;
+  scheduledAt: number;
+  status: RunStatus;
+  late: boolean;
+  claimedBy: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  summary: string | null;
+  detail: Record<string, unknown>;
+  error: string | null;
+}
+
+/** The most recent recorded occurrence of a job. */
+export interface LastRun {
+  scheduledAt: number;
+  status: RunStatus;
+  late: boolean;
+  finishedAt: number | null;
+  summary: string | null;
+}
+
+/** A held advisory lock; release it on the same connection. */
+export interface JobLock {
+  /** Releases the lock and returns the connection to the pool. */
+  release(): Promise<void>;
+}
+
+/** Anything that runs a parameterised query (a pg Pool or client). */
+export interface Queryable {
+  /** Runs one statement with $n parameters. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** The state-store operations of the scheduler. */
+export interface JobRunStore {
+  /** Claims an occurrence; true only for the one caller that inserted it. */
+  claim(jobId: string, at: number, late: boolean, instance: string, now: number): Promise<number | undefined>;
+  /** Records the outcome of a claimed run. */
+  finish(id: number, status: 'succeeded' | 'failed', now: number, summary: string | null, detail: Record<string, unknown>, error: string | null): Promise<void>;
+  /** Records an occurrence as skipped; true when this call recorded it. */
+  skip(jobId: string, at: number, instance: string, now: number, reason: string): Promise<boolean>;
+  /** Marks runs left 'running' by a dead process as interrupted; call only while holding the job lock. */
+  markInterrupted(jobId: string, now: number): Promise<{ scheduledAt: number; claimedBy: string | null }[]>;
+  /** Latest runs of one job, newest first. */
+  recent(jobId: string, limit: number): Promise<JobRun[]>;
+  /** Recorded runs of the given (job, time) pairs, keyed `${jobId}@${ms}`. */
+  runsAt(keys: { jobId: string; at: number }[]): Promise<Map<string, { status: RunStatus; late: boolean }>>;
+  /** The most recent recorded occurrence per job. */
+  lastRuns(jobIds: string[]): Promise<Map<string, LastRun>>;
+  /** How far each job has been examined, by any replica. */
+  cursors(jobIds: string[]): Promise<Map<string, number>>;
+  /** Moves cursors forward (never back). */
+  advance(cursors: Map<string, number>, now: number): Promise<void>;
+  /** Takes the job's advisory lock without waiting; undefined when another session holds it. */
+  tryLock(jobId: string): Promise<JobLock | undefined>;
+}
+
+const ms = (v: unknown): number | null => (v instanceof Date ? v.getTime() : v === null || v === undefined ? null : typeof v === 'string' ? Date.parse(v) : null);
+
+export function createJobRunStore(pool: pg.Pool): JobRunStore {
+  return {
+    async claim(jobId, at, late, instance, now) {
+      const r = await pool.query<{ id: string }>(sql('scheduler/run-claim'), [jobId, new Date(at), late, instance, new Date(now)]);
+      return r.rows[0] ? Number(r.rows[0].id) : undefined;
+    },
+    async finish(id, status, now, summary, detail, error) {
+      await pool.query(sql('scheduler/run-finish'), [id, status, new Date(now), summary, JSON.stringify(detail), error]);
+    },
+    async skip(jobId, at, instance, now, reason) {
+      const r = await pool.query(sql('scheduler/run-skip'), [jobId, new Date(at), instance, new Date(now), reason]);
+      return r.rowCount === 1;
+    },
+    async markInterrupted(jobId, now) {
+      const r = await pool.query<{ scheduled_at: Date; claimed_by: string | null }>(sql('scheduler/runs-mark-interrupted'), [jobId, new Date(now)]);
+      return r.rows.map((row) => ({ scheduledAt: row.scheduled_at.getTime(), claimedBy: row.claimed_by }));
+    },
+    async recent(jobId, limit) {
+      const r = await pool.query<Record<string, unknown>>(sql('scheduler/runs-recent'), [jobId, limit]);
+      return r.rows.map((row) => ({
+        id: Number(row.id),
+        jobId: String(row.job_id),
+        scheduledAt: ms(row.scheduled_at) ?? 0,
+        status: row.status as RunStatus,
+        late: row.late === true,
+        claimedBy: (row.claimed_by as string | null) ?? null,
+        startedAt: ms(row.started_at),
+        finishedAt: ms(row.finished_at),
+        summary: (row.summary as string | null) ?? null,
+        detail: (row.detail as Record<string, unknown> | null) ?? {},
+        error: (row.error as string | null) ?? null,
+      }));
+    },
+    async runsAt(keys) {
+      if (keys.length === 0) return new Map();
+      const r = await pool.query<{ job_id: string; scheduled_at: Date; status: RunStatus; late: boolean }>(sql('scheduler/runs-at'), [
+        keys.map((k) => k.jobId),
+        keys.map((k) => new Date(k.at)),
+      ]);
+      return new Map(r.rows.map((row) => [`${row.job_id}@${row.scheduled_at.getTime()}`, { status: row.status, late: row.late }]));
+    },
+    async lastRuns(jobIds) {
+      const r = await pool.query<Record<string, unknown>>(sql('scheduler/runs-last-per-job'), [jobIds]);
+      return new Map(
+        r.rows.map((row) => [
+          String(row.job_id),
+          {
+            scheduledAt: ms(row.scheduled_at) ?? 0,
+            status: row.status as RunStatus,
+            late: row.late === true,
+            finishedAt: ms(row.finished_at),
+            summary: (row.summary as string | null) ?? null,
+          },
+        ]),
+      );
+    },
+    async cursors(jobIds) {
+      const r = await pool.query<{ job_id: string; checked_through: Date }>(sql('scheduler/cursors-get'), [jobIds]);
+      return new Map(r.rows.map((row) => [row.job_id, row.checked_through.getTime()]));
+    },
+    async advance(cursors, now) {
+      if (cursors.size === 0) return;
+      const ids = [...cursors.keys()];
+      await pool.query(sql('scheduler/cursors-advance'), [ids, ids.map((id) => new Date(cursors.get(id) ?? 0)), new Date(now)]);
+    },
+    async tryLock(jobId) {
+      const client = await pool.connect();
+      let locked = false;
+      try {
+        const r = await client.query<{ locked: boolean }>(sql('scheduler/lock-try'), [JOB_LOCK_CLASS, jobId]);
+        locked = r.rows[0]?.locked === true;
+      } finally {
+        if (!locked) client.release();
+      }
+      if (!locked) return undefined;
+      return {
+        async release() {
+          try {
+            await client.query(sql('scheduler/lock-release'), [JOB_LOCK_CLASS, jobId]);
+            client.release();
+          } catch (err) {
+            // A connection whose unlock failed may still hold the lock: destroy it, which frees it.
+            client.release(err instanceof Error ? err : true);
+          }
+        },
+      };
+    },
+  };
+}
