@@ -6,12 +6,23 @@ import { opsCommand } from './ops.js';
 import { playbookCommand, type PlaybookHandlerServices } from './playbook.js';
 import { lockdownCommand } from './lockdown.js';
 import type { LockdownService } from '../src/lockdown/service.js';
+import type { DiagnosticsService } from '../src/diagnostics/service.js';
+import { dbCommand } from './db.js';
+import { slowqueriesCommand } from './slowqueries.js';
 
 export interface CommandServices {
   playbooks: PlaybookHandlerServices;
   lockdown: LockdownService;
+  diagnostics: DiagnosticsService;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {
-  return [healthCommand, playbookCommand(s.playbooks), lockdownCommand({ lockdown: s.lockdown, playbooks: s.playbooks }), opsCommand];
+  return [
+    healthCommand,
+    slowqueriesCommand(s.diagnostics),
+    dbCommand(s.diagnostics),
+    playbookCommand(s.playbooks),
+    lockdownCommand({ lockdown: s.lockdown, playbooks: s.playbooks }),
+    opsCommand,
+  ];
 }

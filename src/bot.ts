@@ -28,6 +28,7 @@ import { createChecklistStore } from './checklist/store.js';
 import { slackChatPoster, throttledPoster } from './scheduler/chat-poster.js';
 import { checklistInteractions } from '../handlers/checklist.js';
 import type { Playbook } from './playbooks/types.js';
+import { buildDiagnosticsService } from './diagnostics/build.js';
 
 export interface BotOptions {
   config: Config;
@@ -146,6 +147,7 @@ export function buildBot(o: BotOptions): Bot {
     commands: buildCommands({
       playbooks: { engine: playbooks, chat, state, ...(config.channels.alerts ? { alertsChannel: config.channels.alerts } : {}) },
       lockdown,
+      diagnostics: buildDiagnosticsService({ config, db, clock, redactor }),
     }),
     interactions: [checklistInteractions(checklistStore)],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },

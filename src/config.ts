@@ -230,6 +230,81 @@ export const SETTINGS = {
     doc: 'Edge function probe latency that is critical (runbook: warning > 3 s)',
     example: '3000',
   },
+  IDLE_CONNECTION_SECONDS: {
+    schema: int(1, 604_800).default(3600),
+    doc: 'Idle connections older than this are listed as possibly leaked by /db connections',
+    example: '3600',
+  },
+  IDLE_IN_TRANSACTION_CRITICAL_SECONDS: {
+    schema: int(1, 86_400).default(600),
+    doc: 'Sessions idle in transaction longer than this are critical in /db connections',
+    example: '600',
+  },
+  LONG_RUNNING_CRITICAL_SECONDS: {
+    schema: int(1, 604_800).default(1800),
+    doc: 'Statements running longer than this are critical in /db long',
+    example: '1800',
+  },
+  LOCK_WAIT_CRITICAL_SECONDS: {
+    schema: int(1, 86_400).default(120),
+    doc: 'Lock waits longer than this are critical in /db locks',
+    example: '120',
+  },
+  SLOW_QUERY_MEAN_MS: {
+    schema: num(1, 600_000).default(100),
+    doc: 'Mean time per call that flags a statement in /slowqueries (runbook: query P95 < 100 ms)',
+    example: '100',
+  },
+  SLOW_QUERY_HOG_PCT: {
+    schema: num(1, 100).default(20),
+    doc: 'Share of all statement time that flags a "resource hog" in /slowqueries',
+    example: '20',
+  },
+  SLOW_QUERY_HOG_MIN_TOTAL_MS: {
+    schema: num(0, 1e12).default(1000),
+    doc: 'Time a statement must have used before it can be called a hog',
+    example: '1000',
+  },
+  DEAD_TUPLES_WARN: {
+    schema: int(1, Number.MAX_SAFE_INTEGER).default(1000),
+    doc: 'Dead tuples that flag a table in /db tables (runbook: > 1000)',
+    example: '1000',
+  },
+  UNUSED_INDEX_MIN_BYTES: {
+    schema: int(0, Number.MAX_SAFE_INTEGER).default(1_048_576),
+    doc: 'Smallest unused index listed by /db indexes',
+    example: '1048576',
+  },
+  SEQ_SCAN_MIN_ROWS: {
+    schema: int(1, Number.MAX_SAFE_INTEGER).default(10_000),
+    doc: 'Tables with at least this many rows are checked for sequential-scan reads',
+    example: '10000',
+  },
+  SEQ_SCAN_INDEX_USE_PCT: {
+    schema: num(0, 100).default(95),
+    doc: 'Index-scan share below which a large table counts as read by sequential scans',
+    example: '95',
+  },
+  CACHE_HIT_CRITICAL_PCT: {
+    schema: num(0, 100).default(95),
+    doc: 'Cache hit ratio below which /db cache is critical',
+    example: '95',
+  },
+  CACHE_MIN_BLOCKS: {
+    schema: int(0, Number.MAX_SAFE_INTEGER).default(10_000),
+    doc: 'Blocks read before /db cache judges a hit ratio',
+    example: '10000',
+  },
+  SEQUENCE_WARN_PCT: {
+    schema: num(1, 100).default(90),
+    doc: 'Sequence usage of its type range that warns in /db wraparound',
+    example: '90',
+  },
+  SEQUENCE_CRITICAL_PCT: {
+    schema: num(1, 100).default(98),
+    doc: 'Sequence usage that is critical in /db wraparound',
+    example: '98',
+  },
   PLAYBOOK_APPROVAL_TTL_MINUTES: {
     schema: int(1, 1440).default(15),
     doc: 'How long a playbook request waits for approval before it expires',
@@ -292,6 +367,10 @@ function orderProblems(env: Record<string, string | undefined>): string[] {
     ['STORAGE_WARN_PCT', 'STORAGE_CRITICAL_PCT'],
     ['EDGE_LATENCY_WARN_MS', 'EDGE_LATENCY_CRITICAL_MS'],
     ['XID_AGE_WARN_PCT', 'XID_AGE_CRITICAL_PCT'],
+    ['SEQUENCE_WARN_PCT', 'SEQUENCE_CRITICAL_PCT'],
+    ['CACHE_HIT_CRITICAL_PCT', 'CACHE_HIT_WARN_PCT'],
+    ['IDLE_IN_TRANSACTION_SECONDS', 'IDLE_IN_TRANSACTION_CRITICAL_SECONDS'],
+    ['LONG_RUNNING_SECONDS', 'LONG_RUNNING_CRITICAL_SECONDS'],
   ];
   const value = (k: SettingName): number | undefined => {
     const r = (SETTINGS[k] as Setting).schema.safeParse(env[k]);
@@ -358,6 +437,24 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean };
   lockdown: { evidenceDir: string | undefined; reminderRepeatMs: number };
+  /** Thresholds only /slowqueries and /db use (the shared ones are in `thresholds`). */
+  diagnostics: {
+    idleConnectionSeconds: number;
+    idleInTransactionCriticalSeconds: number;
+    longRunningCriticalSeconds: number;
+    lockWaitCriticalSeconds: number;
+    slowQueryMeanMs: number;
+    slowQueryHogPct: number;
+    slowQueryHogMinTotalMs: number;
+    deadTuplesWarn: number;
+    unusedIndexMinBytes: number;
+    seqScanMinRows: number;
+    seqScanIndexUsePct: number;
+    cacheHitCriticalPct: number;
+    cacheMinBlocks: number;
+    sequenceWarnPct: number;
+    sequenceCriticalPct: number;
+  };
   thresholds: HealthThresholds;
   /** Every secret value (including passwords inside database URLs), for redaction. */
   secrets: string[];
@@ -452,6 +549,23 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     logLevel: e.LOG_LEVEL,
     playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED },
     lockdown: { evidenceDir: e.LOCKDOWN_EVIDENCE_DIR, reminderRepeatMs: e.LOCKDOWN_REMINDER_REPEAT_HOURS * 3_600_000 },
+    diagnostics: {
+      idleConnectionSeconds: e.IDLE_CONNECTION_SECONDS,
+      idleInTransactionCriticalSeconds: e.IDLE_IN_TRANSACTION_CRITICAL_SECONDS,
+      longRunningCriticalSeconds: e.LONG_RUNNING_CRITICAL_SECONDS,
+      lockWaitCriticalSeconds: e.LOCK_WAIT_CRITICAL_SECONDS,
+      slowQueryMeanMs: e.SLOW_QUERY_MEAN_MS,
+      slowQueryHogPct: e.SLOW_QUERY_HOG_PCT,
+      slowQueryHogMinTotalMs: e.SLOW_QUERY_HOG_MIN_TOTAL_MS,
+      deadTuplesWarn: e.DEAD_TUPLES_WARN,
+      unusedIndexMinBytes: e.UNUSED_INDEX_MIN_BYTES,
+      seqScanMinRows: e.SEQ_SCAN_MIN_ROWS,
+      seqScanIndexUsePct: e.SEQ_SCAN_INDEX_USE_PCT,
+      cacheHitCriticalPct: e.CACHE_HIT_CRITICAL_PCT,
+      cacheMinBlocks: e.CACHE_MIN_BLOCKS,
+      sequenceWarnPct: e.SEQUENCE_WARN_PCT,
+      sequenceCriticalPct: e.SEQUENCE_CRITICAL_PCT,
+    },
     thresholds: {
       checkTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS,
       connectionsWarn: e.CONNECTIONS_WARN,

@@ -15,6 +15,8 @@ import { createStateStore } from '../state/store.js';
 import pino from 'pino';
 import { createChecklistStore } from '../checklist/store.js';
 import { lockdownNotice } from '../lockdown/notice.js';
+import { thresholdsFromHealth } from '../diagnostics/build.js';
+import { DIAGNOSTICS_CLI_HELP, runDiagnosticsCli } from '../diagnostics/cli.js';
 import { lockdownStatusBlocks } from '../lockdown/render.js';
 import { createLockdownService } from '../lockdown/service.js';
 import { lockdownStatus } from '../lockdown/status.js';
@@ -31,6 +33,7 @@ const HELP = `opsbot — AutoRepAi ops bot, terminal edition
 
 Usage:
   opsbot health [db|frontend|edge|auth] [--json]   run the health checks (exit 0 ok, 1 warn, 2 critical, 3 unknown)
+${DIAGNOSTICS_CLI_HELP}
   opsbot lockdown status [--json]                   breach lockdown state, timeline, checklist and deadlines
                                                     (start and lift only through Slack, with approval)
   opsbot migrate                                    apply the state-store migrations (schema opsbot)
@@ -123,6 +126,23 @@ const readOnlyAdmin = {
   close: () => Promise.resolve(),
 };
 
+async function diagnosticsCmd(cmd: 'slowqueries' | 'db', args: string[], io: CliIo): Promise<number> {
+  const { config, logger, redactor } = runtime(io);
+  const db = buildTargetDb(config, logger, systemClock);
+  try {
+    return await runDiagnosticsCli(cmd, args, {
+      db,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      clock: systemClock,
+      timezone: config.timezone,
+      options: { thresholds: { ...thresholdsFromHealth(config.thresholds), ...config.diagnostics }, redact: (t) => redactor.redact(t) },
+    });
+  } finally {
+    await db.close();
+  }
+}
+
 async function migrateCmd(io: CliIo): Promise<number> {
   const { config, logger } = runtime(io);
   const store = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
@@ -156,6 +176,9 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
         return await migrateCmd(full);
       case 'lockdown':
         return await lockdownCmd(args, full);
+      case 'slowqueries':
+      case 'db':
+        return await diagnosticsCmd(cmd, args, full);
       case undefined:
       case 'help':
       case '--help':
@@ -178,7 +201,7 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
     const secrets = safeSecrets(env);
     const redactor = createRedactor(secrets);
     full.stderr(`opsbot ${cmd}: ${redactor.redact(isOpsError(err) ? err.userMessage : errorMessage(err))}\n`);
-    return cmd === 'health' ? 3 : 1;
+    return cmd === 'health' || cmd === 'db' || cmd === 'slowqueries' ? 3 : 1;
   }
 }
 

@@ -1,0 +1,40 @@
+// Assembles the diagnostics service from configuration, for the bot and the CLI alike. The
+// thresholds /health already has settings for are taken from there, so /health and /db never
+// disagree; the others have settings of their own (config.diagnostics).
+import type { Clock } from '../clock.js';
+import type { Config, HealthThresholds } from '../config.js';
+import type { TargetDb } from '../db/target.js';
+import type { Redactor } from '../redact.js';
+import { createDiagnosticsService, type DiagnosticsService } from './service.js';
+import type { DiagnosticsThresholds } from './settings.js';
+
+/** The diagnostics thresholds that share a setting with /health. */
+export function thresholdsFromHealth(t: HealthThresholds): Partial<DiagnosticsThresholds> {
+  return {
+    connectionsWarn: t.connectionsWarn,
+    connectionsCritical: t.connectionsCritical,
+    connectionsCriticalPct: t.connectionsCriticalPct,
+    idleInTransactionSeconds: t.idleInTransactionSeconds,
+    longRunningSeconds: t.longRunningSeconds,
+    cacheHitWarnPct: t.cacheHitWarnPct,
+    xidAgeWarnPct: t.xidAgeWarnPct,
+    xidAgeCriticalPct: t.xidAgeCriticalPct,
+  };
+}
+
+export interface DiagnosticsBuildDeps {
+  config: Config;
+  db: TargetDb;
+  clock: Clock;
+  redactor: Redactor;
+}
+
+export function buildDiagnosticsService({ config, db, clock, redactor }: DiagnosticsBuildDeps): DiagnosticsService {
+  return createDiagnosticsService({
+    db,
+    clock,
+    timezone: config.timezone,
+    thresholds: { ...thresholdsFromHealth(config.thresholds), ...config.diagnostics },
+    redact: (text) => redactor.redact(text),
+  });
+}
