@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { InputError } from '../src/errors.js';
 import { definePlaybook } from '../src/playbooks/types.js';
-import { maskLiterals } from '../src/query-text.js';
+import { maskSqlLiterals } from '../src/diagnostics/sql-text.js';
 import { PLATFORM_ROLES, text, toNum, wholeNumber, yesNo } from './_shared.js';
 
 const CANCEL_WAIT_MS = 2000;
@@ -31,7 +31,7 @@ export const terminateBackend = definePlaybook({
     return {
       summary: `${p.terminate ? 'cancel, then terminate if still busy,' : 'cancel the statement of'} pid ${p.pid} (${String(r.usename)}, ${text(r.application_name, 'no app name')}, ${String(r.state)})`,
       count: 1,
-      items: [`pid ${p.pid}: ${String(r.state)} for ${toNum(r.running_seconds)} s — ${maskLiterals(text(r.query)).slice(0, 200)}`],
+      items: [`pid ${p.pid}: ${String(r.state)} for ${toNum(r.running_seconds)} s — ${maskSqlLiterals(text(r.query)).slice(0, 200)}`],
       keys: [`${p.pid}:${String(r.backend_start_ms)}`],
     };
   },
