@@ -72,7 +72,7 @@ describe('lockdown start and lift', () => {
         ['sessions', 500],
       ]);
       expect(JSON.stringify(evidence.rows)).not.toContain('secret-value');
-      const file = JSON.parse(await readFile(lockdown.evidenceFile!, 'utf8')) as { sessions: unknown[] };
+      const file = JSON.parse(await readFile(lockdown.evidenceFile!, 'utf8')) as { sessions: unknown[]; authAudit: unknown[] };
       expect(file.sessions).toHaveLength(500);
       expect((await h.lockdown.integrations(lockdown.id)).map((i) => i.id).sort()).toEqual([...activeIds].sort());
       expect(inactiveIds).toHaveLength(2);
@@ -210,7 +210,7 @@ describe('a start that fails midway', () => {
   it('reports what was and was not done; a retry completes without recapturing evidence or re-disabling recorded integrations', async () => {
     await seedBreachFixture(db.pool, { sessions: 500, integrationsActive: 3, integrationsInactive: 2 });
     let batches = 0;
-    // The target database "goes away" after two batches of 100 sessions.
+    // The target database "goes away" at the third batch of 100 sessions (two workers delete in parallel).
     const flaky = (real: AdminDb): AdminDb => ({
       ...real,
       transaction: (purpose, fn, o) => {
@@ -223,9 +223,11 @@ describe('a start that fails midway', () => {
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatch(/stopped at "revoke sessions": Connection terminated unexpectedly/);
     expect(failed.error).toMatch(/Done: evidence preserved \(\d+ audit entries, 500 sessions, 5 integrations\)/);
-    expect(failed.error).toMatch(/\(200 sessions revoked so far\)/);
+    const revoked = Number(/\((\d+) sessions revoked so far\)/.exec(failed.error ?? '')?.[1]);
+    expect(revoked).toBeGreaterThanOrEqual(200);
+    expect(revoked).toBeLessThan(500);
     expect(failed.error).toMatch(/Not done: revoke sessions, disable integrations, activate/);
-    expect(await count('SELECT count(*)::int AS n FROM auth.sessions')).toBe(300);
+    expect(await count('SELECT count(*)::int AS n FROM auth.sessions')).toBe(500 - revoked);
     expect(await count('SELECT count(*)::int AS n FROM public.integrations WHERE active')).toBe(3);
     const open = (await first.lockdown.current())!;
     expect(open.state).toBe('starting');

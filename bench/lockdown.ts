@@ -1,0 +1,82 @@
+// Time from approval to "every session revoked" for a lockdown, on 500 and 100,000 sessions
+// (each with a refresh token), evidence capture included. Target: < 5 s for 100,000.
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import pino from 'pino';
+import { createAdminDb } from '../src/db/admin.js';
+import { createTargetDb } from '../src/db/target.js';
+import { createLockdownService, type LockdownService } from '../src/lockdown/service.js';
+import { createPlaybookEngine } from '../src/playbooks/engine.js';
+import { createStateStore } from '../src/state/store.js';
+import { lockdownPlaybooks } from '../playbooks/lockdown.js';
+import { benchDatabaseUrl } from './_db.js';
+
+const clock = { now: () => Date.now(), monotonic: () => performance.now() };
+
+async function seed(url: string, sessions: number): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query(`SELECT to_regclass('auth.sessions') AS t`);
+    if (!rows[0]?.t) await c.query(readFileSync(new URL('../test/support/fixtures/supabase.sql', import.meta.url), 'utf8'));
+    await c.query(`UPDATE opsbot.lockdowns SET state = 'lifted', lifted_at = now() WHERE state IN ('starting', 'active')`).catch(() => undefined);
+    await c.query('TRUNCATE auth.refresh_tokens, auth.sessions, auth.users, auth.audit_log_entries, public.integrations, public.organizations CASCADE');
+    await c.query(`INSERT INTO auth.users (id, email) SELECT gen_random_uuid(), 'u' || g || '@dealer.example' FROM generate_series(1, $1) g`, [sessions]);
+    await c.query(`INSERT INTO auth.sessions (id, user_id, ip, user_agent) SELECT gen_random_uuid(), id, '198.51.100.9', 'Mozilla/5.0 (dealer portal)' FROM auth.users`);
+    await c.query(`INSERT INTO auth.refresh_tokens (token, user_id, session_id) SELECT md5(id::text), user_id::text, id FROM auth.sessions`);
+    await c.query(`INSERT INTO auth.audit_log_entries (id, payload, created_at) SELECT gen_random_uuid(), json_build_object('action', 'login'), now() - (g || ' minutes')::interval FROM generate_series(1, 5000) g`);
+    const org = (await c.query<{ id: string }>(`INSERT INTO public.organizations (name) VALUES ('Bench') RETURNING id`)).rows[0]!.id;
+    await c.query(`INSERT INTO public.integrations (organization_id, provider, active) SELECT $1, 'crm-' || g, g % 2 = 0 FROM generate_series(1, 10) g`, [org]);
+    await c.query('VACUUM ANALYZE auth.sessions, auth.refresh_tokens');
+  } finally {
+    await c.end();
+  }
+}
+
+async function measure(url: string, sessions: number): Promise<void> {
+  await seed(url, sessions);
+  const logger = pino({ level: 'silent' });
+  const state = createStateStore({ url, logger, connectTimeoutMs: 5000 });
+  await state.migrate();
+  const target = createTargetDb({ url, poolMax: 3, statementTimeoutMs: 60_000, lockTimeoutMs: 2000, connectTimeoutMs: 5000, logger, monotonic: clock.monotonic });
+  const admin = createAdminDb({ url, statementTimeoutMs: 60_000, lockTimeoutMs: 2000, connectTimeoutMs: 5000, logger });
+  const ref: { svc?: LockdownService } = {};
+  const lockdown = createLockdownService({
+    state,
+    target,
+    admin,
+    clock,
+    logger,
+    checklist: { post: () => Promise.resolve(null), tick: () => Promise.resolve(), items: () => Promise.resolve([]) },
+    reminderRepeatMs: 6 * 3_600_000,
+  });
+  ref.svc = lockdown;
+  const engine = createPlaybookEngine({
+    registry: lockdownPlaybooks(lockdown),
+    state,
+    context: { target, admin, authAdmin: { configured: false, setBan: () => Promise.resolve() }, clock },
+    clock,
+    logger,
+    notifier: { update: () => Promise.resolve() },
+    ttlMs: 60_000,
+  });
+  const { request } = await engine.request({ playbookId: 'lockdown-start', rawParams: { reason: 'benchmark lockdown' }, requestedBy: 'UBENCH' });
+  const t0 = performance.now();
+  const outcome = await engine.approve(request.id, 'UAPPROVER');
+  if (outcome.kind !== 'started') throw new Error(outcome.kind);
+  const done = await outcome.done;
+  const total = performance.now() - t0;
+  const steps = (done.result?.steps ?? []) as { step: string; ms: number; rows: number }[];
+  const evidence = steps.find((s) => s.step === 'evidence')?.ms ?? 0;
+  const revoke = steps.find((s) => s.step === 'revoke sessions')?.ms ?? 0;
+  console.log(
+    `${sessions.toLocaleString('en-US').padStart(7)} sessions: ${done.state}; approval → sessions revoked ${(evidence + revoke).toFixed(0)} ms (evidence ${evidence} ms, revoke ${revoke} ms); whole start ${total.toFixed(0)} ms (target < 5000 ms at 100,000)`,
+  );
+  await Promise.all([state.close(), target.close(), admin.close()]);
+}
+
+export default async function bench(): Promise<void> {
+  const url = await benchDatabaseUrl('opsbot_bench_lockdown');
+  await measure(url, 500);
+  await measure(url, 100_000);
+}
