@@ -9,11 +9,14 @@ import type { LockdownService } from '../src/lockdown/service.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
 import { dbCommand } from './db.js';
 import { slowqueriesCommand } from './slowqueries.js';
+import { maintenanceCommand } from './maintenance.js';
+import type { MaintenanceService } from '../src/maintenance/service.js';
 
 export interface CommandServices {
   playbooks: PlaybookHandlerServices;
   lockdown: LockdownService;
   diagnostics: DiagnosticsService;
+  maintenance: MaintenanceService;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {
@@ -23,6 +26,7 @@ export function buildCommands(s: CommandServices): CommandSpec[] {
     dbCommand(s.diagnostics),
     playbookCommand(s.playbooks),
     lockdownCommand({ lockdown: s.lockdown, playbooks: s.playbooks }),
+    maintenanceCommand(s.maintenance),
     opsCommand,
   ];
 }

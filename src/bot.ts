@@ -29,6 +29,8 @@ import { slackChatPoster, throttledPoster } from './scheduler/chat-poster.js';
 import { checklistInteractions } from '../handlers/checklist.js';
 import type { Playbook } from './playbooks/types.js';
 import { buildDiagnosticsService } from './diagnostics/build.js';
+import { createOpsScheduler } from './scheduler/ops-scheduler.js';
+import { alertInteractions } from '../handlers/alerts.js';
 
 export interface BotOptions {
   config: Config;
@@ -100,6 +102,19 @@ export function buildBot(o: BotOptions): Bot {
   );
   const checklistStore = createChecklistStore(state.pool);
   const checklists = createChecklistService({ store: checklistStore, poster, clock, timezone: config.timezone });
+  const ops = createOpsScheduler({
+    settings: config.scheduler,
+    timezone: config.timezone,
+    clock,
+    pool: state.pool,
+    logger,
+    poster,
+    throttle: false,
+    health,
+    thresholds: config.thresholds,
+    checklists,
+    ...(config.roles.oncallGroup ? { oncallGroup: config.roles.oncallGroup } : {}),
+  });
   const lockdown: LockdownService = createLockdownService({
     state,
     target: db,
@@ -148,8 +163,9 @@ export function buildBot(o: BotOptions): Bot {
       playbooks: { engine: playbooks, chat, state, ...(config.channels.alerts ? { alertsChannel: config.channels.alerts } : {}) },
       lockdown,
       diagnostics: buildDiagnosticsService({ config, db, clock, redactor }),
+      maintenance: ops.maintenance,
     }),
-    interactions: [checklistInteractions(checklistStore)],
+    interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : [])],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
   });
   ref.slack = slack;
@@ -171,10 +187,13 @@ export function buildBot(o: BotOptions): Bot {
       sweeper = setInterval(sweep, o.sweepIntervalMs ?? 30_000);
       sweeper.unref();
       await slack.start(port);
+      // After Slack is up: catch-up posts need the client.
+      await ops.start();
       logger.info({ mode: config.slack.appToken ? 'socket' : 'http', port: config.slack.appToken ? undefined : port }, 'opsbot started');
     },
     async stop() {
       clearInterval(sweeper);
+      await ops.stop().catch((err: unknown) => logger.warn({ err }, 'scheduler stop failed'));
       await slack.stop().catch(() => undefined);
       await playbooks.idle();
       await Promise.allSettled([db.close(), admin.close(), state.close()]);

@@ -2,6 +2,7 @@
 // names every missing or invalid variable and explains it, in one message.
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { SCHEDULER_SETTINGS, toSchedulerSettings, type SchedulerSettings } from './scheduler/settings.js';
 
 const idList = z
   .string()
@@ -333,6 +334,8 @@ export const SETTINGS = {
     doc: 'Failed sign-ins per minute (averaged over the last hour and at peak minute) that warn',
     example: '10',
   },
+  // Scheduled work (maintenance windows, alerts, reminders): defined next to the scheduler.
+  ...SCHEDULER_SETTINGS,
 } satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -437,6 +440,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean };
   lockdown: { evidenceDir: string | undefined; reminderRepeatMs: number };
+  scheduler: SchedulerSettings;
   /** Thresholds only /slowqueries and /db use (the shared ones are in `thresholds`). */
   diagnostics: {
     idleConnectionSeconds: number;
@@ -549,6 +553,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     logLevel: e.LOG_LEVEL,
     playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED },
     lockdown: { evidenceDir: e.LOCKDOWN_EVIDENCE_DIR, reminderRepeatMs: e.LOCKDOWN_REMINDER_REPEAT_HOURS * 3_600_000 },
+    scheduler: toSchedulerSettings(e, e.ALERTS_CHANNEL_ID),
     diagnostics: {
       idleConnectionSeconds: e.IDLE_CONNECTION_SECONDS,
       idleInTransactionCriticalSeconds: e.IDLE_IN_TRANSACTION_CRITICAL_SECONDS,

@@ -17,6 +17,7 @@ import { createChecklistStore } from '../checklist/store.js';
 import { lockdownNotice } from '../lockdown/notice.js';
 import { thresholdsFromHealth } from '../diagnostics/build.js';
 import { DIAGNOSTICS_CLI_HELP, runDiagnosticsCli } from '../diagnostics/cli.js';
+import { runScheduleCli, SCHEDULE_USAGE } from '../scheduler/cli.js';
 import { lockdownStatusBlocks } from '../lockdown/render.js';
 import { createLockdownService } from '../lockdown/service.js';
 import { lockdownStatus } from '../lockdown/status.js';
@@ -34,6 +35,7 @@ const HELP = `opsbot — AutoRepAi ops bot, terminal edition
 Usage:
   opsbot health [db|frontend|edge|auth] [--json]   run the health checks (exit 0 ok, 1 warn, 2 critical, 3 unknown)
 ${DIAGNOSTICS_CLI_HELP}
+  ${SCHEDULE_USAGE}
   opsbot lockdown status [--json]                   breach lockdown state, timeline, checklist and deadlines
                                                     (start and lift only through Slack, with approval)
   opsbot migrate                                    apply the state-store migrations (schema opsbot)
@@ -143,6 +145,25 @@ async function diagnosticsCmd(cmd: 'slowqueries' | 'db', args: string[], io: Cli
   }
 }
 
+async function scheduleCmd(args: string[], io: CliIo): Promise<number> {
+  const { config, logger } = runtime(io);
+  const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
+  try {
+    return await runScheduleCli(args, {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      clock: systemClock,
+      pool: state.pool,
+      timezone: config.timezone,
+      settings: config.scheduler,
+      thresholds: config.thresholds,
+      logger,
+    });
+  } finally {
+    await state.close();
+  }
+}
+
 async function migrateCmd(io: CliIo): Promise<number> {
   const { config, logger } = runtime(io);
   const store = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
@@ -176,6 +197,8 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
         return await migrateCmd(full);
       case 'lockdown':
         return await lockdownCmd(args, full);
+      case 'schedule':
+        return await scheduleCmd(args, full);
       case 'slowqueries':
       case 'db':
         return await diagnosticsCmd(cmd, args, full);

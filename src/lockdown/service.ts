@@ -272,7 +272,7 @@ export function createLockdownService(d: LockdownDeps): LockdownService {
         t0 = d.clock.monotonic();
         // Two workers on disjoint batches (SKIP LOCKED): the admin pool's two connections both
         // delete, halving the time to "no session left". The first error stops both.
-        let failure: unknown;
+        let failure: Error | undefined;
         const worker = async () => {
           while (failure === undefined) {
             try {
@@ -283,7 +283,7 @@ export function createLockdownService(d: LockdownDeps): LockdownService {
               await input.heartbeat();
               if (n < batch) return;
             } catch (err) {
-              failure ??= err;
+              failure ??= err instanceof Error ? err : new Error(errorMessage(err));
               return;
             }
           }

@@ -38,7 +38,8 @@ export interface StateStore {
 export function createStateStore(opts: { url: string; logger: Logger; connectTimeoutMs: number }): StateStore {
   const pool = new pg.Pool({
     connectionString: opts.url,
-    max: 3,
+    // Scheduled jobs hold one connection each for their advisory lock while using others.
+    max: 6,
     connectionTimeoutMillis: opts.connectTimeoutMs,
     application_name: 'opsbot/state',
   });

@@ -29,6 +29,8 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
     ONCALL_USERGROUP_ID: 'S0ONCALL',
     APPROVER_USERGROUP_ID: 'S0APPROVERS',
     LOG_LEVEL: 'debug',
+    // Scheduled work has its own tests; here it would post on a real clock.
+    SCHEDULER_ENABLED: 'false',
     ...overrides,
   };
 }

@@ -1,0 +1,56 @@
+// The Acknowledge button on alert messages: records who acknowledged and when (time to
+// acknowledge kept), which stops the reminders; the first click wins, later ones are told who.
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { AlertEngine } from '../src/alerts/engine.js';
+import { ACK_ACTION_ID } from '../src/alerts/messages.js';
+import { ForbiddenError } from '../src/errors.js';
+import { formatMs } from '../src/format.js';
+import { formatLocal } from '../src/scheduler/zoned-time.js';
+import { auditInBackground } from '../src/slack/audit.js';
+import type { InteractionSpec } from '../src/slack/command.js';
+import { interaction } from '../src/slack/context.js';
+
+export function alertInteractions(engine: AlertEngine): InteractionSpec {
+  return {
+    id: 'alerts',
+    register(app, deps) {
+      app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACK_ACTION_ID }, async ({ ack, body, action, respond, context }) => {
+        await ack();
+        const { log } = interaction(context, deps.logger);
+        const userId = body.user.id;
+        const channelId = body.channel?.id ?? String(body.container.channel_id ?? '');
+        const alertId = Number(action.value);
+        if (!Number.isSafeInteger(alertId) || alertId <= 0) return;
+        // Acknowledging means "I am on it": the on-call role, like running diagnostics.
+        const decision = await deps.authz.check('oncall', { userId, channelId });
+        if (!decision.allowed) {
+          auditInBackground(deps, log, { actor: userId, action: 'alert.acknowledge', target: `alert:${alertId}`, channel: channelId, outcome: 'refused' });
+          throw new ForbiddenError(decision.message);
+        }
+        const r = await engine.acknowledge(alertId, userId);
+        if (r.status === 'not_found') {
+          await respond({ response_type: 'ephemeral', replace_original: false, text: `Alert #${alertId} is not in the state store.` });
+          return;
+        }
+        if (r.status === 'already') {
+          const who = r.alert.acknowledgedBy === userId ? 'you' : `<@${r.alert.acknowledgedBy ?? '?'}>`;
+          await respond({
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: `Alert #${alertId} was already acknowledged by ${who} at ${formatLocal(r.alert.acknowledgedAt ?? 0, deps.timezone)}.`,
+          });
+          return;
+        }
+        auditInBackground(deps, log, {
+          actor: userId,
+          action: 'alert.acknowledge',
+          target: `alert:${alertId}`,
+          channel: channelId,
+          outcome: 'ok',
+          detail: { ruleId: r.alert.ruleId, timeToAckMs: r.alert.timeToAckMs },
+        });
+        log.info({ alertId, timeToAck: r.alert.timeToAckMs === null ? null : formatMs(r.alert.timeToAckMs) }, 'alert acknowledged from Slack');
+      });
+    },
+  };
+}

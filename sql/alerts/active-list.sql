@@ -1,0 +1,2 @@
+-- Alerts still firing (not recovered). Returns: every column of opsbot.alerts.
+SELECT * FROM opsbot.alerts WHERE recovered_at IS NULL ORDER BY id

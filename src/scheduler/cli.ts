@@ -1,0 +1,86 @@
+// `opsbot schedule [--json] [--count N]`: the next runs of every scheduled job, from the same job
+// definitions and state store the bot uses, so a skip or a one-off window shows up at once.
+import type pg from 'pg';
+import type { Clock } from '../clock.js';
+import type { HealthThresholds } from '../config.js';
+import { errorMessage, isOpsError, UpstreamError } from '../errors.js';
+import type { HealthService } from '../health/runner.js';
+import type { Logger } from '../log.js';
+import type { ChatPoster } from './chat-poster.js';
+import { createOpsScheduler } from './ops-scheduler.js';
+import type { SchedulePlan } from './scheduler.js';
+import type { SchedulerSettings } from './settings.js';
+
+export interface ScheduleCliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  clock: Clock;
+  /** State database (STATE_DATABASE_URL); the caller closes it. */
+  pool: pg.Pool;
+  timezone: string;
+  settings: SchedulerSettings;
+  thresholds: HealthThresholds;
+  logger: Logger;
+}
+
+export const SCHEDULE_USAGE = 'opsbot schedule [--json] [--count N]   next runs of every scheduled job (maintenance notices, alert checks, reminders)';
+
+// Listing never runs a job: these stand in for Slack and the health checks.
+const notFromCli = (): never => {
+  throw new Error('scheduled jobs do not run from the CLI');
+};
+const planningPoster: ChatPoster = { postMessage: notFromCli, update: notFromCli };
+const planningHealth: HealthService = { run: notFromCli, components: () => [] };
+
+export function scheduleText(plan: SchedulePlan): string {
+  const lines = [`Scheduled jobs (times in ${plan.timezone}; missed runs up to ${plan.graceMinutes} min old are posted late):`, ''];
+  for (const j of plan.jobs) {
+    lines.push(`${j.id} — ${j.description}`);
+    lines.push(`  schedule: ${j.schedule}`);
+    if (!j.enabled) lines.push(`  disabled: ${j.disabledReason ?? 'yes'}`);
+    else lines.push(`  next: ${j.next.length > 0 ? j.next.map((n) => n.local).join(', ') : 'none in the next 400 days'}`);
+    if (j.lastRun) lines.push(`  last: ${j.lastRun.scheduledAt} ${j.lastRun.status}${j.lastRun.late ? ' (late)' : ''}${j.lastRun.summary ? ` — ${j.lastRun.summary}` : ''}`);
+    for (const n of j.notes ?? []) lines.push(`  note: ${n}`);
+  }
+  return lines.join('\n');
+}
+
+/** Runs `opsbot schedule`; returns the exit code (0 ok, 1 failure, 2 bad arguments). */
+export async function runScheduleCli(args: string[], io: ScheduleCliIo): Promise<number> {
+  let json = false;
+  let count = 5;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') json = true;
+    else if (a === '--count' && /^\d{1,2}$/.test(args[i + 1] ?? '') && Number(args[i + 1]) >= 1) count = Number(args[++i]);
+    else {
+      io.stderr(`Unknown or incomplete argument "${String(a).slice(0, 40)}".\nUsage: ${SCHEDULE_USAGE} (N from 1 to 99)\n`);
+      return 2;
+    }
+  }
+  const ops = createOpsScheduler({
+    settings: io.settings,
+    timezone: io.timezone,
+    clock: io.clock,
+    pool: io.pool,
+    logger: io.logger,
+    poster: planningPoster,
+    health: planningHealth,
+    thresholds: io.thresholds,
+    throttle: false,
+  });
+  let plan: SchedulePlan;
+  try {
+    plan = await ops.scheduler.nextRuns(count);
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') {
+      io.stderr('The state database has no scheduler tables yet. Run `opsbot migrate` first.\n');
+      return 1;
+    }
+    const e = isOpsError(err) ? err : new UpstreamError(`Cannot read the schedule from the state database: ${errorMessage(err)}`);
+    io.stderr(`${e.userMessage}\n`);
+    return 1;
+  }
+  io.stdout(json ? `${JSON.stringify(plan, null, 2)}\n` : `${scheduleText(plan)}\n`);
+  return 0;
+}
