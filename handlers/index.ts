@@ -11,12 +11,15 @@ import { dbCommand } from './db.js';
 import { slowqueriesCommand } from './slowqueries.js';
 import { maintenanceCommand } from './maintenance.js';
 import type { MaintenanceService } from '../src/maintenance/service.js';
+import type { LogsService } from '../src/logs/service.js';
+import { logsCommand } from './logs.js';
 
 export interface CommandServices {
   playbooks: PlaybookHandlerServices;
   lockdown: LockdownService;
   diagnostics: DiagnosticsService;
   maintenance: MaintenanceService;
+  logs: LogsService;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {
@@ -27,6 +30,7 @@ export function buildCommands(s: CommandServices): CommandSpec[] {
     playbookCommand(s.playbooks),
     lockdownCommand({ lockdown: s.lockdown, playbooks: s.playbooks }),
     maintenanceCommand(s.maintenance),
+    logsCommand({ logs: s.logs, playbooks: s.playbooks }),
     opsCommand,
   ];
 }

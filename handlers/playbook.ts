@@ -32,7 +32,7 @@ function listText(registry: readonly Playbook<unknown>[]): string {
 }
 
 /** Keys the user did not give that the playbook requires (no default). */
-function missingRequired(playbook: Playbook<unknown>, raw: Record<string, string>): string[] {
+export function missingRequired(playbook: Playbook<unknown>, raw: Record<string, string>): string[] {
   const parsed = playbook.params.safeParse(raw);
   if (parsed.success) return [];
   return [
@@ -44,7 +44,7 @@ function missingRequired(playbook: Playbook<unknown>, raw: Record<string, string
   ];
 }
 
-function paramsModal(playbook: Playbook<unknown>, given: Record<string, string>, channel: string) {
+export function paramsModal(playbook: Playbook<unknown>, given: Record<string, string>, channel: string) {
   return {
     type: 'modal' as const,
     callback_id: PARAMS_VIEW,

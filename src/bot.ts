@@ -31,6 +31,9 @@ import type { Playbook } from './playbooks/types.js';
 import { buildDiagnosticsService } from './diagnostics/build.js';
 import { createOpsScheduler } from './scheduler/ops-scheduler.js';
 import { alertInteractions } from '../handlers/alerts.js';
+import { createLogSummarizer } from './logs/summarizer.js';
+import { createSupabaseLogSource } from './logs/sources/supabase.js';
+import { createLogsService } from './logs/service.js';
 
 export interface BotOptions {
   config: Config;
@@ -136,6 +139,30 @@ export function buildBot(o: BotOptions): Bot {
     ttlMs: config.playbooks.approvalTtlMs,
     breakGlassEnabled: config.playbooks.breakGlassEnabled,
   });
+  const lc = config.logs;
+  const logs = createLogsService({
+    summarizer: createLogSummarizer({
+      ...(lc.geminiApiKey ? { apiKey: lc.geminiApiKey } : {}),
+      model: lc.geminiModel,
+      ...(lc.geminiBaseUrl ? { baseUrl: lc.geminiBaseUrl } : {}),
+      timeoutMs: lc.geminiTimeoutMs,
+      maxAttempts: lc.geminiMaxAttempts,
+      tokenBudget: lc.tokenBudget,
+      // The model may only suggest playbooks we have; a person still requests and approves them.
+      knownPlaybookIds: new Set(registry.map((p) => p.id)),
+      playbookTitles: new Map(registry.map((p) => [p.id, p.title])),
+      clock,
+      logger,
+      fetch: o.fetch,
+    }),
+    supabase:
+      lc.supabaseAccessToken && lc.supabaseProjectRef
+        ? createSupabaseLogSource({ accessToken: lc.supabaseAccessToken, projectRef: lc.supabaseProjectRef, endpointPath: lc.supabaseLogsEndpoint, fetch: o.fetch, clock })
+        : undefined,
+    analyze: { redaction: { ips: lc.redactIps, knownSecrets: config.secrets } },
+    download: (url) => o.fetch(url, { headers: { authorization: `Bearer ${config.slack.botToken}` } }),
+    clock,
+  });
   const postReminders = async () => {
     for (const r of await lockdown.claimDueReminders()) {
       const ld = await lockdown.latest();
@@ -164,6 +191,7 @@ export function buildBot(o: BotOptions): Bot {
       lockdown,
       diagnostics: buildDiagnosticsService({ config, db, clock, redactor }),
       maintenance: ops.maintenance,
+      logs,
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : [])],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },

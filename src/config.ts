@@ -306,6 +306,58 @@ export const SETTINGS = {
     doc: 'Sequence usage that is critical in /db wraparound',
     example: '98',
   },
+  GEMINI_API_KEY: {
+    schema: z.string().min(20, 'must be a Gemini API key').optional(),
+    doc: 'Gemini API key for /logs summaries; without it every summary is the offline one (clearly labelled)',
+    secret: true,
+    example: '',
+  },
+  GEMINI_MODEL: {
+    schema: z.string().trim().regex(/^[a-z0-9][a-z0-9.-]{1,80}$/, 'must be a model name such as gemini-2.5-flash').default('gemini-2.5-flash'),
+    doc: 'Gemini model for log summaries',
+    example: 'gemini-2.5-flash',
+  },
+  GEMINI_BASE_URL: {
+    schema: httpUrl.optional(),
+    doc: 'Proxy or gateway in front of the Gemini API',
+    example: '',
+  },
+  GEMINI_TIMEOUT_MS: {
+    schema: int(1000, 300_000).default(30_000),
+    doc: 'Overall deadline of one summary, retries included',
+    example: '30000',
+  },
+  GEMINI_MAX_ATTEMPTS: {
+    schema: int(1, 10).default(3),
+    doc: 'Attempts per summary (retries only on 408/429/5xx)',
+    example: '3',
+  },
+  LOGS_TOKEN_BUDGET: {
+    schema: int(1000, 1_000_000).default(30_000),
+    doc: 'Estimated input tokens a summary prompt may use',
+    example: '30000',
+  },
+  LOGS_REDACT_IPS: {
+    schema: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('true').transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    doc: 'Replace IP addresses in logs before they leave the process',
+    example: 'true',
+  },
+  SUPABASE_ACCESS_TOKEN: {
+    schema: z.string().min(20, 'must be a Supabase personal access token').optional(),
+    doc: 'Supabase Management API token (analytics:read) for /logs summarize edge|postgres|auth',
+    secret: true,
+    example: '',
+  },
+  SUPABASE_PROJECT_REF: {
+    schema: z.string().regex(/^[a-z0-9]{10,40}$/, 'must be the project ref, e.g. abcdefghijklmnopqrst').optional(),
+    doc: 'Supabase project ref; derived from SUPABASE_URL when unset',
+    example: '',
+  },
+  SUPABASE_LOGS_ENDPOINT: {
+    schema: z.string().regex(/^\/v1\/projects\/\{ref\}\/[a-z0-9/._-]+$/, 'must be a Management API path containing {ref}').default('/v1/projects/{ref}/analytics/endpoints/logs.all'),
+    doc: 'Management API logs endpoint (use …/endpoints/logs for the ClickHouse dialect)',
+    example: '/v1/projects/{ref}/analytics/endpoints/logs.all',
+  },
   PLAYBOOK_APPROVAL_TTL_MINUTES: {
     schema: int(1, 1440).default(15),
     doc: 'How long a playbook request waits for approval before it expires',
@@ -441,6 +493,18 @@ export interface Config {
   playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean };
   lockdown: { evidenceDir: string | undefined; reminderRepeatMs: number };
   scheduler: SchedulerSettings;
+  logs: {
+    geminiApiKey: string | undefined;
+    geminiModel: string;
+    geminiBaseUrl: string | undefined;
+    geminiTimeoutMs: number;
+    geminiMaxAttempts: number;
+    tokenBudget: number;
+    redactIps: boolean;
+    supabaseAccessToken: string | undefined;
+    supabaseProjectRef: string | undefined;
+    supabaseLogsEndpoint: string;
+  };
   /** Thresholds only /slowqueries and /db use (the shared ones are in `thresholds`). */
   diagnostics: {
     idleConnectionSeconds: number;
@@ -554,6 +618,19 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED },
     lockdown: { evidenceDir: e.LOCKDOWN_EVIDENCE_DIR, reminderRepeatMs: e.LOCKDOWN_REMINDER_REPEAT_HOURS * 3_600_000 },
     scheduler: toSchedulerSettings(e, e.ALERTS_CHANNEL_ID),
+    logs: {
+      geminiApiKey: e.GEMINI_API_KEY,
+      geminiModel: e.GEMINI_MODEL,
+      geminiBaseUrl: e.GEMINI_BASE_URL,
+      geminiTimeoutMs: e.GEMINI_TIMEOUT_MS,
+      geminiMaxAttempts: e.GEMINI_MAX_ATTEMPTS,
+      tokenBudget: e.LOGS_TOKEN_BUDGET,
+      redactIps: e.LOGS_REDACT_IPS,
+      supabaseAccessToken: e.SUPABASE_ACCESS_TOKEN,
+      // https://<ref>.supabase.co → <ref>
+      supabaseProjectRef: e.SUPABASE_PROJECT_REF ?? /^https:\/\/([a-z0-9]+)\.supabase\.co/.exec(e.SUPABASE_URL)?.[1],
+      supabaseLogsEndpoint: e.SUPABASE_LOGS_ENDPOINT,
+    },
     diagnostics: {
       idleConnectionSeconds: e.IDLE_CONNECTION_SECONDS,
       idleInTransactionCriticalSeconds: e.IDLE_IN_TRANSACTION_CRITICAL_SECONDS,
@@ -590,5 +667,43 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
       failedLoginsPerMinuteWarn: e.FAILED_LOGINS_PER_MINUTE_WARN,
     },
     secrets: [...secrets].sort((a, b) => b.length - a.length),
+  };
+}
+
+const LOGS_KEYS = [
+  'GEMINI_API_KEY',
+  'GEMINI_MODEL',
+  'GEMINI_BASE_URL',
+  'GEMINI_TIMEOUT_MS',
+  'GEMINI_MAX_ATTEMPTS',
+  'LOGS_TOKEN_BUDGET',
+  'LOGS_REDACT_IPS',
+  'LOG_LEVEL',
+] as const satisfies readonly SettingName[];
+
+/**
+ * Only the settings `opsbot logs` needs, so summarizing a file works on any laptop without the
+ * database and Supabase settings. Throws ConfigError listing invalid ones.
+ */
+export function loadLogsSettings(rawEnv: Record<string, string | undefined>): Pick<Config, 'logLevel' | 'secrets'> & {
+  logs: Pick<Config['logs'], 'geminiApiKey' | 'geminiModel' | 'geminiBaseUrl' | 'geminiTimeoutMs' | 'geminiMaxAttempts' | 'tokenBudget' | 'redactIps'>;
+} {
+  const shape = Object.fromEntries(LOGS_KEYS.map((k) => [k, SETTINGS[k].schema])) as { [K in (typeof LOGS_KEYS)[number]]: (typeof SETTINGS)[K]['schema'] };
+  const env = Object.fromEntries(LOGS_KEYS.map((k) => [k, rawEnv[k] === '' ? undefined : rawEnv[k]]));
+  const parsed = z.object(shape).safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, env)));
+  const e = parsed.data;
+  return {
+    logLevel: e.LOG_LEVEL,
+    secrets: e.GEMINI_API_KEY ? [e.GEMINI_API_KEY] : [],
+    logs: {
+      geminiApiKey: e.GEMINI_API_KEY,
+      geminiModel: e.GEMINI_MODEL,
+      geminiBaseUrl: e.GEMINI_BASE_URL,
+      geminiTimeoutMs: e.GEMINI_TIMEOUT_MS,
+      geminiMaxAttempts: e.GEMINI_MAX_ATTEMPTS,
+      tokenBudget: e.LOGS_TOKEN_BUDGET,
+      redactIps: e.LOGS_REDACT_IPS,
+    },
   };
 }

@@ -3,7 +3,7 @@
 // (0 ok, 1 warning, 2 critical, 3 unknown); invalid settings exit 1 with one message.
 import { existsSync } from 'node:fs';
 import { systemClock } from '../clock.js';
-import { type Config, loadConfig } from '../config.js';
+import { type Config, loadConfig, loadLogsSettings } from '../config.js';
 import { ConfigError, errorMessage, isOpsError } from '../errors.js';
 import { buildHealthService, buildTargetDb } from '../health/build.js';
 import { parseHealthArgs } from '../health/args.js';
@@ -18,6 +18,10 @@ import { lockdownNotice } from '../lockdown/notice.js';
 import { thresholdsFromHealth } from '../diagnostics/build.js';
 import { DIAGNOSTICS_CLI_HELP, runDiagnosticsCli } from '../diagnostics/cli.js';
 import { runScheduleCli, SCHEDULE_USAGE } from '../scheduler/cli.js';
+import { LOGS_USAGE, runLogsCli } from '../logs/cli.js';
+import { createLogSummarizer } from '../logs/summarizer.js';
+import { PLAYBOOK_IDS } from '../../playbooks/index.js';
+import { LOCKDOWN_PLAYBOOK_IDS } from '../../playbooks/lockdown.js';
 import { lockdownStatusBlocks } from '../lockdown/render.js';
 import { createLockdownService } from '../lockdown/service.js';
 import { lockdownStatus } from '../lockdown/status.js';
@@ -39,6 +43,7 @@ ${DIAGNOSTICS_CLI_HELP}
   opsbot lockdown status [--json]                   breach lockdown state, timeline, checklist and deadlines
                                                     (start and lift only through Slack, with approval)
   opsbot migrate                                    apply the state-store migrations (schema opsbot)
+${LOGS_USAGE.replace(/^Usage:\n/, '')}
   opsbot help                                       this text
 
 Settings come from the environment (and ./.env if present); see README.md.`;
@@ -164,6 +169,32 @@ async function scheduleCmd(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+async function logsCmd(args: string[], io: CliIo): Promise<number> {
+  const settings = loadLogsSettings(io.env);
+  const redactor = createRedactor(settings.secrets);
+  const logger = createLogger({ level: ['debug', 'trace'].includes(settings.logLevel) ? settings.logLevel : 'warn', redactor, destination: pino.destination({ dest: 2, sync: true }) });
+  const lc = settings.logs;
+  const summarizer = createLogSummarizer({
+    ...(lc.geminiApiKey ? { apiKey: lc.geminiApiKey } : {}),
+    model: lc.geminiModel,
+    ...(lc.geminiBaseUrl ? { baseUrl: lc.geminiBaseUrl } : {}),
+    timeoutMs: lc.geminiTimeoutMs,
+    maxAttempts: lc.geminiMaxAttempts,
+    tokenBudget: lc.tokenBudget,
+    knownPlaybookIds: new Set([...PLAYBOOK_IDS, ...LOCKDOWN_PLAYBOOK_IDS]),
+    clock: systemClock,
+    logger,
+    fetch: io.fetch,
+  });
+  return runLogsCli(args, {
+    stdin: process.stdin,
+    stdout: (t) => io.stdout(redactor.redact(t)),
+    stderr: io.stderr,
+    summarizer,
+    analyze: { redaction: { ips: lc.redactIps, knownSecrets: settings.secrets } },
+  });
+}
+
 async function migrateCmd(io: CliIo): Promise<number> {
   const { config, logger } = runtime(io);
   const store = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
@@ -197,6 +228,8 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
         return await migrateCmd(full);
       case 'lockdown':
         return await lockdownCmd(args, full);
+      case 'logs':
+        return await logsCmd(args, full);
       case 'schedule':
         return await scheduleCmd(args, full);
       case 'slowqueries':

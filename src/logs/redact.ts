@@ -55,6 +55,11 @@ const PREFIXED: readonly (readonly [RegExp, Placeholder])[] = [
   [/(?<![A-Za-z0-9])sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}/g, '<API_KEY>'],
 ];
 
+// Cheap tests that let most lines skip the expensive patterns (redaction runs on every line).
+const MAY_HAVE_PREFIXED = /xox|xapp|hooks\.slack|sbp?_|AIza|ya29\.|GOCSPX|[spr]k_|whsec_|A[KSGIRN][A-Z]A|gh[pousr]_|github_pat|sk-/;
+const MAY_HAVE_BEARER = /bearer|basic/i;
+const MAY_HAVE_KEY = /pass|pwd|secret|token|key|session|signature|credential|authorization|phone|mobile|msisdn/i;
+
 const BEARER = /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]{8,})/gi;
 
 // key=value, key: value and "key":"value" where the key names a secret or personal datum.
@@ -64,9 +69,10 @@ const SECRET_KEYWORDS =
 const PII_KEYWORDS = 'phone|phone[_-]?number|mobile|telephone|msisdn';
 const KEY_VALUE = new RegExp(
   String.raw`(\\?["']?)\b([A-Za-z0-9_.-]*?(?:${SECRET_KEYWORDS}|${PII_KEYWORDS}))\1(\s*[:=]\s*)` +
-    String.raw`(\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&"'}\])\\]+)`,
+    String.raw`(\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&"'}\\]+)`,
   'gi',
 );
+const PASSWORD_KEY = /(?:password|passwd|pwd|secret)$/i;
 const PII_KEY = new RegExp(String.raw`(?:${PII_KEYWORDS})$`, 'i');
 const COOKIE = /\b((?:set-)?cookie)(\\?["']?\s*[:=]\s*\\?"?)([^"\\\r\n]+)/gi;
 
@@ -78,28 +84,53 @@ const CARD = /(?<![\w.+-])\d(?:[ -]?\d){12,18}(?![\w.-])/g;
 const CARD_BRAND = /^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|6(?:011|5|4[4-9]|2)|35)/;
 
 const PHONE_INTL = /(?<![\w+.-])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w.:-])/g;
+// E.164 numbers in query strings: %2B14155550142.
+const PHONE_ENCODED = /%2[Bb]\d{8,15}(?!\d)/g;
 const PHONE_NANP = /(?<![\w.+-])(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w.:-])/g;
 
 const IPV6 =
   /(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?(?::\d{1,3}(?:\.\d{1,3}){3})?)(?![\w:])/g;
+// IPv6 in query strings (colons as %3A); a hex letter or "::" tells it from an encoded time.
+const IPV6_ENCODED = /(?<![0-9A-Za-z])[0-9a-fA-F]{1,4}(?:%3[Aa][0-9a-fA-F]{0,4}){2,7}(?![0-9A-Za-z])/g;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
+
+function countDigits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
 
 function isPlaceholder(v: string): boolean {
   return v.length > 2 && v.startsWith('<') && v.endsWith('>');
 }
 
-function replaceKeyValue(match: string, quote: string, key: string, sep: string, value: string): string {
+function replaceKeyValue(match: string, quote: string, key: string, sep: string, rawValue: string): string {
+  // A bare value may hold parentheses (a URL-encoded phone number); a closing one it did not
+  // open belongs to the text around it and is given back.
+  let value = rawValue;
+  let rest = '';
+  while (/[)\]]$/.test(value) && !value.includes(value.endsWith(')') ? '(' : '[')) {
+    rest = value.slice(-1) + rest;
+    value = value.slice(0, -1);
+  }
   const bare = value.replace(/^\\?["']|\\?["']$/g, '');
   if (bare === '' || isPlaceholder(bare) || /^(?:Bearer|Basic)$/i.test(bare)) return match;
+  // "Invalid Refresh Token: Already Used" is prose: a bare word after an unquoted key and a colon
+  // is kept, unless the key names a password, whose value may well be a word.
+  if (quote === '' && sep.includes(':') && /^[A-Za-z]{1,15}$/.test(bare) && !PASSWORD_KEY.test(key)) return match;
   const placeholder = PII_KEY.test(key) ? '<PHONE>' : '<SECRET>';
   const open = value.startsWith('\\"') ? '\\"' : value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
   const close = open === '' ? '' : open;
-  return `${quote}${key}${quote}${sep}${open}${placeholder}${close}`;
+  return `${quote}${key}${quote}${sep}${open}${placeholder}${close}${rest}`;
 }
 
 function replaceBearer(match: string, scheme: string, space: string, token: string): string {
-  // A real credential has digits, capitals or token punctuation; "Basic authentication" is prose.
-  if (!/[0-9A-Z._~+/=-]/.test(token.slice(1))) return match;
+  // A real credential has digits, capitals or token punctuation; "Basic authentication" is prose,
+  // and "bearer total_tokens=640" is a field that follows the word bearer.
+  if (!/[0-9A-Z._~+/=-]/.test(token.slice(1)) || /=[^=]/.test(token)) return match;
   return `${scheme}${space}<TOKEN>`;
 }
 
@@ -137,16 +168,21 @@ export function createLogRedactor(opts: LogRedactionOptions = {}): LogRedactor {
     if (out.includes('PRIVATE KEY')) out = out.replace(PRIVATE_KEY, '<PRIVATE_KEY>');
     if (out.includes('://')) out = out.replace(URL_PASSWORD, '$1:<PASSWORD>@');
     if (out.includes('eyJ')) out = out.replace(JWT, '<JWT>');
-    for (const [re, placeholder] of PREFIXED) out = out.replace(re, placeholder);
-    out = out.replace(BEARER, replaceBearer);
-    out = out.replace(KEY_VALUE, replaceKeyValue);
+    if (MAY_HAVE_PREFIXED.test(out)) for (const [re, placeholder] of PREFIXED) out = out.replace(re, placeholder);
+    if (MAY_HAVE_BEARER.test(out)) out = out.replace(BEARER, replaceBearer);
+    if (MAY_HAVE_KEY.test(out)) out = out.replace(KEY_VALUE, replaceKeyValue);
     if (/cookie/i.test(out)) out = out.replace(COOKIE, '$1$2<COOKIE>');
     if (out.includes('@') || out.includes('%40')) out = out.replace(EMAIL, '<EMAIL>');
-    out = out.replace(CARD, replaceCard);
-    if (out.includes('+')) out = out.replace(PHONE_INTL, replacePhone);
-    out = out.replace(PHONE_NANP, replacePhone);
+    const digits = countDigits(out);
+    if (digits >= 13) out = out.replace(CARD, replaceCard);
+    if (digits >= 8) {
+      if (out.includes('+')) out = out.replace(PHONE_INTL, replacePhone);
+      if (out.includes('%2')) out = out.replace(PHONE_ENCODED, '<PHONE>');
+      out = out.replace(PHONE_NANP, replacePhone);
+    }
     if (ips) {
       if (out.includes('::') || /:[0-9a-fA-F]{1,4}:/.test(out)) out = out.replace(IPV6, replaceIpv6);
+      if (/%3a/i.test(out)) out = out.replace(IPV6_ENCODED, (m) => (/[a-fA-F]/.test(m.replace(/%3[Aa]/g, '')) || /%3[Aa]%3[Aa]/.test(m) ? '<IP>' : m));
       if (out.includes('.')) out = out.replace(IPV4, '<IP>');
     }
     return out;

@@ -15,6 +15,8 @@ export interface LogRecord {
   /** Epoch milliseconds, when the line carried a time we could read. */
   timestamp?: number;
   level: LogLevel;
+  /** Structured fields worth showing with an example (method, path, status, error), not mined. */
+  detail?: string;
 }
 
 /** Ordering used to pick the "worst" level of a template. */

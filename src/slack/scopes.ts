@@ -9,6 +9,7 @@ export const METHOD_SCOPES: Record<string, string> = {
   'views.publish': '',
   'users.info': 'users:read',
   'files.uploadV2': 'files:write',
+  'files.list': 'files:read',
   'filesUploadV2': 'files:write',
   'conversations.history': 'channels:history',
   'conversations.info': 'channels:read',

@@ -1,0 +1,141 @@
+// `opsbot logs …`: the terminal face of the log pipeline, for when Slack is down, for scripts
+// and for measuring the parser.
+//   logs parse <file|-> [--jsonl]      one line out per line in: line number and template id
+//   logs templates <file|-> [--json]   templates with counts, levels, first/last seen, examples
+//   logs summarize <file|-> [--offline] [--json]
+import { basename } from 'node:path';
+import { formatCount } from '../format.js';
+import { isOpsError } from '../errors.js';
+import { createLogAnalyzer, type AnalyzeOptions } from './analyze.js';
+import { buildOfflineSummary } from './offline-summary.js';
+import { buildPrompt } from './prompt.js';
+import { renderSummaryText } from './render.js';
+import { openLogLines } from './sources/file.js';
+import type { LogAnalysis } from './stats.js';
+import type { LogSummarizer } from './summarizer.js';
+
+export interface LogsCliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Built from GEMINI_* settings by the caller; without it every summary is offline. */
+  summarizer?: LogSummarizer;
+  /** Redaction and miner settings (e.g. LOGS_REDACT_IPS). */
+  analyze?: AnalyzeOptions;
+  /** Opens a file; defaults to fs.createReadStream (tests pass in-memory streams). */
+  openFile?: (path: string) => NodeJS.ReadableStream;
+}
+
+export const LOGS_USAGE = `Usage:
+  opsbot logs parse <file|-> [--jsonl]       template id of every line (--jsonl: {"line":n,"template":"T3"})
+  opsbot logs templates <file|-> [--json]    templates with counts, levels and examples
+  opsbot logs summarize <file|-> [--offline] [--json]
+                                             incident summary (Gemini when GEMINI_API_KEY is set)
+Input is plain text or JSON lines (Supabase exports included); - reads standard input.`;
+
+const FLAGS: Record<string, readonly string[]> = {
+  parse: ['--jsonl'],
+  templates: ['--json'],
+  summarize: ['--offline', '--json'],
+};
+
+const OUTPUT_CHUNK = 2000;
+
+export async function runLogsCli(args: string[], io: LogsCliIo): Promise<number> {
+  const rest = args[0] === 'logs' ? args.slice(1) : [...args];
+  const command = rest.shift();
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(`${LOGS_USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  const allowed = Object.hasOwn(FLAGS, command) ? FLAGS[command] : undefined;
+  if (!allowed) {
+    io.stderr(`Unknown logs command "${command}".\n${LOGS_USAGE}\n`);
+    return 2;
+  }
+  const flags = new Set(rest.filter((a) => a.startsWith('--')));
+  const positional = rest.filter((a) => !a.startsWith('--'));
+  const unknown = [...flags].filter((f) => !allowed.includes(f));
+  if (unknown.length > 0 || positional.length !== 1) {
+    io.stderr(`${unknown.length > 0 ? `Unknown option ${unknown.join(', ')} for logs ${command}.` : `logs ${command} needs one input: a file, or - for standard input.`}\n${LOGS_USAGE}\n`);
+    return 2;
+  }
+  const input = positional[0]!;
+  try {
+    const lines = await openLogLines(input, { stdin: io.stdin, ...(io.openFile ? { openFile: io.openFile } : {}) });
+    if (command === 'parse') return await parseCommand(lines, flags.has('--jsonl'), io);
+    const analyzer = createLogAnalyzer(io.analyze);
+    for await (const batch of lines) for (const line of batch) analyzer.pushLine(line);
+    const analysis = analyzer.finish();
+    if (command === 'templates') return templatesCommand(analysis, flags.has('--json'), io);
+    const subject = input === '-' ? 'standard input' : basename(input);
+    const summary = io.summarizer
+      ? await io.summarizer.summarize(analysis, { subject, offline: flags.has('--offline') })
+      : buildOfflineSummary(
+          analysis,
+          { subject, promptTokensEstimate: buildPrompt(analysis, { knownPlaybookIds: new Set(), subject }).tokensEstimate },
+          flags.has('--offline') ? 'offline mode requested' : 'no Gemini API key configured (GEMINI_API_KEY)',
+        );
+    io.stdout(flags.has('--json') ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSummaryText(summary)}\n`);
+    return 0;
+  } catch (err) {
+    if (isOpsError(err)) {
+      io.stderr(`${err.userMessage}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+async function parseCommand(lines: AsyncIterable<string[]>, jsonl: boolean, io: LogsCliIo): Promise<number> {
+  const analyzer = createLogAnalyzer(io.analyze);
+  // Ids are printed after the last line: clusters whose templates converge are merged at the
+  // end, and every line must get its final id. 4 bytes per line.
+  let ids = new Int32Array(1 << 16);
+  let n = 0;
+  for await (const batch of lines) {
+    for (const line of batch) {
+      if (n === ids.length) {
+        const grown = new Int32Array(ids.length * 2);
+        grown.set(ids);
+        ids = grown;
+      }
+      ids[n++] = analyzer.pushLine(line) ?? 0;
+    }
+  }
+  let out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]!;
+    const template = id === 0 ? null : `T${analyzer.resolve(id)}`;
+    out.push(jsonl ? JSON.stringify({ line: i + 1, template }) : `${i + 1}\t${template ?? '-'}`);
+    if (out.length === OUTPUT_CHUNK) {
+      io.stdout(`${out.join('\n')}\n`);
+      out = [];
+    }
+  }
+  if (out.length > 0) io.stdout(`${out.join('\n')}\n`);
+  return 0;
+}
+
+function templatesCommand(analysis: LogAnalysis, json: boolean, io: LogsCliIo): number {
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  if (json) {
+    const templates = analysis.templates.map((t) => ({
+      id: t.id,
+      template: t.template,
+      count: t.count,
+      level: t.level,
+      errorCount: t.errorCount,
+      firstSeen: iso(t.firstSeen),
+      lastSeen: iso(t.lastSeen),
+      ...(t.spike ? { spike: { minute: iso(t.spike.minute), count: t.spike.count, baseline: t.spike.baseline, factor: t.spike.factor } } : {}),
+      isNew: t.isNew,
+      examples: t.examples,
+    }));
+    io.stdout(`${JSON.stringify({ lines: analysis.totalLines, errorLines: analysis.errorLines, templates }, null, 2)}\n`);
+    return 0;
+  }
+  const rows = analysis.templates.map((t) => `${t.id.padEnd(7)}${formatCount(t.count).padStart(10)}  ${t.level.padEnd(7)} ${t.template}`);
+  io.stdout(`${rows.join('\n')}\n${formatCount(analysis.totalLines)} lines, ${formatCount(analysis.templates.length)} templates\n`);
+  return 0;
+}

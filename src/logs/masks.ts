@@ -1,0 +1,191 @@
+// Generic masks applied before template mining: values that are parameters in any log
+// (times, ids, addresses, numbers, paths) become typed tokens such as <NUM> or <IP>, so
+// lines differ only where the message itself differs. No rule here knows any log source.
+
+const B = '(?<![A-Za-z0-9])'; // left boundary: not inside a word
+const E = '(?![A-Za-z0-9])'; // right boundary
+
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*';
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*';
+const CLOCK = String.raw`\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?`;
+// BGL and friends print 15.42.50 where others print 15:42:50.
+const CLOCK_ANY = String.raw`\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:[.,]\d+)?`;
+const ZONE = String.raw`(?:\s?(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)(?![A-Za-z0-9]))?`;
+
+interface Mask {
+  /** Regex source (no capturing groups); all masks are tried at each position, in this order. */
+  re: string;
+  to: string;
+}
+
+export const MASKS: readonly Mask[] = [
+  // 2024-05-01T10:00:00.123Z, 2024-05-01 10:00:00,123 +00:00, 2005.06.03-15.42.50.675872, 17/06/09 20:10:40
+  {
+    re: String.raw`${B}(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})(?:[T\s-]${CLOCK_ANY}${ZONE})?${E}`,
+    to: '<TS>',
+  },
+  // Sun Jul 10 14:13:27 2005, Jul 10 14:13:27, 10/Oct/2000:13:55:36 -0700
+  {
+    re: String.raw`${B}(?:(?:${DAY},?\s+)?${MONTH}\s+\d{1,2},?\s+(?:\d{4}\s+)?${CLOCK}(?:\s+\d{4}${E})?|\d{1,2}/${MONTH}/\d{4}:${CLOCK}(?:\s[+-]\d{4})?)${E}`,
+    to: '<TS>',
+  },
+  { re: String.raw`${B}${CLOCK}${ZONE}${E}`, to: '<TS>' },
+  { re: String.raw`\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>()]+`, to: '<URL>' },
+  { re: String.raw`${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`, to: '<UUID>' },
+  {
+    re: String.raw`(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::\d{1,5})?(?![\w]|\.\d)`,
+    to: '<IP>',
+  },
+  {
+    re: String.raw`(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}:){2,6}:(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4})(?![\w:])`,
+    to: '<IP>',
+  },
+  // Absolute paths with at least two segments, and Windows paths.
+  { re: String.raw`(?<![\w.:/~<>-])(?:\/[\w.@%+~$,=-]+){2,}\/?|\b[A-Za-z]:\\[^\s"'<>]+`, to: '<PATH>' },
+  { re: String.raw`${B}0[xX][0-9a-fA-F]+${E}`, to: '<HEX>' },
+  // 12ms, 1.5s, 3m20s, 250µs, "12 ms", "<1 sec" — one token whatever the spelling, so lines
+  // that print a duration differently still have the same length.
+  { re: String.raw`${B}(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|m|min|mins|h|hr|hrs|d))+${E}`, to: '<DUR>' },
+  {
+    re: String.raw`(?<![A-Za-z0-9.])[<>~]?\d+(?:\.\d+)? (?:ns|us|µs|ms|s|msec|millis|milliseconds?|sec|secs|seconds?|mins?|minutes?|hours?)${E}`,
+    to: '<DUR>',
+  },
+  { re: String.raw`${B}\d+(?:\.\d+)?(?:[KMGTP]i?B|[kKMGT]|B|bytes)${E}`, to: '<SIZE>' },
+  // Long hex ids (hashes, session ids): at least one digit and one hex letter.
+  { re: String.raw`${B}(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}${E}`, to: '<HEX>' },
+  { re: String.raw`${B}-?\d+(?:[.,]\d+)*${E}`, to: '<NUM>' },
+  // Digits left inside words (r48=, core.2275, mesos-slave-07, node-D1) are parameters too:
+  // two tokens that differ only in their digits are the same token of a template.
+  { re: String.raw`\d+`, to: '<NUM>' },
+];
+
+// One regex per token: at each position the first mask that matches wins. Only tokens with a
+// digit or a slash are looked at, which is what makes masking cheap enough for 1M lines.
+const COMBINED = new RegExp(MASKS.map((m) => `(${m.re})`).join('|'), 'g');
+const REPLACEMENTS = MASKS.map((m) => m.to);
+const URL = new RegExp(MASKS[3]!.re, 'g');
+
+function replaceMatch(match: string, ...groups: unknown[]): string {
+  for (let i = 0; i < REPLACEMENTS.length; i++) if (groups[i] !== undefined) return REPLACEMENTS[i]!;
+  return match;
+}
+
+// Masks that span spaces ("2024-05-01 10:00:00", "Sun Jul 10 14:13:27 2005", "12 ms") run over
+// the whole line first, only when a cheap test says the line may hold one.
+const LINE_TIME = new RegExp(`(${MASKS[0]!.re})|(${MASKS[1]!.re})`, 'g');
+const LINE_DURATION = new RegExp(MASKS[10]!.re, 'g');
+const HAS_CLOCK = /\d:\d\d|\d{4}[-/.]\d{1,2}[-/.]\d|\d\/\d{1,2}\/\d{2}/;
+const HAS_SPACED_UNIT = /\d (?:[nuµm]?s\b|msec|milli|sec|second|min|hour)/;
+
+function needsMask(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 47 /* / */ || c === 92 /* \\ */) return true;
+  }
+  return false;
+}
+
+/** Masks a message and splits it into tokens on whitespace. */
+export function maskTokens(message: string): string[] {
+  let line = message;
+  if (HAS_CLOCK.test(line)) line = line.replace(LINE_TIME, '<TS>');
+  if (HAS_SPACED_UNIT.test(line)) line = line.replace(LINE_DURATION, '<DUR>');
+  const tokens = tokenize(line);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (needsMask(t)) tokens[i] = maskToken(t);
+  }
+  return tokens;
+}
+
+// Most tokens that need a mask are plain numbers, possibly in punctuation or after `key=`;
+// those are recognised by a character scan, the rest go through the combined regex.
+function maskToken(t: string): string {
+  let start = 0;
+  let end = t.length;
+  while (start < end && OPENERS.has(t.charCodeAt(start))) start++;
+  while (end > start && CLOSERS.has(t.charCodeAt(end - 1))) end--;
+  const eq = t.indexOf('=', start);
+  if (eq > start && eq < end - 1 && isWord(t, start, eq)) start = eq + 1;
+  const kind = numberKind(t, start, end);
+  if (kind === undefined) {
+    const rest = t.includes('://') ? t.replace(URL, '<URL>') : t;
+    return needsMask(rest) ? rest.replace(COMBINED, replaceMatch) : rest;
+  }
+  return t.slice(0, start) + kind + t.slice(end);
+}
+
+const OPENERS = new Set([...'([{"\''].map((c) => c.charCodeAt(0)));
+const CLOSERS = new Set([...')]}"\',;:.!?'].map((c) => c.charCodeAt(0)));
+
+function isWord(t: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 45 || c === 46)) return false;
+  }
+  return true;
+}
+
+// <NUM> for 12, -3, 1.5, 1,234, 1.2.3; <IP> for four dotted groups of at most 255; otherwise
+// undefined (not a plain number).
+function numberKind(t: string, from: number, to: number): string | undefined {
+  if (from >= to) return undefined;
+  let i = from;
+  if (t.charCodeAt(i) === 45 /* - */) i++;
+  let groups = 0;
+  let dots = 0;
+  let commas = 0;
+  let digits = 0;
+  let ipLike = true;
+  for (; i <= to; i++) {
+    const c = i < to ? t.charCodeAt(i) : 46;
+    if (c >= 48 && c <= 57) {
+      digits++;
+      continue;
+    }
+    if (c !== 46 && c !== 44) return undefined;
+    if (digits === 0) return undefined;
+    if (digits > 3 || Number(t.slice(i - digits, i)) > 255) ipLike = false;
+    groups++;
+    digits = 0;
+    if (i < to) {
+      if (c === 46) dots++;
+      else commas++;
+    }
+  }
+  if (groups === 4 && dots === 3 && commas === 0 && ipLike && t.charCodeAt(from) !== 45) return '<IP>';
+  return '<NUM>';
+}
+
+/** Replaces every generic parameter in a message with its typed mask (tokens joined by one space). */
+export function maskMessage(message: string): string {
+  return maskTokens(message).join(' ');
+}
+
+/** Splits on runs of whitespace. */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) {
+      if (start >= 0) {
+        out.push(text.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(text.slice(start));
+  return out;
+}
+
+/** True for a token that is entirely a mask or placeholder such as <NUM> or <EMAIL>. */
+export function isMaskToken(token: string): boolean {
+  const n = token.length;
+  if (n < 3 || token.charCodeAt(0) !== 60 /* < */ || token.charCodeAt(n - 1) !== 62 /* > */) return false;
+  for (let i = 1; i < n - 1; i++) {
+    const c = token.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || c === 95)) return false; // A-Z or _
+  }
+  return true;
+}

@@ -1,0 +1,107 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readLines } from '../../../src/logs/line-reader.js';
+import { normalizeLevel, parseLine, recordFromJson, toEpochMs } from '../../../src/logs/parse-input.js';
+import { EDGE_SET, labelledSet } from '../../fixtures/logs/supabase-sets.js';
+
+const T = Date.UTC(2026, 4, 20, 9, 0, 0);
+
+describe('parseLine: plain text', () => {
+  it('takes the time and level off Postgres lines and keeps the message', () => {
+    const r = parseLine('2026-05-20 09:00:00.123 UTC [12345] authenticator@postgres ERROR:  canceling statement due to statement timeout', 1);
+    expect(r).toEqual({ lineNo: 1, timestamp: T + 123, level: 'error', message: 'canceling statement due to statement timeout' });
+  });
+
+  it('reads ISO, syslog and bracketed timestamps and leading levels', () => {
+    expect(parseLine('2026-05-20T09:00:00Z WARN disk almost full', 2)).toMatchObject({ timestamp: T, level: 'warn', message: 'disk almost full' });
+    expect(parseLine('[2026-05-20 09:00:00,500] [info] worker started', 3)).toMatchObject({ timestamp: T + 500, level: 'info', message: 'worker started' });
+    // Syslog has no year: the header is removed, no time is invented.
+    const s = parseLine('Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186', 4);
+    expect(s.message).toBe('Invalid user webmaster from 173.234.31.186');
+    expect(s.timestamp).toBeUndefined();
+  });
+
+  it('does not take an ordinary first word for a level', () => {
+    expect(parseLine('Log rotation finished', 5)).toMatchObject({ level: 'unknown', message: 'Log rotation finished' });
+  });
+});
+
+describe('parseLine: JSON lines', () => {
+  it('reads Supabase edge rows: event_message, timestamp in µs, level in metadata', () => {
+    const row = { id: 'x', timestamp: T * 1000, event_message: 'AI gateway returned 429', metadata: [{ level: 'error', event_type: 'Log' }] };
+    expect(parseLine(JSON.stringify(row), 1)).toEqual({ lineNo: 1, timestamp: T, level: 'error', message: 'AI gateway returned 429' });
+  });
+
+  it('derives the level of HTTP rows from the status code', () => {
+    const row = { timestamp: T * 1000, event_message: 'POST | 504 | https://ref.supabase.co/functions/v1/ai-chat', metadata: [{ response: [{ status_code: 504 }] }] };
+    expect(parseLine(JSON.stringify(row), 1).level).toBe('error');
+  });
+
+  it('opens GoTrue JSON inside event_message and keeps method, path, status for examples', () => {
+    const inner = { level: 'info', method: 'POST', path: '/token', status: 400, msg: 'request completed', time: '2026-05-20T09:00:01Z' };
+    const row = { timestamp: T * 1000, event_message: JSON.stringify(inner), metadata: [{ level: 'info' }] };
+    expect(parseLine(JSON.stringify(row), 7)).toEqual({ lineNo: 7, timestamp: T, level: 'info', message: 'request completed', detail: 'method=POST path=/token status=400' });
+  });
+
+  it('reads pino/bunyan numeric levels, ClickHouse severity_text and string timestamps', () => {
+    expect(parseLine('{"level":50,"time":1779267600000,"msg":"boom"}', 1)).toMatchObject({ level: 'error', message: 'boom', timestamp: T });
+    expect(parseLine('{"timestamp":"2026-05-20 09:00:00.000000","event_message":"x","severity_text":"WARNING"}', 1)).toMatchObject({ level: 'warn', timestamp: T });
+  });
+
+  it('falls back to the whole object (without its time) when there is no message field', () => {
+    expect(parseLine('{"ts":1,"a":1}', 1).message).toBe('{"a":1}');
+    expect(parseLine('{not json', 1).message).toBe('{not json');
+  });
+});
+
+describe('toEpochMs', () => {
+  it('understands seconds, milliseconds, microseconds, nanoseconds and zoned text', () => {
+    const s = T / 1000;
+    expect([toEpochMs(s), toEpochMs(T), toEpochMs(T * 1000), toEpochMs(T * 1e6)]).toEqual([T, T, T, T]);
+    expect(toEpochMs('2026-05-20T11:00:00+02:00')).toBe(T);
+    expect(toEpochMs('nope')).toBeUndefined();
+  });
+
+  it('reads consecutive times of the same second exactly (they share a cache)', () => {
+    expect(toEpochMs('2026-05-20 09:00:00.100 UTC')).toBe(T + 100);
+    expect(toEpochMs('2026-05-20 09:00:00.250 UTC')).toBe(T + 250);
+    expect(toEpochMs('2026-05-20 09:00:00.250+01:00')).toBe(T + 250 - 3_600_000);
+    expect(toEpochMs('2026-05-20 09:00:00')).toBe(T);
+    expect(toEpochMs('2026-05-20 09:00:00.9')).toBe(T + 900);
+  });
+});
+
+describe('readLines', () => {
+  it('streams \\r\\n and \\n lines and a last line without a newline', async () => {
+    const input = Readable.from(['first\r\nsec', 'ond\nthird\r\n', 'last']);
+    const out: string[] = [];
+    for await (const l of readLines(input)) out.push(l);
+    expect(out).toEqual(['first', 'second', 'third', 'last']);
+  });
+});
+
+describe('normalizeLevel', () => {
+  it('knows level names in any case and nothing inherited from Object', () => {
+    expect([normalizeLevel('WARNING'), normalizeLevel('Err'), normalizeLevel(50), normalizeLevel('constructor'), normalizeLevel('__proto__')]).toEqual([
+      'warn',
+      'error',
+      'error',
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+describe('Supabase rows read without decoding the whole object', () => {
+  it('give the same record as the full JSON parse', () => {
+    const rows = [
+      ...labelledSet(EDGE_SET, 300).lines,
+      JSON.stringify({ id: '1', timestamp: T * 1000, event_message: 'TypeError: Cannot read "content" of undefined\n  at handler (index.ts:12)', metadata: [{ level: 'error' }] }),
+      JSON.stringify({ event_message: 'plain ünïcödé ✓', timestamp: T * 1000 }),
+    ];
+    for (const line of rows) {
+      const full = recordFromJson(JSON.parse(line) as Record<string, unknown>, 1);
+      expect(parseLine(line, 1), line).toEqual(full);
+    }
+  });
+});
