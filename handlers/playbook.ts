@@ -12,7 +12,7 @@ import { APPROVE_ACTION, BREAK_GLASS_ACTION, DENY_ACTION, formatParams, requestM
 import type { Playbook } from '../src/playbooks/types.js';
 import type { StateStore } from '../src/state/store.js';
 import { escapeMrkdwn, sections } from '../src/slack/blocks.js';
-import type { Chat } from '../src/slack/chat.js';
+import type { ChatPoster } from '../src/scheduler/chat-poster.js';
 import type { CommandSpec, HandlerDeps } from '../src/slack/command.js';
 import { interaction } from '../src/slack/context.js';
 
@@ -96,7 +96,7 @@ function refusal(outcome: ApproveOutcome, timeZone: string): OpsError | undefine
 
 export interface PlaybookHandlerServices {
   engine: PlaybookEngine;
-  chat: Chat;
+  chat: ChatPoster;
   state: StateStore;
   /** Where break-glass self-approvals are announced. */
   alertsChannel?: string;
@@ -113,16 +113,16 @@ export async function createRequest(
 ): Promise<void> {
   // Validate before posting anything, so bad input leaves no trace but the error.
   parseParams(playbook, raw);
-  const ts = await s.chat.postMessage(channel, `Preparing a preview of ${playbook.id}…`);
+  const { ts } = await s.chat.postMessage({ channel, text: `Preparing a preview of ${playbook.id}…` });
   try {
     const { request } = await s.engine.request({ playbookId: playbook.id, rawParams: raw, requestedBy: userId, channel });
     await s.engine.attachMessage(request.id, channel, ts);
     const current = (await s.engine.get(request.id)) ?? request;
     const msg = requestMessage(current, playbook, deps.timezone, { breakGlassEnabled: s.engine.breakGlassEnabled() });
-    await s.chat.update(channel, ts, msg.text, msg.blocks);
+    await s.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
   } catch (err) {
     const why = err instanceof OpsError ? err.userMessage : 'an unexpected error (see the bot logs)';
-    await s.chat.update(channel, ts, `Request for ${playbook.id} was not created: ${why}`).catch(() => undefined);
+    await s.chat.update({ channel, ts, text: `Request for ${playbook.id} was not created: ${why}` }).catch(() => undefined);
     throw err;
   }
 }
@@ -297,10 +297,10 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
         }
         await ack();
         if (outcome.kind === 'started' && s.alertsChannel) {
-          await s.chat.postMessage(
-            s.alertsChannel,
-            `:rotating_light: BREAK-GLASS: <@${body.user.id}> self-approved ${outcome.request.playbookId} without a second person. Reason: ${reason}`,
-          );
+          await s.chat.postMessage({
+            channel: s.alertsChannel,
+            text: `:rotating_light: BREAK-GLASS: <@${body.user.id}> self-approved ${outcome.request.playbookId} without a second person. Reason: ${reason}`,
+          });
         }
       });
     },

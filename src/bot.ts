@@ -17,7 +17,6 @@ import { createAdminDb } from './db/admin.js';
 import { supabaseAuthAdmin } from './playbooks/auth-admin.js';
 import { createPlaybookEngine, type PlaybookEngine } from './playbooks/engine.js';
 import { slackRequestNotifier } from './playbooks/notifier.js';
-import { slackChat } from './slack/chat.js';
 import { lockdownPlaybooks } from '../playbooks/lockdown.js';
 import { createLockdownService, type LockdownService } from './lockdown/service.js';
 import { containmentChecklist } from './lockdown/checklist.js';
@@ -25,7 +24,7 @@ import { lockdownNotice } from './lockdown/notice.js';
 import { reminderMessage } from './lockdown/render.js';
 import { createChecklistService } from './checklist/service.js';
 import { createChecklistStore } from './checklist/store.js';
-import { slackChatPoster, throttledPoster } from './scheduler/chat-poster.js';
+import { slackChatPoster, throttledPoster, type ChatPoster } from './scheduler/chat-poster.js';
 import { checklistInteractions } from '../handlers/checklist.js';
 import type { Playbook } from './playbooks/types.js';
 import { buildDiagnosticsService } from './diagnostics/build.js';
@@ -87,22 +86,17 @@ export function buildBot(o: BotOptions): Bot {
     connectTimeoutMs: config.thresholds.checkTimeoutMs,
     logger,
   });
-  const chat = slackChat(() => {
-    if (!ref.slack) throw new Error('Slack client not ready');
-    return ref.slack.app.client;
-  });
   const slackClient = () => {
     if (!ref.slack) throw new Error('Slack client not ready');
     return ref.slack.app.client;
   };
+  // Interactive posts (request messages) go out at once; background posts use the throttle below.
+  const chat: ChatPoster = {
+    postMessage: (m) => slackChatPoster(slackClient()).postMessage(m),
+    update: (m) => slackChatPoster(slackClient()).update(m),
+  };
   // Background posts keep to Slack's ~1 message per second per channel.
-  const poster = throttledPoster(
-    {
-      postMessage: (m) => slackChatPoster(slackClient()).postMessage(m),
-      update: (m) => slackChatPoster(slackClient()).update(m),
-    },
-    { clock },
-  );
+  const poster = throttledPoster(chat, { clock });
   const checklistStore = createChecklistStore(state.pool);
   const checklists = createChecklistService({ store: checklistStore, poster, clock, timezone: config.timezone });
   const ops = createOpsScheduler({
@@ -168,7 +162,7 @@ export function buildBot(o: BotOptions): Bot {
       const ld = await lockdown.latest();
       const msg = reminderMessage(r, ld?.id === r.lockdownId ? ld : undefined, config.timezone);
       const channels = new Set([ld?.channel, config.channels.alerts].filter((c): c is string => Boolean(c)));
-      for (const channel of channels) await chat.postMessage(channel, msg.text, msg.blocks);
+      for (const channel of channels) await poster.postMessage({ channel, text: msg.text, blocks: msg.blocks });
     }
   };
   let sweeper: NodeJS.Timeout | undefined;

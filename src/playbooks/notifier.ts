@@ -1,11 +1,11 @@
 // Keeps the Slack request message in step with the request's state.
-import type { Chat } from '../slack/chat.js';
+import type { ChatPoster } from '../scheduler/chat-poster.js';
 import type { RequestNotifier } from './engine.js';
 import { requestMessage } from './render.js';
 import type { Playbook } from './types.js';
 
 export function slackRequestNotifier(
-  chat: Chat,
+  chat: ChatPoster,
   registry: () => readonly Playbook<unknown>[],
   timeZone: string,
   opts: { breakGlassEnabled?: boolean } = {},
@@ -14,7 +14,7 @@ export function slackRequestNotifier(
     async update(req) {
       if (!req.channel || !req.messageTs) return;
       const msg = requestMessage(req, registry().find((p) => p.id === req.playbookId), timeZone, opts);
-      await chat.update(req.channel, req.messageTs, msg.text, msg.blocks);
+      await chat.update({ channel: req.channel, ts: req.messageTs, text: msg.text, blocks: msg.blocks });
     },
   };
 }

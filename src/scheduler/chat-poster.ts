@@ -4,7 +4,7 @@
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { Clock } from '../clock.js';
-import { UpstreamError } from '../errors.js';
+import { InputError, UpstreamError } from '../errors.js';
 
 /** A message for a channel, optionally as a reply in a thread. */
 export interface ChatMessage {
@@ -43,9 +43,21 @@ export interface ChatPoster {
 /** The part of Bolt's WebClient the adapter uses (app.client, or a WebClient for background posts). */
 export type SlackChatClient = Pick<webApi.WebClient, 'chat'>;
 
+/** Slack errors a person can fix, as messages that say how; anything else unchanged. */
+function translate(err: unknown, channel: string): Error {
+  const code = (err as { data?: { error?: string } }).data?.error;
+  if (code === 'not_in_channel' || code === 'channel_not_found') {
+    return new InputError(`I can't post in <#${channel}>: invite me first with \`/invite @opsbot\`, then try again.`);
+  }
+  if (code === 'ratelimited' || (err as { code?: string }).code === 'slack_webapi_rate_limited_error') {
+    return new UpstreamError('Slack is rate limiting me right now; try again in a minute.');
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /** ChatPoster over Slack's chat.postMessage and chat.update (scope chat:write). */
 export function slackChatPoster(client: SlackChatClient): ChatPoster {
-  return {
+  const poster: ChatPoster = {
     async postMessage(msg) {
       // Spelled out per case: Slack's argument type is a union that optional fields do not satisfy.
       const { channel, text, blocks, threadTs } = msg;
@@ -63,6 +75,10 @@ export function slackChatPoster(client: SlackChatClient): ChatPoster {
     async update(msg) {
       await client.chat.update({ channel: msg.channel, ts: msg.ts, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks } : {}) });
     },
+  };
+  return {
+    postMessage: (msg) => poster.postMessage(msg).catch((err: unknown) => Promise.reject(translate(err, msg.channel))),
+    update: (msg) => poster.update(msg).catch((err: unknown) => Promise.reject(translate(err, msg.channel))),
   };
 }
 
