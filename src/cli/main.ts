@@ -11,6 +11,7 @@ import { exitCode } from '../health/types.js';
 import { createLogger, type Logger } from '../log.js';
 import { createRedactor, type Redactor } from '../redact.js';
 import { healthText } from '../render/health-text.js';
+import { formatTime } from '../render/time.js';
 import { createStateStore } from '../state/store.js';
 import pino from 'pino';
 import { createChecklistStore } from '../checklist/store.js';
@@ -42,6 +43,7 @@ ${DIAGNOSTICS_CLI_HELP}
   ${SCHEDULE_USAGE}
   opsbot lockdown status [--json]                   breach lockdown state, timeline, checklist and deadlines
                                                     (start and lift only through Slack, with approval)
+  opsbot audit [n] [--json]                         the last n (default 20) audit-log rows, newest first
   opsbot migrate                                    apply the state-store migrations (schema opsbot)
 ${LOGS_USAGE.replace(/^Usage:\n/, '')}
   opsbot help                                       this text
@@ -195,6 +197,36 @@ async function logsCmd(args: string[], io: CliIo): Promise<number> {
   });
 }
 
+async function auditCmd(args: string[], io: CliIo): Promise<number> {
+  const json = args.includes('--json');
+  const rest = args.filter((a) => a !== '--json');
+  const n = rest[0] === undefined ? 20 : Number(rest[0]);
+  if (!Number.isInteger(n) || n < 1 || n > 1000 || rest.length > 1) {
+    io.stderr('Usage: opsbot audit [n] [--json]   (n: a whole number from 1 to 1000, default 20)\n');
+    return 3;
+  }
+  const { config, logger, redactor } = runtime(io);
+  const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
+  try {
+    const rows = await state.query<{ id: string; at: Date; actor: string; action: string; target: string | null; channel: string | null; outcome: string; detail: Record<string, unknown> }>(
+      'state/audit-recent',
+      [n, ''],
+    );
+    if (json) {
+      io.stdout(`${JSON.stringify(redactor.scrub(rows), null, 2)}\n`);
+    } else {
+      for (const r of rows) {
+        const extra = typeof r.detail.rowsAffected === 'number' ? ` rows=${r.detail.rowsAffected}` : '';
+        io.stdout(`${redactor.redact(`${formatTime(r.at.getTime(), config.timezone)}  ${r.actor.padEnd(12)} ${r.action.padEnd(20)} ${(r.target ?? '').padEnd(28)} ${r.outcome}${extra}`)}\n`);
+      }
+      if (rows.length === 0) io.stdout('The audit log is empty.\n');
+    }
+    return 0;
+  } finally {
+    await state.close();
+  }
+}
+
 async function migrateCmd(io: CliIo): Promise<number> {
   const { config, logger } = runtime(io);
   const store = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
@@ -230,6 +262,8 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
         return await lockdownCmd(args, full);
       case 'logs':
         return await logsCmd(args, full);
+      case 'audit':
+        return await auditCmd(args, full);
       case 'schedule':
         return await scheduleCmd(args, full);
       case 'slowqueries':

@@ -180,3 +180,16 @@ describe('opsbot lockdown', () => {
     expect(r.stderr).toMatch(/only run from Slack \(\/lockdown start <reason>\)/);
   });
 });
+
+describe('opsbot audit', () => {
+  it('--json lists the newest audit rows with their details; bad n is a usage error', async () => {
+    await db.pool.query(`INSERT INTO opsbot.audit_log (actor, action, target, outcome, detail) VALUES ('U0REQ', 'playbook.finished', 'clear-test-data', 'succeeded', '{"rowsAffected": 4}')`);
+    const r = await run(['audit', '5', '--json'], env());
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { action: string; target: string; detail: { rowsAffected: number } }[];
+    expect(rows[0]).toMatchObject({ action: 'playbook.finished', target: 'clear-test-data', detail: { rowsAffected: 4 } });
+    const text = await run(['audit'], env());
+    expect(text.stdout).toMatch(/playbook\.finished\s+clear-test-data\s+succeeded rows=4/);
+    expect((await run(['audit', 'many'], env())).code).toBe(3);
+  });
+});
