@@ -13,6 +13,8 @@ import { maintenanceCommand } from './maintenance.js';
 import type { MaintenanceService } from '../src/maintenance/service.js';
 import type { LogsService } from '../src/logs/service.js';
 import { logsCommand } from './logs.js';
+import { backupCommand } from './backup.js';
+import type { BackupService } from '../src/backup/service.js';
 
 export interface CommandServices {
   playbooks: PlaybookHandlerServices;
@@ -20,6 +22,7 @@ export interface CommandServices {
   diagnostics: DiagnosticsService;
   maintenance: MaintenanceService;
   logs: LogsService;
+  backups: BackupService;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {
@@ -31,6 +34,7 @@ export function buildCommands(s: CommandServices): CommandSpec[] {
     lockdownCommand({ lockdown: s.lockdown, playbooks: s.playbooks }),
     maintenanceCommand(s.maintenance),
     logsCommand({ logs: s.logs, playbooks: s.playbooks }),
+    backupCommand(s.backups, s.playbooks.engine),
     opsCommand,
   ];
 }

@@ -38,5 +38,10 @@ GRANT SELECT, UPDATE (active, updated_at) ON public.profiles, public.integration
 GRANT SELECT, INSERT, DELETE ON public.user_roles TO opsbot_rw;
 GRANT SELECT, DELETE ON public.leads, public.quotes, public.interactions TO opsbot_rw;
 
+-- Backups (/backup): dumping needs a role that reads every table, e.g.
+--   GRANT pg_read_all_data TO opsbot_rw;
+-- and restoring needs to set session_replication_role, which only a superuser or Supabase's
+-- postgres role may do: point BACKUP_DATABASE_URL at the postgres role for restores.
+
 -- The state store (schema opsbot, on STATE_DATABASE_URL) belongs to the role the bot connects
 -- with there; migrations create it. The audit log is append-only by trigger for every role.

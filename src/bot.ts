@@ -33,6 +33,9 @@ import { alertInteractions } from '../handlers/alerts.js';
 import { createLogSummarizer } from './logs/summarizer.js';
 import { createSupabaseLogSource } from './logs/sources/supabase.js';
 import { createLogsService } from './logs/service.js';
+import { createBackupService } from './backup/service.js';
+import { backupPort } from './backup/port.js';
+import { restoreBackupPlaybook } from '../playbooks/restore-backup.js';
 
 export interface BotOptions {
   config: Config;
@@ -46,6 +49,8 @@ export interface BotOptions {
   health?: HealthService;
   /** Tests: how often expired requests and dead runs are swept (default 30 s). */
   sweepIntervalMs?: number;
+  /** PATH of the environment, to find pg_dump / pg_restore / psql when BACKUP_PG_BIN_DIR is unset. */
+  searchPath?: string;
 }
 
 export interface Bot {
@@ -67,7 +72,18 @@ export function buildBot(o: BotOptions): Bot {
   const logger = createLogger({ level: config.logLevel, redactor, ...(o.logDestination ? { destination: o.logDestination } : {}) });
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
   const db = buildTargetDb(config, logger, clock);
-  const health = o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone) });
+  const backups = createBackupService({
+    settings: config.backup,
+    state,
+    clock,
+    logger,
+    timezone: config.timezone,
+    fetch: o.fetch,
+    ...(o.searchPath ? { searchPath: o.searchPath } : {}),
+    redact: (t) => redactor.redact(t),
+  });
+  const health =
+    o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups });
   // The directory needs the Slack client, which needs the handlers' deps: resolve it lazily.
   const ref: { slack?: SlackApp } = {};
   const authz = createAuthorizer(
@@ -110,6 +126,7 @@ export function buildBot(o: BotOptions): Bot {
     health,
     thresholds: config.thresholds,
     checklists,
+    backup: backupPort(backups),
     ...(config.roles.oncallGroup ? { oncallGroup: config.roles.oncallGroup } : {}),
   });
   const lockdown: LockdownService = createLockdownService({
@@ -122,7 +139,11 @@ export function buildBot(o: BotOptions): Bot {
     ...(config.lockdown.evidenceDir ? { evidenceDir: config.lockdown.evidenceDir } : {}),
     reminderRepeatMs: config.lockdown.reminderRepeatMs,
   });
-  const registry: readonly Playbook<unknown>[] = [...PLAYBOOKS, ...lockdownPlaybooks(lockdown)];
+  const registry: readonly Playbook<unknown>[] = [
+    ...PLAYBOOKS,
+    restoreBackupPlaybook(backups, config.timezone),
+    ...lockdownPlaybooks(lockdown),
+  ];
   const playbooks = createPlaybookEngine({
     registry,
     state,
@@ -186,6 +207,7 @@ export function buildBot(o: BotOptions): Bot {
       diagnostics: buildDiagnosticsService({ config, db, clock, redactor }),
       maintenance: ops.maintenance,
       logs,
+      backups,
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : [])],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },

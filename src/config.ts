@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { SCHEDULER_SETTINGS, toSchedulerSettings, type SchedulerSettings } from './scheduler/settings.js';
+import { BACKUP_SETTINGS, backupSecrets, toBackupSettings, type BackupSettings } from './backup/settings.js';
+import { urlSecrets } from './url-secrets.js';
 
 const idList = z
   .string()
@@ -388,6 +390,8 @@ export const SETTINGS = {
   },
   // Scheduled work (maintenance windows, alerts, reminders): defined next to the scheduler.
   ...SCHEDULER_SETTINGS,
+  // Backups: defined next to the backup service.
+  ...BACKUP_SETTINGS,
 } satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -493,6 +497,7 @@ export interface Config {
   playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean };
   lockdown: { evidenceDir: string | undefined; reminderRepeatMs: number };
   scheduler: SchedulerSettings;
+  backup: BackupSettings;
   logs: {
     geminiApiKey: string | undefined;
     geminiModel: string;
@@ -537,22 +542,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
   return setting ? `${key} ${problem} — ${setting.doc}` : `${key || '(settings)'} ${problem}`;
 }
 
-/** Passwords inside connection URLs, so a URL echoed back in part is still redacted. */
-export function urlSecrets(url: string | undefined): string[] {
-  if (!url || !URL.canParse(url)) return [];
-  const u = new URL(url);
-  const out: string[] = [];
-  if (u.password) {
-    out.push(u.password);
-    // A stray '%' in the password must not crash start-up with a URIError.
-    try {
-      out.push(decodeURIComponent(u.password));
-    } catch {
-      // the raw form is already listed
-    }
-  }
-  return out;
-}
+export { urlSecrets } from './url-secrets.js';
 
 /** Parses the environment; throws ConfigError listing every problem. */
 export function loadConfig(rawEnv: Record<string, string | undefined>, mode: ConfigMode = 'bot'): Config {
@@ -569,7 +559,21 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     }
   }
   problems.push(...orderProblems(env));
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  // Settings whose rules span several values are checked by their feature, into the same list.
+  let backup: BackupSettings | undefined;
+  if (parsed.success) {
+    try {
+      backup = toBackupSettings(parsed.data, {
+        databaseUrl: parsed.data.DATABASE_ADMIN_URL ?? parsed.data.DATABASE_URL,
+        supabaseUrl: parsed.data.SUPABASE_URL,
+        serviceRoleKey: parsed.data.SUPABASE_SERVICE_ROLE_KEY,
+      });
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+    }
+  }
+  if (problems.length > 0 || !parsed.success || !backup) throw new ConfigError(problems);
   const e = parsed.data;
   const secretKeys = (Object.keys(SETTINGS) as SettingName[]).filter(
     (k) => (SETTINGS[k] as Setting).secret === true,
@@ -582,6 +586,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
   for (const u of [e.DATABASE_URL, e.DATABASE_ADMIN_URL, e.STATE_DATABASE_URL]) {
     for (const s of urlSecrets(u)) if (s.length >= 4) secrets.add(s);
   }
+  for (const s of backupSecrets(backup)) if (s.length >= 4) secrets.add(s);
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN ?? '',
@@ -618,6 +623,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED },
     lockdown: { evidenceDir: e.LOCKDOWN_EVIDENCE_DIR, reminderRepeatMs: e.LOCKDOWN_REMINDER_REPEAT_HOURS * 3_600_000 },
     scheduler: toSchedulerSettings(e, e.ALERTS_CHANNEL_ID),
+    backup,
     logs: {
       geminiApiKey: e.GEMINI_API_KEY,
       geminiModel: e.GEMINI_MODEL,

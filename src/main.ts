@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const bot = buildBot({ config, clock: systemClock, fetch: globalThis.fetch });
+  const bot = buildBot({ config, clock: systemClock, fetch: globalThis.fetch, ...(process.env.PATH ? { searchPath: process.env.PATH } : {}) });
   process.on('unhandledRejection', (err) => bot.logger.error({ err }, 'unhandled rejection'));
   await bot.start();
   const shutdown = async (signal: string) => {

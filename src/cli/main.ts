@@ -20,6 +20,8 @@ import { thresholdsFromHealth } from '../diagnostics/build.js';
 import { DIAGNOSTICS_CLI_HELP, runDiagnosticsCli } from '../diagnostics/cli.js';
 import { runScheduleCli, SCHEDULE_USAGE } from '../scheduler/cli.js';
 import { LOGS_USAGE, runLogsCli } from '../logs/cli.js';
+import { BACKUP_CLI_HELP, runBackupCli } from '../backup/cli.js';
+import { createBackupService } from '../backup/service.js';
 import { createLogSummarizer } from '../logs/summarizer.js';
 import { PLAYBOOK_IDS } from '../../playbooks/index.js';
 import { LOCKDOWN_PLAYBOOK_IDS } from '../../playbooks/lockdown.js';
@@ -43,6 +45,7 @@ ${DIAGNOSTICS_CLI_HELP}
   ${SCHEDULE_USAGE}
   opsbot lockdown status [--json]                   breach lockdown state, timeline, checklist and deadlines
                                                     (start and lift only through Slack, with approval)
+${BACKUP_CLI_HELP}
   opsbot audit [n] [--json]                         the last n (default 20) audit-log rows, newest first
   opsbot migrate                                    apply the state-store migrations (schema opsbot)
 ${LOGS_USAGE.replace(/^Usage:\n/, '')}
@@ -79,7 +82,8 @@ async function health(args: string[], io: CliIo): Promise<number> {
   const db = buildTargetDb(config, logger, systemClock);
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: config.thresholds.checkTimeoutMs });
   try {
-    const service = buildHealthService({ config, db, fetch: io.fetch, clock: systemClock, logger, notices: lockdownNotice(state, config.timezone) });
+    const backups = createBackupService({ settings: config.backup, state, clock: systemClock, logger, timezone: config.timezone, fetch: io.fetch });
+    const service = buildHealthService({ config, db, fetch: io.fetch, clock: systemClock, logger, notices: lockdownNotice(state, config.timezone), backups });
     const report = await service.run(component);
     io.stdout(json ? `${JSON.stringify(redactor.scrub(report), null, 2)}\n` : `${redactor.redact(healthText(report, config.timezone))}\n`);
     return exitCode(report.status);
@@ -227,6 +231,26 @@ async function auditCmd(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+async function backupCmd(args: string[], io: CliIo): Promise<number> {
+  const { config, logger, redactor } = runtime(io);
+  const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
+  try {
+    const svc = createBackupService({
+      settings: config.backup,
+      state,
+      clock: systemClock,
+      logger,
+      timezone: config.timezone,
+      fetch: io.fetch,
+      ...(io.env.PATH ? { searchPath: io.env.PATH } : {}),
+      redact: (t) => redactor.redact(t),
+    });
+    return await runBackupCli(args, { svc, stdout: io.stdout, stderr: io.stderr, clock: systemClock, timezone: config.timezone });
+  } finally {
+    await state.close();
+  }
+}
+
 async function migrateCmd(io: CliIo): Promise<number> {
   const { config, logger } = runtime(io);
   const store = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
@@ -262,6 +286,8 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
         return await lockdownCmd(args, full);
       case 'logs':
         return await logsCmd(args, full);
+      case 'backup':
+        return await backupCmd(args, full);
       case 'audit':
         return await auditCmd(args, full);
       case 'schedule':

@@ -13,9 +13,11 @@ const ALIASES: Record<string, Component> = {
   ai: 'edge',
   'ai-chat': 'edge',
   auth: 'auth',
+  backup: 'backups',
+  backups: 'backups',
 };
 
-export const HEALTH_USAGE = '/health [db|frontend|edge|auth]';
+export const HEALTH_USAGE = '/health [db|frontend|edge|auth|backups]';
 
 /** Parses the argument text; undefined means every component. */
 export function parseHealthArgs(text: string): Component | undefined {

@@ -9,6 +9,8 @@ import { databaseCheck } from './database.js';
 import { edgeCheck } from './edge.js';
 import { frontendCheck } from './frontend.js';
 import { createHealthService, type HealthService } from './runner.js';
+import { backupHealthItems } from '../backup/health.js';
+import type { BackupService } from '../backup/service.js';
 
 export interface HealthBuildDeps {
   config: Config;
@@ -18,9 +20,11 @@ export interface HealthBuildDeps {
   logger: Logger;
   /** Situations to show above the report (e.g. an open lockdown). */
   notices?: () => Promise<string[]>;
+  /** The backup catalogue, for "last successful / last verified backup" (RPO). */
+  backups?: Pick<BackupService, 'catalog'>;
 }
 
-export function buildHealthService({ config, db, fetch, clock, logger, notices }: HealthBuildDeps): HealthService {
+export function buildHealthService({ config, db, fetch, clock, logger, notices, backups }: HealthBuildDeps): HealthService {
   const t = config.thresholds;
   return createHealthService({
     clock,
@@ -47,6 +51,9 @@ export function buildHealthService({ config, db, fetch, clock, logger, notices }
         db,
         failedLoginsPerMinuteWarn: t.failedLoginsPerMinuteWarn,
       }),
+      ...(backups
+        ? [{ component: 'backups' as const, title: 'Backups', run: () => backupHealthItems(backups.catalog, clock, config.backup.rpo) }]
+        : []),
     ],
   });
 }

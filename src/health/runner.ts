@@ -27,6 +27,7 @@ const ADVICE_UNREACHABLE: Record<Component, string> = {
   database: 'Check the Supabase status page and dashboard (Database → Reports); confirm DATABASE_URL and network access.',
   edge: 'Check the edge function logs (`/logs summarize edge`) and the Supabase status page.',
   auth: 'Check Supabase Auth status and auth logs; sign-in is likely failing for users.',
+  backups: 'The backup catalogue could not be read: check the state database (STATE_DATABASE_URL).',
 };
 
 export function createHealthService(deps: HealthServiceDeps): HealthService {

@@ -3,7 +3,7 @@
 export const STATUSES = ['ok', 'warn', 'critical', 'unknown'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const COMPONENTS = ['frontend', 'database', 'edge', 'auth'] as const;
+export const COMPONENTS = ['frontend', 'database', 'edge', 'auth', 'backups'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /** One measured thing inside a component. */

@@ -68,7 +68,7 @@ describe('opsbot health', () => {
   it('--json prints every component with status, value, threshold and advice; exit code follows the status', async () => {
     const r = await run(['health', '--json'], env());
     const report = JSON.parse(r.stdout) as HealthReport;
-    expect(report.components.map((c) => c.component).sort()).toEqual(['auth', 'database', 'edge', 'frontend']);
+    expect(report.components.map((c) => c.component).sort()).toEqual(['auth', 'backups', 'database', 'edge', 'frontend']);
     for (const c of report.components) {
       expect(c.items.length).toBeGreaterThan(0);
       for (const i of c.items) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCommands } from '../../handlers/index.js';
 
 // Only the commands' metadata is read here; the services are never called.
-const COMMANDS = buildCommands({} as Parameters<typeof buildCommands>[0]);
+const COMMANDS = buildCommands({ playbooks: {} } as Parameters<typeof buildCommands>[0]);
 import { SETTINGS } from '../../src/config.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { buildCommands } from '../../handlers/index.js';
 
 // Only the commands' metadata is read here; the services are never called.
-const COMMANDS = buildCommands({} as Parameters<typeof buildCommands>[0]);
+const COMMANDS = buildCommands({ playbooks: {} } as Parameters<typeof buildCommands>[0]);
 import { METHOD_SCOPES } from '../../src/slack/scopes.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

@@ -1,0 +1,153 @@
+// A private Supabase Storage bucket as backup store, through @supabase/supabase-js with an
+// injected fetch. A backup is uploaded in parts of BACKUP_SUPABASE_PART_MB (standard uploads
+// suit files up to ~6 MB and the project's file size limit applies per object): memory stays
+// bounded by one part whatever the database size, and a part that meets a 5xx, 429 or a
+// network error is sent again. Small files are one object. Downloads stream part by part.
+import { Readable, Writable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createClient } from '@supabase/supabase-js';
+import { UpstreamError } from '../errors.js';
+import { formatBytes } from '../format.js';
+import { checkKey, type BackupStore, type StoredObject, type StoreUpload } from './store.js';
+
+export interface SupabaseStoreOptions {
+  url: string;
+  key: string;
+  bucket: string;
+  /** Folder inside the bucket. */
+  prefix: string;
+  partBytes: number;
+  fetch: typeof fetch;
+  /** Pauses between attempts of one part; its length + 1 is the number of attempts. */
+  retryDelaysMs?: number[];
+}
+
+interface StorageErrorLike {
+  message?: string;
+  status?: number | string;
+  statusCode?: string;
+}
+
+function describe(error: StorageErrorLike): { status: number | undefined; text: string } {
+  const status = error.status === undefined ? undefined : Number(error.status);
+  return { status: Number.isFinite(status) ? status : undefined, text: `${status ?? 'network error'}${error.message ? `: ${error.message}` : ''}` };
+}
+
+const retryable = (status: number | undefined) => status === undefined || status === 408 || status === 429 || status >= 500;
+
+export function createSupabaseStore(opts: SupabaseStoreOptions): BackupStore {
+  const client = createClient(opts.url, opts.key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global: { fetch: opts.fetch },
+  });
+  const files = () => client.storage.from(opts.bucket);
+  const delays = opts.retryDelaysMs ?? [500, 2000, 5000];
+  const objectPath = (key: string) => `${opts.prefix}/${checkKey(key)}`;
+  const partPath = (key: string, n: number) => `${objectPath(key)}.part-${String(n).padStart(5, '0')}`;
+  const paths = (obj: StoredObject) =>
+    obj.parts <= 1 ? [objectPath(obj.key)] : Array.from({ length: obj.parts }, (_, i) => partPath(obj.key, i + 1));
+
+  const upload = async (p: string, body: Buffer, contentType: string, what: string): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      let failure: { status: number | undefined; text: string };
+      try {
+        // upsert: a retry after a lost response must not fail on its own first attempt.
+        const { error } = await files().upload(p, body, { contentType, upsert: true, cacheControl: '0' });
+        if (!error) return;
+        failure = describe(error);
+      } catch (err) {
+        failure = { status: undefined, text: `network error: ${(err as Error).message}` };
+      }
+      if (!retryable(failure.status) || attempt >= delays.length) {
+        throw new UpstreamError(
+          `Supabase Storage refused ${what} of the backup (${failure.text}${attempt > 0 ? `, after ${attempt + 1} attempts` : ''}). Check that bucket ${opts.bucket} exists, the key is the service-role key and the project's file size limit allows parts of ${formatBytes(opts.partBytes)}.`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, delays[attempt]));
+    }
+  };
+
+  const removePaths = async (list: string[]): Promise<void> => {
+    for (let i = 0; i < list.length; i += 1000) {
+      const { error } = await files().remove(list.slice(i, i + 1000));
+      if (error) throw new UpstreamError(`Supabase Storage did not delete ${list.length} backup object(s) (${describe(error).text}).`);
+    }
+  };
+
+  return {
+    kind: 'supabase',
+    location: `Supabase Storage bucket ${opts.bucket}/${opts.prefix}`,
+    begin(key, contentType): StoreUpload {
+      checkKey(key);
+      let buf: Buffer | undefined;
+      let fill = 0;
+      let total = 0;
+      const uploaded: string[] = [];
+      let committed: StoredObject | undefined;
+      const flushPart = async () => {
+        const p = partPath(key, uploaded.length + 1);
+        await upload(p, (buf ?? Buffer.alloc(0)).subarray(0, fill), contentType, `part ${uploaded.length + 1}`);
+        uploaded.push(p);
+        fill = 0;
+      };
+      const stream = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          (async () => {
+            buf ??= Buffer.allocUnsafe(opts.partBytes);
+            let off = 0;
+            while (off < chunk.length) {
+              // A full part is sent only when more bytes follow, so a file of exactly one part stays one object.
+              if (fill === opts.partBytes) await flushPart();
+              const n = Math.min(opts.partBytes - fill, chunk.length - off);
+              chunk.copy(buf, fill, off, off + n);
+              fill += n;
+              off += n;
+              total += n;
+            }
+          })().then(() => cb(), cb);
+        },
+      });
+      return {
+        stream,
+        async commit() {
+          if (uploaded.length === 0) {
+            await upload(objectPath(key), (buf ?? Buffer.alloc(0)).subarray(0, fill), contentType, 'the file');
+            committed = { key, bytes: total, parts: 1 };
+          } else {
+            if (fill > 0) await flushPart();
+            committed = { key, bytes: total, parts: uploaded.length };
+          }
+          buf = undefined;
+          return committed;
+        },
+        async abort() {
+          stream.destroy();
+          buf = undefined;
+          const leftovers = [...uploaded, ...(committed && committed.parts === 1 ? [objectPath(key)] : [])];
+          uploaded.length = 0;
+          if (leftovers.length) await removePaths(leftovers);
+        },
+      };
+    },
+    read(obj) {
+      const list = paths(obj);
+      async function* parts() {
+        for (const p of list) {
+          const { data, error } = await files().download(p).asStream();
+          if (error || !data) throw new UpstreamError(`Supabase Storage could not return ${p} (${describe((error ?? {})).text}).`);
+          for await (const chunk of Readable.fromWeb(data as WebReadableStream<Uint8Array>)) yield chunk as Buffer;
+        }
+      }
+      return Readable.from(parts(), { objectMode: false });
+    },
+    async remove(obj) {
+      await removePaths(paths(obj));
+    },
+    async cleanup(key) {
+      const { data, error } = await files().list(opts.prefix, { search: checkKey(key), limit: 1000 });
+      if (error) throw new UpstreamError(`Supabase Storage did not list leftovers of ${key} (${describe(error).text}).`);
+      const names = (data ?? []).map((f) => f.name).filter((n) => n === key || n.startsWith(`${key}.part-`));
+      if (names.length) await removePaths(names.map((n) => `${opts.prefix}/${n}`));
+    },
+  };
+}
