@@ -1,14 +1,10 @@
 // /db connections|locks|long [seconds]|tables|indexes|cache|wraparound: the runbook's
 // troubleshooting SQL as read-only diagnostics. On-call only, and answered only to the caller:
 // sessions show client addresses and statements that can carry customer data.
-import { ForbiddenError } from '../src/errors.js';
 import { DB_USAGE, parseDbArgs } from '../src/diagnostics/args.js';
-import { diagnosticBlocks } from '../src/diagnostics/render-blocks.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
-import { commandLine } from '../src/diagnostics/types.js';
-import { auditInBackground } from '../src/slack/audit.js';
 import type { CommandSpec } from '../src/slack/command.js';
-import { interaction } from '../src/slack/context.js';
+import { registerDiagnosticListener } from './diagnostic-listener.js';
 
 export function dbCommand(diag: DiagnosticsService): CommandSpec {
   return {
@@ -25,34 +21,11 @@ export function dbCommand(diag: DiagnosticsService): CommandSpec {
       { example: '/db wraparound', description: 'transaction-ID age per database; sequences above 90 % of their range (on-call)', access: 'oncall' },
     ],
     register(app, deps) {
-      app.command('/db', async ({ command, ack, respond, context }) => {
-        const { log } = interaction(context, deps.logger);
-        let request;
-        try {
-          request = parseDbArgs(command.text, { longRunningSeconds: diag.thresholds().longRunningSeconds });
-        } catch (err) {
-          await ack({ response_type: 'ephemeral', text: (err as Error).message });
-          return;
-        }
-        await ack({ response_type: 'ephemeral', text: `Running \`${commandLine(request)}\`…` });
-        const who = { userId: command.user_id, channelId: command.channel_id };
-        const decision = await deps.authz.check('oncall', who);
-        if (!decision.allowed) {
-          auditInBackground(deps, log, { actor: who.userId, action: 'command', target: '/db', channel: who.channelId, outcome: 'refused' });
-          throw new ForbiddenError(decision.message);
-        }
-        const report = await diag.run(request);
-        const msg = diagnosticBlocks(report, deps.timezone);
-        await respond({ response_type: 'ephemeral', replace_original: false, text: msg.text, blocks: msg.blocks });
-        log.info({ status: report.status, durationMs: report.durationMs }, 'db diagnostic reported');
-        auditInBackground(deps, log, {
-          actor: who.userId,
-          action: 'command',
-          target: '/db',
-          channel: who.channelId,
-          outcome: 'ok',
-          detail: { topic: request.command === 'db' ? request.topic : undefined, status: report.status, usage: DB_USAGE },
-        });
+      registerDiagnosticListener(app, deps, diag, {
+        command: '/db',
+        parse: (text) => parseDbArgs(text, { longRunningSeconds: diag.thresholds().longRunningSeconds }),
+        detail: (request) => ({ topic: request.command === 'db' ? request.topic : undefined }),
+        usage: DB_USAGE,
       });
     },
   };
