@@ -1,102 +1,17 @@
 // The Acknowledge button over signed HTTP: the first click records who and when (time to
 // acknowledge kept) and updates the alert; a second click is told who did; only on-call may.
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthorizer } from '../../src/authz.js';
-import { fixedClock, systemClock } from '../../src/clock.js';
-import type { HealthService } from '../../src/health/runner.js';
-import { createRedactor } from '../../src/redact.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
-import type { HandlerDeps, InteractionSpec } from '../../src/slack/command.js';
-import { slackDirectory } from '../../src/slack/directory.js';
-import { createStateStore } from '../../src/state/store.js';
+import { fixedClock } from '../../src/clock.js';
 import { healthyUpstreams } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
-import { FakeHttp, RESPONSE_URL, sign, SIGNING_SECRET, SLACK_API } from '../support/slack.js';
+import { FakeHttp, RESPONSE_URL, SLACK_API } from '../support/slack.js';
 import { alertInteractions } from '../../handlers/alerts.js';
 import { createAlertEngine, type AlertEngine } from '../../src/alerts/engine.js';
 import { alertRules, DEFAULT_ALERT_THRESHOLDS } from '../../src/alerts/rules.js';
 import { createAlertStore } from '../../src/alerts/store.js';
 import type { HealthReport } from '../../src/health/types.js';
 import { memoryChatPoster, type MemoryChatPoster } from '../../src/scheduler/chat-poster.js';
-
-const NY = 'America/New_York';
-const logger = pino({ level: 'silent' });
-const health: HealthService = { run: () => Promise.reject(new Error('not used')), components: () => [] };
-
-interface TestApp {
-  slack: SlackApp;
-  http: FakeHttp;
-  baseUrl: string;
-  close(): Promise<void>;
-}
-
-/** The real Bolt app and receiver with only the given interactions registered. */
-async function startApp(db: TestDatabase, interactions: (slackRef: { slack?: SlackApp }) => InteractionSpec[], http: FakeHttp): Promise<TestApp> {
-  const ref: { slack?: SlackApp } = {};
-  const authz = createAuthorizer(
-    { oncallGroup: 'S0ONCALL', approverGroup: 'S0APPROVERS', oncallUsers: [], approverUsers: [], allowedChannels: [], cacheTtlMs: 60_000 },
-    slackDirectory(() => ref.slack!.app.client),
-    systemClock,
-    logger,
-  );
-  const state = createStateStore({ url: db.url, logger, connectTimeoutMs: 5000 });
-  const deps: HandlerDeps = { health, authz, state, clock: systemClock, logger, timezone: NY };
-  const slack = createSlackApp({
-    botToken: 'xoxb-test-token-123',
-    signingSecret: SIGNING_SECRET,
-    appToken: undefined,
-    apiUrl: SLACK_API,
-    logger,
-    redactor: createRedactor([]),
-    clock: systemClock,
-    deps,
-    commands: [],
-    fetch: http.fetch,
-    botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
-  });
-  ref.slack = slack;
-  for (const spec of interactions(ref)) spec.register(slack.app, deps);
-  await slack.start(0);
-  return {
-    slack,
-    http,
-    baseUrl: `http://127.0.0.1:${slack.receiver!.port()!}`,
-    async close() {
-      await slack.stop();
-      await state.close();
-    },
-  };
-}
-
-/** A click as Slack sends it: a signed form post with a block_actions payload. */
-async function click(baseUrl: string, payload: Record<string, unknown>): Promise<number> {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const res = await fetch(`${baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
-    body,
-  });
-  await res.text();
-  return res.status;
-}
-
-function blockActions(user: string, message: { ts: string; blocks: unknown[] }, action: Record<string, unknown>): Record<string, unknown> {
-  return {
-    type: 'block_actions',
-    team: { id: 'T1', domain: 'autorepai' },
-    user: { id: user, username: user.toLowerCase(), team_id: 'T1' },
-    api_app_id: 'A1',
-    token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: message.ts, channel_id: 'C0OPS', is_ephemeral: false },
-    trigger_id: '1.2.3',
-    channel: { id: 'C0OPS', name: 'ops' },
-    message: { type: 'message', ts: message.ts, text: 'x', blocks: message.blocks },
-    response_url: RESPONSE_URL,
-    actions: [{ action_ts: '1700000000.000100', ...action }],
-    state: { values: {} },
-  };
-}
+import { blockActions, click, logger, NY, startApp, type TestApp } from '../support/interaction-app.js';
 
 let db: TestDatabase;
 let app: TestApp | undefined;
