@@ -22,6 +22,13 @@ const httpUrl = z
   .trim()
   .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'must be an http(s):// URL');
 
+/** true/false, 1/0 or yes/no. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 
@@ -340,7 +347,7 @@ export const SETTINGS = {
     example: '30000',
   },
   LOGS_REDACT_IPS: {
-    schema: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('true').transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    schema: flag(true),
     doc: 'Replace IP addresses in logs before they leave the process',
     example: 'true',
   },
@@ -366,10 +373,7 @@ export const SETTINGS = {
     example: '15',
   },
   BREAK_GLASS_ENABLED: {
-    schema: z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'])
-      .default('false')
-      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    schema: flag(false),
     doc: 'Lets a lone responder self-approve a lockdown with a typed reason (announced in ALERTS_CHANNEL_ID and audited)',
     example: 'false',
   },

@@ -66,6 +66,17 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
     }
   };
   const name = (purpose: string) => `opsbot/${purpose}`.replace(/[^a-zA-Z0-9/_:.-]/g, '_').slice(0, 63);
+  // Timeouts and application_name, for the transaction (local) or the whole session.
+  const limit = (client: pg.PoolClient, purpose: string, o: StatementOptions | undefined, local: boolean) =>
+    client.query('SELECT set_config($1, $2, $7), set_config($3, $4, $7), set_config($5, $6, $7)', [
+      'statement_timeout',
+      String(Math.trunc(o?.statementTimeoutMs ?? opts.statementTimeoutMs)),
+      'lock_timeout',
+      String(Math.trunc(o?.lockTimeoutMs ?? opts.lockTimeoutMs)),
+      'application_name',
+      name(purpose),
+      local,
+    ]);
 
   return {
     async transaction(purpose, fn, o) {
@@ -73,14 +84,7 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
       let broken = false;
       try {
         await client.query('BEGIN');
-        await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true)', [
-          'statement_timeout',
-          String(Math.trunc(o?.statementTimeoutMs ?? opts.statementTimeoutMs)),
-          'lock_timeout',
-          String(Math.trunc(o?.lockTimeoutMs ?? opts.lockTimeoutMs)),
-          'application_name',
-          name(purpose),
-        ]);
+        await limit(client, purpose, o, true);
         const q: AdminQuery = async <R extends Row>(file: string, params: unknown[] = []) => {
           const res = await client.query(sql(file), params);
           return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
@@ -100,14 +104,7 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
     async standalone(purpose, file, identifiers, o) {
       const client = await connect();
       try {
-        await client.query('SELECT set_config($1, $2, false), set_config($3, $4, false), set_config($5, $6, false)', [
-          'statement_timeout',
-          String(Math.trunc(o?.statementTimeoutMs ?? opts.statementTimeoutMs)),
-          'lock_timeout',
-          String(Math.trunc(o?.lockTimeoutMs ?? opts.lockTimeoutMs)),
-          'application_name',
-          name(purpose),
-        ]);
+        await limit(client, purpose, o, false);
         const res = await client.query(withIdentifiers(sql(file), identifiers));
         return res.rowCount ?? 0;
       } finally {
