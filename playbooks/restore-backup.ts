@@ -28,12 +28,14 @@ const params = z
   })
   .strict();
 
+export const RESTORE_BACKUP_ID = 'restore-backup';
+
 export type RestoreBackupParams = z.infer<typeof params>;
 
 /** The restore playbook, bound to the backup service. */
 export function restoreBackupPlaybook(svc: Pick<BackupService, 'planRestore' | 'restore'>, timezone = 'UTC'): Playbook<RestoreBackupParams> {
   return definePlaybook({
-    id: 'restore-backup',
+    id: RESTORE_BACKUP_ID,
     title: 'Restore tables from a backup',
     description:
       'Replaces tables with a backup’s rows (all of its tables, or the named ones plus the tables that reference them), after a safety backup; verified against the manifest before commit.',

@@ -30,7 +30,7 @@ import type { Playbook } from './playbooks/types.js';
 import { buildDiagnosticsService } from './diagnostics/build.js';
 import { createOpsScheduler } from './scheduler/ops-scheduler.js';
 import { alertInteractions } from '../handlers/alerts.js';
-import { createLogSummarizer } from './logs/summarizer.js';
+import { buildLogSummarizer } from './logs/build.js';
 import { createSupabaseLogSource } from './logs/sources/supabase.js';
 import { createLogsService } from './logs/service.js';
 import { createBackupService } from './backup/service.js';
@@ -156,20 +156,7 @@ export function buildBot(o: BotOptions): Bot {
   });
   const lc = config.logs;
   const logs = createLogsService({
-    summarizer: createLogSummarizer({
-      ...(lc.geminiApiKey ? { apiKey: lc.geminiApiKey } : {}),
-      model: lc.geminiModel,
-      ...(lc.geminiBaseUrl ? { baseUrl: lc.geminiBaseUrl } : {}),
-      timeoutMs: lc.geminiTimeoutMs,
-      maxAttempts: lc.geminiMaxAttempts,
-      tokenBudget: lc.tokenBudget,
-      // The model may only suggest playbooks we have; a person still requests and approves them.
-      knownPlaybookIds: new Set(registry.map((p) => p.id)),
-      playbookTitles: new Map(registry.map((p) => [p.id, p.title])),
-      clock,
-      logger,
-      fetch: o.fetch,
-    }),
+    summarizer: buildLogSummarizer(lc, { playbooks: registry, clock, logger, fetch: o.fetch }),
     supabase:
       lc.supabaseAccessToken && lc.supabaseProjectRef
         ? createSupabaseLogSource({ accessToken: lc.supabaseAccessToken, projectRef: lc.supabaseProjectRef, endpointPath: lc.supabaseLogsEndpoint, fetch: o.fetch, clock })

@@ -22,7 +22,8 @@ import { runScheduleCli, SCHEDULE_USAGE } from '../scheduler/cli.js';
 import { LOGS_USAGE, runLogsCli } from '../logs/cli.js';
 import { BACKUP_CLI_HELP, runBackupCli } from '../backup/cli.js';
 import { createBackupService } from '../backup/service.js';
-import { createLogSummarizer } from '../logs/summarizer.js';
+import { buildLogSummarizer } from '../logs/build.js';
+import { RESTORE_BACKUP_ID } from '../../playbooks/restore-backup.js';
 import { PLAYBOOK_IDS } from '../../playbooks/index.js';
 import { LOCKDOWN_PLAYBOOK_IDS } from '../../playbooks/lockdown.js';
 import { lockdownStatusBlocks } from '../lockdown/render.js';
@@ -180,14 +181,8 @@ async function logsCmd(args: string[], io: CliIo): Promise<number> {
   const redactor = createRedactor(settings.secrets);
   const logger = createLogger({ level: ['debug', 'trace'].includes(settings.logLevel) ? settings.logLevel : 'warn', redactor, destination: pino.destination({ dest: 2, sync: true }) });
   const lc = settings.logs;
-  const summarizer = createLogSummarizer({
-    ...(lc.geminiApiKey ? { apiKey: lc.geminiApiKey } : {}),
-    model: lc.geminiModel,
-    ...(lc.geminiBaseUrl ? { baseUrl: lc.geminiBaseUrl } : {}),
-    timeoutMs: lc.geminiTimeoutMs,
-    maxAttempts: lc.geminiMaxAttempts,
-    tokenBudget: lc.tokenBudget,
-    knownPlaybookIds: new Set([...PLAYBOOK_IDS, ...LOCKDOWN_PLAYBOOK_IDS]),
+  const summarizer = buildLogSummarizer(settings.logs, {
+    playbooks: [...PLAYBOOK_IDS, ...LOCKDOWN_PLAYBOOK_IDS, RESTORE_BACKUP_ID].map((id) => ({ id })),
     clock: systemClock,
     logger,
     fetch: io.fetch,
