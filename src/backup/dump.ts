@@ -6,10 +6,8 @@
 // was written and returns the reason; nothing here throws past the caller.
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import type { Clock } from '../clock.js';
 import { classifyPgError } from '../db/target.js';
 import { errorMessage, isOpsError } from '../errors.js';
-import type { Logger } from '../log.js';
 import { refuseTransactionPooler, toolConnection } from './conn.js';
 import { meter } from './meter.js';
 import { connect, run, tableStats } from './pg-client.js';
@@ -25,6 +23,7 @@ import {
   type PgTools,
   type Toc,
   type ToolRun,
+  type ToolJobEnv,
   type ToolVersion,
 } from './pg-tools.js';
 import { tableKey, type TableRef } from './sql-fill.js';
@@ -41,16 +40,10 @@ export interface LiveProgress {
   pid?: number;
 }
 
-export interface DumpEnv {
+export interface DumpEnv extends ToolJobEnv {
   databaseUrl: string;
   excludeSchemas: string[];
   lockWaitTimeoutMs: number;
-  connectTimeoutMs: number;
-  tools: PgTools;
-  store: BackupStore;
-  clock: Clock;
-  logger: Logger;
-  redact: (text: string) => string;
 }
 
 export interface DumpInput {

@@ -7,6 +7,9 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { OpsError } from '../errors.js';
 import type { ToolConnection } from './conn.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { BackupStore } from './store.js';
 
 export type ToolName = 'pg_dump' | 'pg_restore' | 'psql';
 
@@ -193,4 +196,14 @@ export async function toolOutputFrom(file: string, args: string[], env: Record<s
   const r = await run.exited;
   input.destroy();
   return { ...r, stdout: Buffer.concat(chunks).toString('utf8'), stderr: run.stderr(), ...(inputError ? { inputError } : {}) };
+}
+
+/** What every job that runs the client tools against a store needs (dump, verify, restore). */
+export interface ToolJobEnv {
+  connectTimeoutMs: number;
+  tools: PgTools;
+  store: BackupStore;
+  clock: Clock;
+  logger: Logger;
+  redact: (text: string) => string;
 }

@@ -9,29 +9,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Clock } from '../clock.js';
 import { errorMessage, InputError, isOpsError, OpsError } from '../errors.js';
-import type { Logger } from '../log.js';
 import { sql } from '../sql.js';
 import { toolConnection } from './conn.js';
 import { listArchive, type LiveProgress } from './dump.js';
 import { meter } from './meter.js';
 import { connect, ROW_HASH, run, tableCounts } from './pg-client.js';
-import { exitReason, runTool, toolEnv, toolError, type PgTools } from './pg-tools.js';
+import { exitReason, runTool, toolEnv, toolError, type ToolJobEnv } from './pg-tools.js';
 import { fill, integer, literal, qualified, tableKey } from './sql-fill.js';
-import type { BackupStore } from './store.js';
 import type { BackupEntry, RestorePlan, TableStat } from './types.js';
 import { storedObject, tolerantSink } from './verify.js';
 
-export interface RestoreEnv {
+export interface RestoreEnv extends ToolJobEnv {
   databaseUrl: string;
   restoreLockTimeoutMs: number;
-  connectTimeoutMs: number;
-  tools: PgTools;
-  store: BackupStore;
-  clock: Clock;
-  logger: Logger;
-  redact: (text: string) => string;
 }
 
 const TARGET = 'the target database (BACKUP_DATABASE_URL)';

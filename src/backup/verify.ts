@@ -6,28 +6,20 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import type { Clock } from '../clock.js';
 import { errorMessage, InputError, isOpsError } from '../errors.js';
 import { formatCount } from '../format.js';
-import type { Logger } from '../log.js';
 import { sql } from '../sql.js';
 import { refuseTransactionPooler, toolConnection, withDatabase } from './conn.js';
 import type { LiveProgress } from './dump.js';
 import { meter } from './meter.js';
 import { connect, run, tableStats } from './pg-client.js';
-import { exitReason, runTool, toolEnv, type PgTools } from './pg-tools.js';
+import { exitReason, runTool, toolEnv, type ToolJobEnv } from './pg-tools.js';
 import { fill, identifier, tableKey } from './sql-fill.js';
-import type { BackupStore, StoredObject } from './store.js';
+import type { StoredObject } from './store.js';
 import type { BackupEntry, Manifest, TableMismatch, VerifyCheck, VerifyResult } from './types.js';
 
-export interface VerifyEnv {
+export interface VerifyEnv extends ToolJobEnv {
   verifyUrl: string | undefined;
-  connectTimeoutMs: number;
-  tools: PgTools;
-  store: BackupStore;
-  clock: Clock;
-  logger: Logger;
-  redact: (text: string) => string;
 }
 
 /**
