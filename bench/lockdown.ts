@@ -2,14 +2,10 @@
 // (each with a refresh token), evidence capture included. Target: < 5 s for 100,000.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import pino from 'pino';
-import { createAdminDb } from '../src/db/admin.js';
-import { createTargetDb } from '../src/db/target.js';
-import { createLockdownService, type LockdownService } from '../src/lockdown/service.js';
-import { createPlaybookEngine } from '../src/playbooks/engine.js';
-import { createStateStore } from '../src/state/store.js';
+import { createLockdownService } from '../src/lockdown/service.js';
 import { lockdownPlaybooks } from '../playbooks/lockdown.js';
 import { benchDatabaseUrl } from './_db.js';
+import { benchEngine, benchPools } from './_engine.js';
 
 const clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
@@ -35,31 +31,17 @@ async function seed(url: string, sessions: number): Promise<void> {
 
 async function measure(url: string, sessions: number): Promise<void> {
   await seed(url, sessions);
-  const logger = pino({ level: 'silent' });
-  const state = createStateStore({ url, logger, connectTimeoutMs: 5000 });
-  await state.migrate();
-  const target = createTargetDb({ url, poolMax: 3, statementTimeoutMs: 60_000, lockTimeoutMs: 2000, connectTimeoutMs: 5000, logger, monotonic: clock.monotonic });
-  const admin = createAdminDb({ url, statementTimeoutMs: 60_000, lockTimeoutMs: 2000, connectTimeoutMs: 5000, logger });
-  const ref: { svc?: LockdownService } = {};
+  const pools = await benchPools(url, clock, { lockTimeoutMs: 2000, adminStatementTimeoutMs: 60_000 });
   const lockdown = createLockdownService({
-    state,
-    target,
-    admin,
+    state: pools.state,
+    target: pools.target,
+    admin: pools.admin,
     clock,
-    logger,
+    logger: pools.logger,
     checklist: { post: () => Promise.resolve(null), tick: () => Promise.resolve(), items: () => Promise.resolve([]) },
     reminderRepeatMs: 6 * 3_600_000,
   });
-  ref.svc = lockdown;
-  const engine = createPlaybookEngine({
-    registry: lockdownPlaybooks(lockdown),
-    state,
-    context: { target, admin, authAdmin: { configured: false, setBan: () => Promise.resolve() }, clock },
-    clock,
-    logger,
-    notifier: { update: () => Promise.resolve() },
-    ttlMs: 60_000,
-  });
+  const engine = benchEngine(pools, lockdownPlaybooks(lockdown), clock);
   const { request } = await engine.request({ playbookId: 'lockdown-start', rawParams: { reason: 'benchmark lockdown' }, requestedBy: 'UBENCH' });
   const t0 = performance.now();
   const outcome = await engine.approve(request.id, 'UAPPROVER');
@@ -72,7 +54,7 @@ async function measure(url: string, sessions: number): Promise<void> {
   console.log(
     `${sessions.toLocaleString('en-US').padStart(7)} sessions: ${done.state}; approval → sessions revoked ${(evidence + revoke).toFixed(0)} ms (evidence ${evidence} ms, revoke ${revoke} ms); whole start ${total.toFixed(0)} ms (target < 5000 ms at 100,000)`,
   );
-  await Promise.all([state.close(), target.close(), admin.close()]);
+  await pools.close();
 }
 
 export default async function bench(): Promise<void> {

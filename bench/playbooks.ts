@@ -4,19 +4,14 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { fixedClock } from '../src/clock.js';
-import { createAdminDb } from '../src/db/admin.js';
-import { createTargetDb } from '../src/db/target.js';
-import { createPlaybookEngine } from '../src/playbooks/engine.js';
-import { createStateStore } from '../src/state/store.js';
 import { PLAYBOOKS } from '../playbooks/index.js';
-import pino from 'pino';
 import { benchDatabaseUrl } from './_db.js';
+import { benchEngine, benchPools } from './_engine.js';
 
 const ROWS = 1_000_000;
 
 export default async function bench(): Promise<void> {
   const url = await benchDatabaseUrl('opsbot_bench_playbooks');
-  const logger = pino({ level: 'silent' });
   const setup = new pg.Client({ connectionString: url });
   await setup.connect();
   const { rows: has } = await setup.query(`SELECT to_regclass('public.interactions') AS t`);
@@ -39,19 +34,8 @@ export default async function bench(): Promise<void> {
   const fixed = fixedClock(Date.now());
   // Wall time fixed (the cutoff), real monotonic time (batch durations).
   const clock = { now: () => fixed.now(), monotonic: () => performance.now() };
-  const state = createStateStore({ url, logger, connectTimeoutMs: 5000 });
-  await state.migrate();
-  const target = createTargetDb({ url, poolMax: 3, statementTimeoutMs: 60_000, lockTimeoutMs: 1000, connectTimeoutMs: 5000, logger, monotonic: () => performance.now() });
-  const admin = createAdminDb({ url, statementTimeoutMs: 30_000, lockTimeoutMs: 2000, connectTimeoutMs: 5000, logger });
-  const engine = createPlaybookEngine({
-    registry: PLAYBOOKS,
-    state,
-    context: { target, admin, authAdmin: { configured: false, setBan: () => Promise.resolve() }, clock },
-    clock,
-    logger,
-    notifier: { update: () => Promise.resolve() },
-    ttlMs: 60_000,
-  });
+  const pools = await benchPools(url, clock, { lockTimeoutMs: 1000, adminStatementTimeoutMs: 30_000 });
+  const engine = benchEngine(pools, PLAYBOOKS, clock);
   t = performance.now();
   const { request } = await engine.request({ playbookId: 'purge-old-interactions', rawParams: { days: '90' }, requestedBy: 'UBENCH' });
   const previewMs = performance.now() - t;
@@ -65,5 +49,5 @@ export default async function bench(): Promise<void> {
   console.log(`preview (count ${request.preview.count.toLocaleString('en-US')}): ${previewMs.toFixed(0)} ms`);
   console.log(`purge: ${done.state}, ${done.rowsAffected?.toLocaleString('en-US')} rows in ${(totalMs / 1000).toFixed(1)} s (${Math.round((done.rowsAffected ?? 0) / (totalMs / 1000)).toLocaleString('en-US')} rows/s)`);
   console.log(`batches: ${steps.length} of 5000; median ${batchMs[Math.floor(batchMs.length / 2)] ?? 0} ms; longest statement / lock held ${batchMs.at(-1) ?? 0} ms (target < 1000 ms)`);
-  await Promise.all([state.close(), target.close(), admin.close()]);
+  await pools.close();
 }
