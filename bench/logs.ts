@@ -4,19 +4,22 @@
 // with wall time and peak memory, templates found, and prompt tokens against raw log tokens.
 // Targets (issue 6): ≥ 300,000 lines/s mining on one core, summarize < 10 s and < 300 MB,
 // prompt ≤ 30k tokens.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { fixedClock } from '../src/clock.js';
-import { analyzeStream } from '../src/logs/analyze.js';
+import { analyzeStream, type AnalyzeOptions } from '../src/logs/analyze.js';
 import { createDrain } from '../src/logs/drain.js';
-import { readLines } from '../src/logs/line-reader.js';
 import { parseLine } from '../src/logs/parse-input.js';
 import { createLogRedactor } from '../src/logs/redact.js';
 import { renderSummaryBlocks, renderSummaryText } from '../src/logs/render.js';
+import type { LogAnalysis } from '../src/logs/stats.js';
+import type { LogSummary } from '../src/logs/summary.js';
+import { openLogStream } from '../src/logs/sources/file.js';
 import { createLogSummarizer } from '../src/logs/summarizer.js';
+import { availableParallelism } from 'node:os';
 import { mixedLines } from '../test/fixtures/logs/supabase-sets.js';
 
 const LINES = Number(process.env.BENCH_LOG_LINES ?? 1_000_000);
@@ -46,33 +49,42 @@ export default async function bench(): Promise<void> {
     const size = (await stat(file)).size;
     console.log(`input: ${LINES.toLocaleString('en-US')} lines, ${mb(size)} (edge JSON rows, Postgres text, GoTrue JSON)`);
 
-    // 1. The whole offline summarize, streamed from disk, with peak memory sampled while it runs.
-    global.gc?.();
-    let peakHeap = 0;
-    let peakRss = 0;
-    const sample = () => {
-      const m = process.memoryUsage();
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-      peakRss = Math.max(peakRss, m.rss);
-    };
-    const sampler = setInterval(sample, 25);
-    const started = performance.now();
-    const cpuStart = process.cpuUsage();
-    const analysis = await analyzeStream(createReadStream(file));
-    const analysed = performance.now();
-    const summarizer = createLogSummarizer({ knownPlaybookIds: new Set(['kill-idle-connections', 'restart-edge-function']), clock: fixedClock(0) });
-    const summary = await summarizer.summarize(analysis, { subject: 'bench: mixed Supabase logs', offline: true });
-    renderSummaryText(summary);
-    renderSummaryBlocks(summary);
-    const total = performance.now() - started;
-    const cpu = process.cpuUsage(cpuStart);
-    sample();
-    clearInterval(sampler);
-    // CPU time as well as wall time: on a shared machine the wall clock also measures neighbours.
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    console.log(
-      `summarize (offline, whole pipeline): ${(total / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU (${rate(LINES, analysed - started)} wall incl. reading), peak RSS ${mb(peakRss)}, peak heap ${mb(peakHeap)}`,
-    );
+    // 1. The whole offline summarize, read the way `opsbot logs summarize <file>` reads it, with
+    // peak memory sampled while it runs: with worker threads (the default), then in one thread.
+    let analysis: LogAnalysis | undefined;
+    let summary: LogSummary | undefined;
+    for (const [label, opts] of [
+      [`${availableParallelism()} worker threads (default)`, {}],
+      ['one thread', { parallel: { workers: 0 } }],
+    ] as const satisfies readonly (readonly [string, AnalyzeOptions])[]) {
+      global.gc?.();
+      let peakHeap = 0;
+      let peakRss = 0;
+      const sample = () => {
+        const m = process.memoryUsage();
+        peakHeap = Math.max(peakHeap, m.heapUsed);
+        peakRss = Math.max(peakRss, m.rss);
+      };
+      const sampler = setInterval(sample, 25);
+      const started = performance.now();
+      const cpuStart = process.cpuUsage();
+      analysis = await analyzeStream(await openLogStream(file, { stdin: process.stdin }), opts);
+      const analysed = performance.now();
+      const summarizer = createLogSummarizer({ knownPlaybookIds: new Set(['kill-idle-connections', 'restart-edge-function']), clock: fixedClock(0) });
+      summary = await summarizer.summarize(analysis, { subject: 'bench: mixed Supabase logs', offline: true });
+      renderSummaryText(summary);
+      renderSummaryBlocks(summary);
+      const total = performance.now() - started;
+      const cpu = process.cpuUsage(cpuStart);
+      sample();
+      clearInterval(sampler);
+      // CPU time as well as wall time: on a shared machine the wall clock also measures neighbours.
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      console.log(
+        `summarize (offline, whole pipeline, ${label}): ${(total / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU (${rate(LINES, analysed - started)} incl. reading), peak RSS ${mb(peakRss)}, peak heap ${mb(peakHeap)}`,
+      );
+    }
+    if (!analysis || !summary) return;
     console.log(`templates: ${analysis.templates.length} (error lines ${analysis.errorLines.toLocaleString('en-US')}, ${(analysis.errorShare * 100).toFixed(1)} %)`);
     const raw = analysis.rawTokensEstimate;
     const prompt = summary.usage.promptTokensEstimate;
@@ -81,11 +93,11 @@ export default async function bench(): Promise<void> {
     // 2. Template mining alone (mask + tree + similarity), and each stage on its own, on messages
     // already in memory so that disk and JSON decoding are not counted.
     const redactor = createLogRedactor();
-    const raws: string[] = [];
-    for await (const line of readLines(createReadStream(file))) {
-      raws.push(line);
-      if (raws.length === MINING_SAMPLE) break;
-    }
+    const head = await open(file);
+    const bytes = Buffer.alloc(MINING_SAMPLE * 400);
+    const { bytesRead } = await head.read(bytes, 0, bytes.length, 0);
+    await head.close();
+    const raws = bytes.toString('utf8', 0, bytesRead).split('\n').slice(0, MINING_SAMPLE);
     let t = performance.now();
     const records = raws.map((l, i) => parseLine(l, i + 1));
     const parseMs = performance.now() - t;

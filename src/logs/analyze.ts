@@ -1,32 +1,37 @@
 // The offline half of the pipeline in one pass: parse each line, redact it, mine its template
 // and count it. Nothing here touches the network; the result is what the summarizer (Gemini or
-// offline) and the `logs` CLI work from.
+// offline) and the `logs` CLI work from. Lines are prepared (parsed, redacted, masked) by
+// prepare.ts, in worker threads for big streams; mining and statistics stay here, in input
+// order, so the result is the same whichever thread prepared a line.
 import { createDrain, type DrainOptions } from './drain.js';
-import { readLineBatches } from './line-reader.js';
+import { feedStream, type FeedReport, type ParallelOptions } from './parallel.js';
 import { parseLine } from './parse-input.js';
-import { createLogRedactor, type LogRedactionOptions } from './redact.js';
+import { createLinePreparer, isBlank, type PreparedBatch, type RawSize } from './prepare.js';
+import type { LogRedactionOptions } from './redact.js';
 import { createStatsCollector, type LogAnalysis } from './stats.js';
-import { estimateTokens } from './tokens.js';
-import type { LogRecord } from './types.js';
-
-const REDACTION_CACHE = 20_000;
-
-const NOT_BLANK = /\S/;
-const isBlank = (s: string) => !NOT_BLANK.test(s);
+import { LOG_LEVELS, type LogRecord } from './types.js';
 
 export interface AnalyzeOptions {
   redaction?: LogRedactionOptions;
   drain?: DrainOptions;
   /** Example lines kept per template (default 3). */
   maxExamples?: number;
+  /** Worker threads for big streams (default: one per core, at most 4; 0 = none). */
+  parallel?: ParallelOptions;
 }
 
-/** Streaming analyzer: push lines or records, then finish once. */
+/** Streaming analyzer: push lines, records or prepared batches, then finish once. */
 export interface LogAnalyzer {
   /** Adds one raw input line; returns its raw cluster id, or undefined for a blank line. */
   pushLine(line: string): number | undefined;
   /** Adds a record that a source already parsed (e.g. a Supabase API row). */
   pushRecord(record: LogRecord): number | undefined;
+  /** Adds the next lines, prepared by prepareChunk; returns the raw cluster id of each (0 = blank). */
+  pushBatch(batch: PreparedBatch): Int32Array;
+  /** Prepares a chunk of complete lines in this thread (the next ones after those pushed so far). */
+  prepareChunk(text: string, firstLineNo: number): PreparedBatch;
+  /** Lines pushed so far, blank ones included. */
+  readonly lines: number;
   /** Current id of a raw cluster id, after merges (valid after all lines are pushed). */
   resolve(id: number): number;
   /** Statistics over everything pushed. */
@@ -34,60 +39,69 @@ export interface LogAnalyzer {
 }
 
 export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
-  const redactor = createLogRedactor(opts.redaction);
-  // Identical messages are frequent ("request completed"); their redaction is looked up.
-  let redacted = new Map<string, string>();
-  const redact = (text: string): string => {
-    let out = redacted.get(text);
-    if (out === undefined) {
-      out = redactor.redact(text);
-      if (redacted.size >= REDACTION_CACHE) redacted = new Map();
-      if (text.length <= 512) redacted.set(text, out);
-    }
-    return out;
-  };
-
+  const preparer = createLinePreparer(opts.redaction);
   const stats = createStatsCollector({
     maxExamples: opts.maxExamples ?? 3,
     // Structured fields (method, path, status) make an example useful; they are redacted too.
-    example: (record, message) => (record.detail === undefined ? message : `${message} ${redact(record.detail)}`),
+    example: (record, message) => (record.detail === undefined ? message : `${message} ${preparer.redact(record.detail)}`),
   });
   const drain = createDrain({ ...opts.drain, onEvict: (id) => stats.evict(id) });
   let lineNo = 0;
-  // Raw tokens are estimated on a sample of lines and scaled by characters: exact counting
-  // would cost as much as the rest of the pipeline for a statistic shown once.
-  let rawChars = 0;
-  let sampledChars = 0;
-  let sampledTokens = 0;
-  const measure = (text: string) => {
-    rawChars += text.length;
-    if ((lineNo & 63) === 1) {
-      sampledChars += text.length;
-      sampledTokens += estimateTokens(text);
-    }
+  // Raw-size statistics of lines pushed one by one (counted by the preparer) and of batches.
+  const batches: RawSize = { rawChars: 0, sampledChars: 0, sampledTokens: 0 };
+  const rawTokens = () => {
+    const own = preparer.size;
+    const chars = batches.sampledChars + own.sampledChars;
+    return chars === 0 ? 0 : Math.round(((batches.rawChars + own.rawChars) * (batches.sampledTokens + own.sampledTokens)) / chars);
   };
-  const rawTokens = () => (sampledChars === 0 ? 0 : Math.round((rawChars * sampledTokens) / sampledChars));
 
   const pushRecord = (record: LogRecord): number | undefined => {
-    if (isBlank(record.message)) return undefined;
-    // Redact before mining: placeholders group like masks, and templates/examples are safe to show.
-    const message = redact(record.message);
-    const id = drain.add(message);
-    stats.add(id, record, message);
+    const prepared = preparer.prepareRecord(record);
+    if (!prepared) return undefined;
+    const id = drain.addMasked(prepared.masked);
+    stats.add(id, record, prepared.message);
     return id;
   };
 
   return {
     pushLine(line) {
       lineNo++;
-      measure(line);
+      preparer.measure(line, lineNo);
       if (isBlank(line)) return undefined;
       return pushRecord(parseLine(line, lineNo));
     },
     pushRecord(record) {
       lineNo++;
-      measure(record.message);
+      preparer.measure(record.message, lineNo);
       return pushRecord(record);
+    },
+    pushBatch(batch) {
+      const ids = new Int32Array(batch.lines);
+      const first = lineNo + 1;
+      for (let i = 0; i < batch.messages.length; i++) {
+        const t = batch.times[i]!;
+        const detail = batch.details[i];
+        const message = batch.messages[i]!;
+        const record: LogRecord = {
+          lineNo: batch.lineNos[i]!,
+          message,
+          level: LOG_LEVELS[batch.levels[i]!]!,
+          timestamp: Number.isNaN(t) ? undefined : t,
+          detail: detail ?? undefined,
+        };
+        const id = drain.addMasked(batch.masked[i]!);
+        stats.add(id, record, message);
+        ids[record.lineNo - first] = id;
+      }
+      lineNo += batch.lines;
+      batches.rawChars += batch.rawChars;
+      batches.sampledChars += batch.sampledChars;
+      batches.sampledTokens += batch.sampledTokens;
+      return ids;
+    },
+    prepareChunk: (text, firstLineNo) => preparer.prepareChunk(text, firstLineNo),
+    get lines() {
+      return lineNo;
     },
     resolve: (id) => drain.resolve(id),
     finish: () => stats.finish((id) => drain.resolve(id), (id) => drain.template(id), rawTokens()),
@@ -101,11 +115,24 @@ export async function analyzeLines(lines: AsyncIterable<string> | Iterable<strin
   return analyzer.finish();
 }
 
-/** Analyzes a stream (a file, stdin, a download) line by line without holding it in memory. */
+/** Analyzes a stream (a file, stdin, a download) without holding it in memory. */
 export async function analyzeStream(input: NodeJS.ReadableStream, opts: AnalyzeOptions = {}): Promise<LogAnalysis> {
   const analyzer = createLogAnalyzer(opts);
-  for await (const batch of readLineBatches(input)) for (const line of batch) analyzer.pushLine(line);
+  await feedAnalyzer(input, analyzer, opts);
   return analyzer.finish();
+}
+
+/**
+ * Pushes every line of a stream into an analyzer; big streams are prepared in worker threads.
+ * `onIds` receives the raw cluster id of every line (0 for a blank one), in input order.
+ */
+export function feedAnalyzer(
+  input: NodeJS.ReadableStream,
+  analyzer: LogAnalyzer,
+  opts: AnalyzeOptions = {},
+  onIds?: (ids: Int32Array) => void,
+): Promise<FeedReport> {
+  return feedStream(input, analyzer, { ...opts.parallel, redaction: opts.redaction ?? {} }, onIds);
 }
 
 /** Analyzes records that a source already parsed. */

@@ -6,11 +6,11 @@
 import { basename } from 'node:path';
 import { formatCount } from '../format.js';
 import { isOpsError } from '../errors.js';
-import { createLogAnalyzer, type AnalyzeOptions } from './analyze.js';
+import { createLogAnalyzer, feedAnalyzer, type AnalyzeOptions, type LogAnalyzer } from './analyze.js';
 import { buildOfflineSummary } from './offline-summary.js';
 import { buildPrompt } from './prompt.js';
 import { renderSummaryText } from './render.js';
-import { openLogLines } from './sources/file.js';
+import { openLogStream } from './sources/file.js';
 import type { LogAnalysis } from './stats.js';
 import type { LogSummarizer } from './summarizer.js';
 
@@ -62,10 +62,10 @@ export async function runLogsCli(args: string[], io: LogsCliIo): Promise<number>
   }
   const input = positional[0]!;
   try {
-    const lines = await openLogLines(input, { stdin: io.stdin, ...(io.openFile ? { openFile: io.openFile } : {}) });
-    if (command === 'parse') return await parseCommand(lines, flags.has('--jsonl'), io);
+    const stream = await openLogStream(input, { stdin: io.stdin, ...(io.openFile ? { openFile: io.openFile } : {}) });
     const analyzer = createLogAnalyzer(io.analyze);
-    for await (const batch of lines) for (const line of batch) analyzer.pushLine(line);
+    if (command === 'parse') return await parseCommand(stream, analyzer, flags.has('--jsonl'), io);
+    await feedAnalyzer(stream, analyzer, io.analyze);
     const analysis = analyzer.finish();
     if (command === 'templates') return templatesCommand(analysis, flags.has('--json'), io);
     const subject = input === '-' ? 'standard input' : basename(input);
@@ -87,22 +87,20 @@ export async function runLogsCli(args: string[], io: LogsCliIo): Promise<number>
   }
 }
 
-async function parseCommand(lines: AsyncIterable<string[]>, jsonl: boolean, io: LogsCliIo): Promise<number> {
-  const analyzer = createLogAnalyzer(io.analyze);
+async function parseCommand(stream: NodeJS.ReadableStream, analyzer: LogAnalyzer, jsonl: boolean, io: LogsCliIo): Promise<number> {
   // Ids are printed after the last line: clusters whose templates converge are merged at the
   // end, and every line must get its final id. 4 bytes per line.
   let ids = new Int32Array(1 << 16);
   let n = 0;
-  for await (const batch of lines) {
-    for (const line of batch) {
-      if (n === ids.length) {
-        const grown = new Int32Array(ids.length * 2);
-        grown.set(ids);
-        ids = grown;
-      }
-      ids[n++] = analyzer.pushLine(line) ?? 0;
+  await feedAnalyzer(stream, analyzer, io.analyze, (batch) => {
+    if (n + batch.length > ids.length) {
+      const grown = new Int32Array(Math.max(ids.length * 2, n + batch.length));
+      grown.set(ids.subarray(0, n));
+      ids = grown;
     }
-  }
+    ids.set(batch, n);
+    n += batch.length;
+  });
   let out: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = ids[i]!;

@@ -32,6 +32,8 @@ export interface DrainCluster {
 export interface Drain {
   /** Masks and tokenizes a message, assigns it to a cluster and returns the cluster id. */
   add(message: string): number;
+  /** Like add, for a message already masked by maskMessage (e.g. in a worker thread). */
+  addMasked(masked: string): number;
   /** Current id of a cluster, following merges of clusters whose templates became identical. */
   resolve(id: number): number;
   /** Live clusters (duplicates merged), largest first. */
@@ -133,7 +135,6 @@ export function createDrain(options: DrainOptions = {}): Drain {
   // Lines that are identical after masking go to the cluster their first copy joined: the
   // common case costs one map lookup, and identical input always gets one id.
   let exact = new Map<string, Cluster>();
-  let exactRaw = new Map<string, Cluster>();
   const exactCap = Math.max(5_000, maxClusters * 2);
   let nextId = 1;
   let tick = 0;
@@ -237,7 +238,6 @@ export function createDrain(options: DrainOptions = {}): Drain {
       options.onEvict?.(c.id);
     }
     exact = new Map([...exact].filter(([, c]) => c.live));
-    exactRaw = new Map([...exactRaw].filter(([, c]) => c.live));
     const sweep = (node: Node) => {
       compact(node.clusters);
       for (const child of node.children.values()) sweep(child);
@@ -245,24 +245,17 @@ export function createDrain(options: DrainOptions = {}): Drain {
     for (const node of root.values()) sweep(node);
   };
 
-  const add = (message: string): number => {
+  // `masked` is the message after maskTokens, tokens joined by one space; `tokens` are those
+  // tokens when the caller has them (a worker thread sends only the joined text).
+  const addMasked = (masked: string, tokensIfKnown?: string[]): number => {
     tick++;
-    // The same message text again (common: "request completed") skips masking altogether.
-    const same = exactRaw.get(message);
-    if (same?.live) {
-      same.size++;
-      same.lastSeen = tick;
-      return same.id;
-    }
-    const tokens = maskTokens(message);
-    const masked = tokens.join(' ');
     const hit = exact.get(masked);
     if (hit?.live) {
       hit.size++;
       hit.lastSeen = tick;
-      if (exactRaw.size < exactCap && message.length <= 512) exactRaw.set(message, hit);
       return hit.id;
     }
+    const tokens = tokensIfKnown ?? masked.split(' ');
     const leaf = leafFor(tokens).clusters;
     const [found, sim] = best(leaf, tokens);
     let cluster = found;
@@ -287,9 +280,12 @@ export function createDrain(options: DrainOptions = {}): Drain {
     cluster.lastSeen = tick;
     if (exact.size >= exactCap) exact = new Map();
     exact.set(masked, cluster);
-    if (exactRaw.size >= exactCap) exactRaw = new Map();
-    if (message.length <= 512) exactRaw.set(message, cluster);
     return cluster.id;
+  };
+
+  const add = (message: string): number => {
+    const tokens = maskTokens(message);
+    return addMasked(tokens.join(' '), tokens);
   };
 
   // Clusters whose templates ended up identical are one template (the reference implementation
@@ -329,6 +325,7 @@ export function createDrain(options: DrainOptions = {}): Drain {
 
   return {
     add,
+    addMasked: (masked) => addMasked(masked),
     resolve: (id) => {
       mergeDuplicates();
       return resolve(id);

@@ -67,6 +67,8 @@ interface Acc {
   examples: string[];
 }
 
+const detach = (s: string) => (' ' + s).slice(1);
+
 const newAcc = (): Acc => ({ count: 0, first: Infinity, last: -Infinity, levels: [0, 0, 0, 0, 0, 0], minutes: new Map(), examples: [] });
 
 function fold(into: Acc, from: Acc, maxExamples: number): void {
@@ -127,7 +129,8 @@ export function createStatsCollector(opts: StatsOptions = {}): StatsCollector {
       }
       if (acc.examples.length < maxExamples) {
         const text = exampleOf(record, message);
-        const ex = text.length > maxExampleChars ? `${text.slice(0, maxExampleChars)}…` : text;
+        // Copied: a slice would keep the whole chunk of input it was cut from alive.
+        const ex = detach(text.length > maxExampleChars ? `${text.slice(0, maxExampleChars)}…` : text);
         if (!acc.examples.includes(ex)) acc.examples.push(ex);
       }
     },

@@ -1,9 +1,9 @@
-// Log lines from a file path or from stdin ("-"), streamed: the CLI and a file posted in Slack
-// (once downloaded to a stream) both come through here.
+// A log file by path, or stdin ("-"), as a byte stream: the CLI reads through here, and the
+// analyzer cuts the stream into lines itself (see parallel.ts), so a 1 GB file never sits in
+// memory.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
-import { readLineBatches } from '../line-reader.js';
 
 export interface FileSourceIo {
   stdin: NodeJS.ReadableStream;
@@ -11,9 +11,12 @@ export interface FileSourceIo {
   openFile?: (path: string) => NodeJS.ReadableStream;
 }
 
-/** Lines of `path` (or stdin for "-") in batches. Fails with a clear message for a bad path. */
-export async function openLogLines(path: string, io: FileSourceIo): Promise<AsyncIterable<string[]>> {
-  if (path === '-') return readLineBatches(io.stdin);
+/** Reads of 1 MB: fewer, larger pieces for the analyzer to cut into chunks of lines. */
+const READ_BYTES = 1 << 20;
+
+/** The bytes of `path` (or stdin for "-"). Fails with a clear message for a bad path. */
+export async function openLogStream(path: string, io: FileSourceIo): Promise<NodeJS.ReadableStream> {
+  if (path === '-') return io.stdin;
   if (!io.openFile) {
     try {
       const s = await stat(path);
@@ -23,6 +26,5 @@ export async function openLogLines(path: string, io: FileSourceIo): Promise<Asyn
       throw new InputError(`Cannot read ${path}: no such file or no permission. Give a log file, or - to read standard input.`);
     }
   }
-  const stream = (io.openFile ?? ((p: string) => createReadStream(p)))(path);
-  return readLineBatches(stream);
+  return (io.openFile ?? ((p: string) => createReadStream(p, { highWaterMark: READ_BYTES })))(path);
 }

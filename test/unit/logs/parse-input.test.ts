@@ -1,6 +1,4 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readLines } from '../../../src/logs/line-reader.js';
 import { normalizeLevel, parseLine, recordFromJson, toEpochMs } from '../../../src/logs/parse-input.js';
 import { EDGE_SET, labelledSet } from '../../fixtures/logs/supabase-sets.js';
 
@@ -68,15 +66,6 @@ describe('toEpochMs', () => {
     expect(toEpochMs('2026-05-20 09:00:00.250+01:00')).toBe(T + 250 - 3_600_000);
     expect(toEpochMs('2026-05-20 09:00:00')).toBe(T);
     expect(toEpochMs('2026-05-20 09:00:00.9')).toBe(T + 900);
-  });
-});
-
-describe('readLines', () => {
-  it('streams \\r\\n and \\n lines and a last line without a newline', async () => {
-    const input = Readable.from(['first\r\nsec', 'ond\nthird\r\n', 'last']);
-    const out: string[] = [];
-    for await (const l of readLines(input)) out.push(l);
-    expect(out).toEqual(['first', 'second', 'third', 'last']);
   });
 });
 
