@@ -9,14 +9,14 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fixedClock } from '../src/clock.js';
-import { analyzeStream, type AnalyzeOptions } from '../src/logs/analyze.js';
+import { analyzeStream } from '../src/logs/analyze.js';
 import { createDrain } from '../src/logs/drain.js';
 import { parseLine } from '../src/logs/parse-input.js';
 import { createLogRedactor } from '../src/logs/redact.js';
 import { renderSummaryBlocks, renderSummaryText } from '../src/logs/render.js';
-import type { LogAnalysis } from '../src/logs/stats.js';
-import type { LogSummary } from '../src/logs/summary.js';
 import { openLogStream } from '../src/logs/sources/file.js';
 import { createLogSummarizer } from '../src/logs/summarizer.js';
 import { availableParallelism } from 'node:os';
@@ -41,6 +41,28 @@ async function writeLines(file: string): Promise<void> {
   await once(out, 'finish');
 }
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Runs bin/opsbot.js in a child process; wall time from here, peak RSS and CPU from the child. */
+async function runCli(args: string[], workerThreads: string | undefined): Promise<{ wallMs: number; cpuMs: number; maxRssBytes: number; code: number | null }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, GEMINI_API_KEY: '' };
+  if (workerThreads === undefined) delete env.LOGS_WORKER_THREADS;
+  else env.LOGS_WORKER_THREADS = workerThreads;
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'bench/_rss-report.js')).href, path.join(ROOT, 'bin/opsbot.js'), ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const wallMs = performance.now() - started;
+  const report = /@@bench (\{.*\})/.exec(stderr);
+  if (!report) throw new Error(`opsbot did not report its resources:\n${stderr.slice(-2000)}`);
+  const r = JSON.parse(report[1]!) as { maxRssKb: number; cpuUs: number };
+  return { wallMs, cpuMs: r.cpuUs / 1000, maxRssBytes: r.maxRssKb * 1024, code };
+}
+
 export default async function bench(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'opsbot-bench-logs-'));
   const file = path.join(dir, 'mixed.log');
@@ -49,42 +71,25 @@ export default async function bench(): Promise<void> {
     const size = (await stat(file)).size;
     console.log(`input: ${LINES.toLocaleString('en-US')} lines, ${mb(size)} (edge JSON rows, Postgres text, GoTrue JSON)`);
 
-    // 1. The whole offline summarize, read the way `opsbot logs summarize <file>` reads it, with
-    // peak memory sampled while it runs: with worker threads (the default), then in one thread.
-    let analysis: LogAnalysis | undefined;
-    let summary: LogSummary | undefined;
-    for (const [label, opts] of [
-      [`${availableParallelism()} worker threads (default)`, {}],
-      ['one thread', { parallel: { workers: 0 } }],
-    ] as const satisfies readonly (readonly [string, AnalyzeOptions])[]) {
-      global.gc?.();
-      let peakHeap = 0;
-      let peakRss = 0;
-      const sample = () => {
-        const m = process.memoryUsage();
-        peakHeap = Math.max(peakHeap, m.heapUsed);
-        peakRss = Math.max(peakRss, m.rss);
-      };
-      const sampler = setInterval(sample, 25);
-      const started = performance.now();
-      const cpuStart = process.cpuUsage();
-      analysis = await analyzeStream(await openLogStream(file, { stdin: process.stdin }), opts);
-      const analysed = performance.now();
-      const summarizer = createLogSummarizer({ knownPlaybookIds: new Set(['kill-idle-connections', 'restart-edge-function']), clock: fixedClock(0) });
-      summary = await summarizer.summarize(analysis, { subject: 'bench: mixed Supabase logs', offline: true });
-      renderSummaryText(summary);
-      renderSummaryBlocks(summary);
-      const total = performance.now() - started;
-      const cpu = process.cpuUsage(cpuStart);
-      sample();
-      clearInterval(sampler);
-      // CPU time as well as wall time: on a shared machine the wall clock also measures neighbours.
-      const cpuMs = (cpu.user + cpu.system) / 1000;
+    // 1. The whole offline summarize as a user runs it: `opsbot logs summarize <file> --offline`
+    // in a fresh process (start-up included), with its peak RSS (worker threads included) and
+    // CPU time reported by the process itself. With worker threads (the default), then without.
+    for (const [label, threads] of [
+      [`default: ${Math.min(4, availableParallelism())} worker threads`, undefined],
+      ['LOGS_WORKER_THREADS=0: one thread', '0'],
+    ] as const) {
+      const run = await runCli(['logs', 'summarize', file, '--offline', '--json'], threads);
       console.log(
-        `summarize (offline, whole pipeline, ${label}): ${(total / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU (${rate(LINES, analysed - started)} incl. reading), peak RSS ${mb(peakRss)}, peak heap ${mb(peakHeap)}`,
+        `summarize (opsbot logs summarize --offline, ${label}): ${(run.wallMs / 1000).toFixed(2)} s wall, ${(run.cpuMs / 1000).toFixed(2)} s CPU, peak RSS ${mb(run.maxRssBytes)} (exit ${run.code})`,
       );
     }
-    if (!analysis || !summary) return;
+
+    // The same pipeline in this process, for the figures of the result.
+    const analysis = await analyzeStream(await openLogStream(file, { stdin: process.stdin }));
+    const summarizer = createLogSummarizer({ knownPlaybookIds: new Set(['kill-idle-connections', 'restart-edge-function']), clock: fixedClock(0) });
+    const summary = await summarizer.summarize(analysis, { subject: 'bench: mixed Supabase logs', offline: true });
+    renderSummaryText(summary);
+    renderSummaryBlocks(summary);
     console.log(`templates: ${analysis.templates.length} (error lines ${analysis.errorLines.toLocaleString('en-US')}, ${(analysis.errorShare * 100).toFixed(1)} %)`);
     const raw = analysis.rawTokensEstimate;
     const prompt = summary.usage.promptTokensEstimate;

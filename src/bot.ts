@@ -161,7 +161,7 @@ export function buildBot(o: BotOptions): Bot {
       lc.supabaseAccessToken && lc.supabaseProjectRef
         ? createSupabaseLogSource({ accessToken: lc.supabaseAccessToken, projectRef: lc.supabaseProjectRef, endpointPath: lc.supabaseLogsEndpoint, fetch: o.fetch, clock })
         : undefined,
-    analyze: { redaction: { ips: lc.redactIps, knownSecrets: config.secrets } },
+    analyze: { redaction: { ips: lc.redactIps, knownSecrets: config.secrets }, parallel: lc.workerThreads === undefined ? {} : { workers: lc.workerThreads } },
     download: (url) => o.fetch(url, { headers: { authorization: `Bearer ${config.slack.botToken}` } }),
     clock,
   });

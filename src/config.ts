@@ -351,6 +351,11 @@ export const SETTINGS = {
     doc: 'Replace IP addresses in logs before they leave the process',
     example: 'true',
   },
+  LOGS_WORKER_THREADS: {
+    schema: int(0, 16).optional(),
+    doc: 'Worker threads that parse and redact big log files (0 = none; default one per CPU core, at most 4)',
+    example: '',
+  },
   SUPABASE_ACCESS_TOKEN: {
     schema: z.string().min(20, 'must be a Supabase personal access token').optional(),
     doc: 'Supabase Management API token (analytics:read) for /logs summarize edge|postgres|auth',
@@ -510,6 +515,8 @@ export interface Config {
     geminiMaxAttempts: number;
     tokenBudget: number;
     redactIps: boolean;
+    /** Worker threads for big log files; undefined = one per core, at most 4. */
+    workerThreads: number | undefined;
     supabaseAccessToken: string | undefined;
     supabaseProjectRef: string | undefined;
     supabaseLogsEndpoint: string;
@@ -636,6 +643,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
       geminiMaxAttempts: e.GEMINI_MAX_ATTEMPTS,
       tokenBudget: e.LOGS_TOKEN_BUDGET,
       redactIps: e.LOGS_REDACT_IPS,
+      workerThreads: e.LOGS_WORKER_THREADS,
       supabaseAccessToken: e.SUPABASE_ACCESS_TOKEN,
       // https://<ref>.supabase.co → <ref>
       supabaseProjectRef: e.SUPABASE_PROJECT_REF ?? /^https:\/\/([a-z0-9]+)\.supabase\.co/.exec(e.SUPABASE_URL)?.[1],
@@ -688,6 +696,7 @@ const LOGS_KEYS = [
   'GEMINI_MAX_ATTEMPTS',
   'LOGS_TOKEN_BUDGET',
   'LOGS_REDACT_IPS',
+  'LOGS_WORKER_THREADS',
   'LOG_LEVEL',
 ] as const satisfies readonly SettingName[];
 
@@ -696,7 +705,7 @@ const LOGS_KEYS = [
  * database and Supabase settings. Throws ConfigError listing invalid ones.
  */
 export function loadLogsSettings(rawEnv: Record<string, string | undefined>): Pick<Config, 'logLevel' | 'secrets'> & {
-  logs: Pick<Config['logs'], 'geminiApiKey' | 'geminiModel' | 'geminiBaseUrl' | 'geminiTimeoutMs' | 'geminiMaxAttempts' | 'tokenBudget' | 'redactIps'>;
+  logs: Pick<Config['logs'], 'geminiApiKey' | 'geminiModel' | 'geminiBaseUrl' | 'geminiTimeoutMs' | 'geminiMaxAttempts' | 'tokenBudget' | 'redactIps' | 'workerThreads'>;
 } {
   const shape = Object.fromEntries(LOGS_KEYS.map((k) => [k, SETTINGS[k].schema])) as { [K in (typeof LOGS_KEYS)[number]]: (typeof SETTINGS)[K]['schema'] };
   const env = Object.fromEntries(LOGS_KEYS.map((k) => [k, rawEnv[k] === '' ? undefined : rawEnv[k]]));
@@ -714,6 +723,7 @@ export function loadLogsSettings(rawEnv: Record<string, string | undefined>): Pi
       geminiMaxAttempts: e.GEMINI_MAX_ATTEMPTS,
       tokenBudget: e.LOGS_TOKEN_BUDGET,
       redactIps: e.LOGS_REDACT_IPS,
+      workerThreads: e.LOGS_WORKER_THREADS,
     },
   };
 }

@@ -2,7 +2,14 @@
 // and createGenaiClient adapts @google/genai 2.x (the maintained SDK; 3.x needs Node 22).
 // The adapter does one call and reports errors with their HTTP status; retries, backoff and the
 // overall deadline belong to the summarizer.
-import { ApiError, FinishReason, GoogleGenAI, Type, type Schema } from '@google/genai';
+// The SDK is loaded on the first call: offline summaries (no key, the CLI at 3 a.m.) never pay
+// for loading it.
+import type * as GenAI from '@google/genai';
+import type { GoogleGenAI, Schema, Type } from '@google/genai';
+
+type Sdk = typeof GenAI;
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = () => (sdk ??= import('@google/genai'));
 
 export interface GenerateRequest {
   model: string;
@@ -47,22 +54,22 @@ export class GeminiCallError extends Error {
 
 /** The JSON shape asked of the model (OpenAPI subset understood by Gemini's responseSchema). */
 export const SUMMARY_RESPONSE_SCHEMA: Schema = {
-  type: Type.OBJECT,
+  type: 'OBJECT' as Type,
   properties: {
-    headline: { type: Type.STRING, description: 'One line, at most 120 characters' },
-    impact: { type: Type.STRING },
-    suspectedCause: { type: Type.STRING },
+    headline: { type: 'STRING' as Type, description: 'One line, at most 120 characters' },
+    impact: { type: 'STRING' as Type },
+    suspectedCause: { type: 'STRING' as Type },
     timeline: {
-      type: Type.ARRAY,
-      items: { type: Type.OBJECT, properties: { time: { type: Type.STRING }, event: { type: Type.STRING } }, required: ['time', 'event'] },
+      type: 'ARRAY' as Type,
+      items: { type: 'OBJECT' as Type, properties: { time: { type: 'STRING' as Type }, event: { type: 'STRING' as Type } }, required: ['time', 'event'] },
     },
     keyTemplates: {
-      type: Type.ARRAY,
-      items: { type: Type.OBJECT, properties: { id: { type: Type.STRING }, note: { type: Type.STRING } }, required: ['id'] },
+      type: 'ARRAY' as Type,
+      items: { type: 'OBJECT' as Type, properties: { id: { type: 'STRING' as Type }, note: { type: 'STRING' as Type } }, required: ['id'] },
     },
     suggestedPlaybooks: {
-      type: Type.ARRAY,
-      items: { type: Type.OBJECT, properties: { id: { type: Type.STRING }, reason: { type: Type.STRING } }, required: ['id', 'reason'] },
+      type: 'ARRAY' as Type,
+      items: { type: 'OBJECT' as Type, properties: { id: { type: 'STRING' as Type }, reason: { type: 'STRING' as Type } }, required: ['id', 'reason'] },
     },
   },
   required: ['headline', 'impact', 'suspectedCause', 'timeline', 'keyTemplates', 'suggestedPlaybooks'],
@@ -83,10 +90,10 @@ function retryDelayMs(message: string): number | undefined {
   return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 
-function toCallError(err: unknown, signal: AbortSignal): GeminiCallError {
+function toCallError(err: unknown, signal: AbortSignal, ApiError: Sdk['ApiError'] | undefined): GeminiCallError {
   if (err instanceof GeminiCallError) return err;
   if (signal.aborted) return new GeminiCallError('timeout', 'Gemini did not answer in time', { cause: err });
-  if (err instanceof ApiError) {
+  if (ApiError && err instanceof ApiError) {
     const retryAfterMs = retryDelayMs(err.message);
     return new GeminiCallError('http', `Gemini answered HTTP ${err.status}`, { status: err.status, cause: err, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   }
@@ -95,14 +102,17 @@ function toCallError(err: unknown, signal: AbortSignal): GeminiCallError {
 }
 
 export function createGenaiClient(opts: GenaiClientOptions): GeminiClient {
-  // The key is always passed explicitly, so the SDK never falls back to GEMINI_API_KEY itself.
-  const ai = new GoogleGenAI({
-    apiKey: opts.apiKey,
-    httpOptions: { ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) },
-  });
+  let ai: GoogleGenAI | undefined;
+  let loaded: Sdk | undefined;
   return {
     async generate(req) {
       try {
+        loaded ??= await loadSdk();
+        // The key is always passed explicitly, so the SDK never falls back to GEMINI_API_KEY itself.
+        ai ??= new loaded.GoogleGenAI({
+          apiKey: opts.apiKey,
+          httpOptions: { ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) },
+        });
         const res = await ai.models.generateContent({
           model: req.model,
           contents: req.prompt,
@@ -120,7 +130,7 @@ export function createGenaiClient(opts: GenaiClientOptions): GeminiClient {
         if (block) throw new GeminiCallError('blocked', `Gemini declined the prompt (${block})`);
         const finish = res.candidates?.[0]?.finishReason;
         const text = res.text;
-        if (!text) throw new GeminiCallError(finish === FinishReason.SAFETY ? 'blocked' : 'empty', `Gemini returned no text${finish ? ` (${finish})` : ''}`);
+        if (!text) throw new GeminiCallError(finish === loaded.FinishReason.SAFETY ? 'blocked' : 'empty', `Gemini returned no text${finish ? ` (${finish})` : ''}`);
         const usage = res.usageMetadata;
         const out = (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0);
         return {
@@ -129,7 +139,7 @@ export function createGenaiClient(opts: GenaiClientOptions): GeminiClient {
           ...(usage ? { outputTokens: out } : {}),
         };
       } catch (err) {
-        throw toCallError(err, req.signal);
+        throw toCallError(err, req.signal, loaded?.ApiError);
       }
     },
   };

@@ -58,6 +58,7 @@ const PREFIXED: readonly (readonly [RegExp, Placeholder])[] = [
 // Cheap tests that let most lines skip the expensive patterns (redaction runs on every line).
 const MAY_HAVE_PREFIXED = /xox|xapp|hooks\.slack|sbp?_|AIza|ya29\.|GOCSPX|[spr]k_|whsec_|A[KSGIRN][A-Z]A|gh[pousr]_|github_pat|sk-/;
 const MAY_HAVE_BEARER = /bearer|basic/i;
+const HAS_DIGIT_DOT = /\d\.\d/;
 const MAY_HAVE_KEY = /pass|pwd|secret|token|key|session|signature|credential|authorization|phone|mobile|msisdn/i;
 
 const BEARER = /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]{8,})/gi;
@@ -166,7 +167,7 @@ export function createLogRedactor(opts: LogRedactionOptions = {}): LogRedactor {
     let out = text;
     for (const value of known) if (out.includes(value)) out = out.split(value).join('<SECRET>');
     if (out.includes('PRIVATE KEY')) out = out.replace(PRIVATE_KEY, '<PRIVATE_KEY>');
-    if (out.includes('://')) out = out.replace(URL_PASSWORD, '$1:<PASSWORD>@');
+    if (out.includes('://') && out.includes('@')) out = out.replace(URL_PASSWORD, '$1:<PASSWORD>@');
     if (out.includes('eyJ')) out = out.replace(JWT, '<JWT>');
     if (MAY_HAVE_PREFIXED.test(out)) for (const [re, placeholder] of PREFIXED) out = out.replace(re, placeholder);
     if (MAY_HAVE_BEARER.test(out)) out = out.replace(BEARER, replaceBearer);
@@ -181,9 +182,10 @@ export function createLogRedactor(opts: LogRedactionOptions = {}): LogRedactor {
       out = out.replace(PHONE_NANP, replacePhone);
     }
     if (ips) {
-      if (out.includes('::') || /:[0-9a-fA-F]{1,4}:/.test(out)) out = out.replace(IPV6, replaceIpv6);
-      if (/%3a/i.test(out)) out = out.replace(IPV6_ENCODED, (m) => (/[a-fA-F]/.test(m.replace(/%3[Aa]/g, '')) || /%3[Aa]%3[Aa]/.test(m) ? '<IP>' : m));
-      if (out.includes('.')) out = out.replace(IPV4, '<IP>');
+      // IPv6 needs two colons; most lines have at most one.
+      if (out.indexOf(':') !== out.lastIndexOf(':') && (out.includes('::') || /:[0-9a-fA-F]{1,4}:/.test(out))) out = out.replace(IPV6, replaceIpv6);
+      if (out.includes('%') && /%3a/i.test(out)) out = out.replace(IPV6_ENCODED, (m) => (/[a-fA-F]/.test(m.replace(/%3[Aa]/g, '')) || /%3[Aa]%3[Aa]/.test(m) ? '<IP>' : m));
+      if (HAS_DIGIT_DOT.test(out)) out = out.replace(IPV4, '<IP>');
     }
     return out;
   };

@@ -1,0 +1,33 @@
+// `opsbot logs …` with only what it needs: summarizing a file works without the database, and
+// starts without loading the rest of the bot.
+import pino from 'pino';
+import { systemClock } from '../clock.js';
+import { loadLogsSettings } from '../config.js';
+import { createLogger } from '../log.js';
+import { buildLogSummarizer } from '../logs/build.js';
+import { runLogsCli } from '../logs/cli.js';
+import { createRedactor } from '../redact.js';
+import { RESTORE_BACKUP_ID } from '../../playbooks/restore-backup.js';
+import { PLAYBOOK_IDS } from '../../playbooks/index.js';
+import { LOCKDOWN_PLAYBOOK_IDS } from '../../playbooks/lockdown.js';
+import type { CliIo } from './main.js';
+
+export async function logsCmd(args: string[], io: CliIo): Promise<number> {
+  const settings = loadLogsSettings(io.env);
+  const redactor = createRedactor(settings.secrets);
+  const logger = createLogger({ level: ['debug', 'trace'].includes(settings.logLevel) ? settings.logLevel : 'warn', redactor, destination: pino.destination({ dest: 2, sync: true }) });
+  const lc = settings.logs;
+  const summarizer = buildLogSummarizer(settings.logs, {
+    playbooks: [...PLAYBOOK_IDS, ...LOCKDOWN_PLAYBOOK_IDS, RESTORE_BACKUP_ID].map((id) => ({ id })),
+    clock: systemClock,
+    logger,
+    fetch: io.fetch,
+  });
+  return runLogsCli(args, {
+    stdin: process.stdin,
+    stdout: (t) => io.stdout(redactor.redact(t)),
+    stderr: io.stderr,
+    summarizer,
+    analyze: { redaction: { ips: lc.redactIps, knownSecrets: settings.secrets }, parallel: lc.workerThreads === undefined ? {} : { workers: lc.workerThreads } },
+  });
+}
