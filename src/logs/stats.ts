@@ -65,11 +65,17 @@ interface Acc {
   levels: number[];
   minutes: Map<number, number>;
   examples: string[];
+  /** Lines already tried as examples (message and detail), while fewer than maxExamples are kept. */
+  tried: Set<string> | undefined;
 }
+
+// A template whose lines are all alike would otherwise build (and redact) its example text for
+// every line, never finding a second distinct one; identical input gives identical examples.
+const MAX_TRIED = 64;
 
 const detach = (s: string) => (' ' + s).slice(1);
 
-const newAcc = (): Acc => ({ count: 0, first: Infinity, last: -Infinity, levels: [0, 0, 0, 0, 0, 0], minutes: new Map(), examples: [] });
+const newAcc = (): Acc => ({ count: 0, first: Infinity, last: -Infinity, levels: [0, 0, 0, 0, 0, 0], minutes: new Map(), examples: [], tried: undefined });
 
 function fold(into: Acc, from: Acc, maxExamples: number): void {
   into.count += from.count;
@@ -128,10 +134,16 @@ export function createStatsCollector(opts: StatsOptions = {}): StatsCollector {
         if (isErrorLevel(record.level)) m.errors++;
       }
       if (acc.examples.length < maxExamples) {
-        const text = exampleOf(record, message);
-        // Copied: a slice would keep the whole chunk of input it was cut from alive.
-        const ex = detach(text.length > maxExampleChars ? `${text.slice(0, maxExampleChars)}…` : text);
-        if (!acc.examples.includes(ex)) acc.examples.push(ex);
+        const key = record.detail === undefined ? message : `${message}\u0000${record.detail}`;
+        const tried = (acc.tried ??= new Set());
+        if (!tried.has(key)) {
+          if (tried.size < MAX_TRIED) tried.add(detach(key));
+          const text = exampleOf(record, message);
+          // Copied: a slice would keep the whole chunk of input it was cut from alive.
+          const ex = detach(text.length > maxExampleChars ? `${text.slice(0, maxExampleChars)}…` : text);
+          if (!acc.examples.includes(ex)) acc.examples.push(ex);
+          if (acc.examples.length === maxExamples) acc.tried = undefined;
+        }
       }
     },
     evict(clusterId) {
