@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeLevel, parseLine, recordFromJson, toEpochMs } from '../../../src/logs/parse-input.js';
-import { EDGE_SET, labelledSet } from '../../fixtures/logs/supabase-sets.js';
+import { AUTH_SET, EDGE_SET, labelledSet } from '../../fixtures/logs/supabase-sets.js';
 
 const T = Date.UTC(2026, 4, 20, 9, 0, 0);
 
@@ -85,9 +85,15 @@ describe('Supabase rows read without decoding the whole object', () => {
   it('give the same record as the full JSON parse', () => {
     const rows = [
       ...labelledSet(EDGE_SET, 300).lines,
+      // GoTrue: JSON inside event_message, with msg, level, time and notable fields.
+      ...labelledSet(AUTH_SET, 300).lines.filter((l) => l.includes('"event_message":"{')),
+      JSON.stringify({ id: '2', timestamp: T * 1000, event_message: JSON.stringify({ msg: 'quote " and \\ and \n inside', level: 'warn', error: 'x' }), metadata: [{}] }),
+      JSON.stringify({ id: '3', timestamp: T * 1000, event_message: JSON.stringify({ msg: 'no level here', status: 502 }), metadata: [{ response: [{ status_code: 502 }] }] }),
+      JSON.stringify({ id: '4', timestamp: T * 1000, event_message: '{not json', metadata: [{ level: 'info' }] }),
       JSON.stringify({ id: '1', timestamp: T * 1000, event_message: 'TypeError: Cannot read "content" of undefined\n  at handler (index.ts:12)', metadata: [{ level: 'error' }] }),
       JSON.stringify({ event_message: 'plain ünïcödé ✓', timestamp: T * 1000 }),
     ];
+    expect(rows.filter((l) => l.includes('"event_message":"{')).length).toBeGreaterThan(100);
     for (const line of rows) {
       const full = recordFromJson(JSON.parse(line) as Record<string, unknown>, 1);
       expect(parseLine(line, 1), line).toEqual(full);
