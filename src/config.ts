@@ -353,7 +353,7 @@ export const SETTINGS = {
   },
   LOGS_WORKER_THREADS: {
     schema: int(0, 16).optional(),
-    doc: 'Worker threads that parse and redact big log files (0 = none; default one per CPU core, at most 4)',
+    doc: 'Worker threads that parse and redact big log files (0 = none; default one per CPU core, at most 4, none on a single core)',
     example: '',
   },
   SUPABASE_ACCESS_TOKEN: {

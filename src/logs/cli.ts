@@ -64,8 +64,10 @@ export async function runLogsCli(args: string[], io: LogsCliIo): Promise<number>
   try {
     const stream = await openLogStream(input, { stdin: io.stdin, ...(io.openFile ? { openFile: io.openFile } : {}) });
     const analyzer = createLogAnalyzer(io.analyze);
-    if (command === 'parse') return await parseCommand(stream, analyzer, flags.has('--jsonl'), io);
-    await feedAnalyzer(stream, analyzer, io.analyze);
+    // A file opened here is read by nobody else: its buffers can move to worker threads.
+    const opts: AnalyzeOptions = { ...io.analyze, parallel: { ...io.analyze?.parallel, moveReadBuffers: input !== '-' && !io.openFile } };
+    if (command === 'parse') return await parseCommand(stream, analyzer, opts, flags.has('--jsonl'), io);
+    await feedAnalyzer(stream, analyzer, opts);
     const analysis = analyzer.finish();
     if (command === 'templates') return templatesCommand(analysis, flags.has('--json'), io);
     const subject = input === '-' ? 'standard input' : basename(input);
@@ -87,12 +89,12 @@ export async function runLogsCli(args: string[], io: LogsCliIo): Promise<number>
   }
 }
 
-async function parseCommand(stream: NodeJS.ReadableStream, analyzer: LogAnalyzer, jsonl: boolean, io: LogsCliIo): Promise<number> {
+async function parseCommand(stream: NodeJS.ReadableStream, analyzer: LogAnalyzer, opts: AnalyzeOptions, jsonl: boolean, io: LogsCliIo): Promise<number> {
   // Ids are printed after the last line: clusters whose templates converge are merged at the
   // end, and every line must get its final id. 4 bytes per line.
   let ids = new Int32Array(1 << 16);
   let n = 0;
-  await feedAnalyzer(stream, analyzer, io.analyze, (batch) => {
+  await feedAnalyzer(stream, analyzer, opts, (batch) => {
     if (n + batch.length > ids.length) {
       const grown = new Int32Array(Math.max(ids.length * 2, n + batch.length));
       grown.set(ids.subarray(0, n));

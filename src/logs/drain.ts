@@ -61,6 +61,8 @@ interface Node {
 
 const MAX_LEAF_SCAN = 256;
 
+const detach = (s: string) => (' ' + s).slice(1);
+
 function compact(list: Cluster[]): void {
   let w = 0;
   for (const c of list) if (c.live) list[w++] = c;
@@ -255,7 +257,10 @@ export function createDrain(options: DrainOptions = {}): Drain {
       hit.lastSeen = tick;
       return hit.id;
     }
-    const tokens = tokensIfKnown ?? masked.split(' ');
+    // Kept (as a key and maybe as template tokens): copied, since a slice would keep the whole
+    // chunk of input it came from alive (a one-word message is a slice of its line).
+    const key = detach(masked);
+    const tokens = tokensIfKnown ?? key.split(' ');
     const leaf = leafFor(tokens).clusters;
     const [found, sim] = best(leaf, tokens);
     let cluster = found;
@@ -270,7 +275,8 @@ export function createDrain(options: DrainOptions = {}): Drain {
       }
       cluster.size++;
     } else {
-      cluster = { id: nextId++, tokens, params: paramFlags(tokens), size: 1, lastSeen: tick, live: true };
+      const own = tokensIfKnown ? key.split(' ') : tokens;
+      cluster = { id: nextId++, tokens: own, params: paramFlags(own), size: 1, lastSeen: tick, live: true };
       leaf.push(cluster);
       byId.set(cluster.id, cluster);
       live++;
@@ -279,7 +285,7 @@ export function createDrain(options: DrainOptions = {}): Drain {
     }
     cluster.lastSeen = tick;
     if (exact.size >= exactCap) exact = new Map();
-    exact.set(masked, cluster);
+    exact.set(key, cluster);
     return cluster.id;
   };
 

@@ -3,20 +3,26 @@
 // start and, once they are ready, take the chunks: they parse, redact and mask (most of the
 // work per line) while this thread mines templates and counts, strictly in input order, so the
 // result does not depend on how many threads took part.
+import type * as Esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 import { Worker } from 'node:worker_threads';
 import { decodeChunk, type PreparedBatch } from './prepare.js';
 import type { LogRedactionOptions } from './redact.js';
 
 export interface ParallelOptions {
-  /** Worker threads (default: one per core, at most 4); 0 prepares every line in this thread. */
+  /** Worker threads (default: one per core, at most 4, none on one core); 0 prepares every line in this thread. */
   workers?: number;
   /** Bytes prepared in this thread before workers are started (default 4 MB). */
   inlineBytes?: number;
   /** Bytes per chunk of lines (default 1 MB). */
   chunkBytes?: number;
+  /**
+   * The input's buffers are used by nobody else (a file this analysis opened): pieces move to
+   * worker threads without a copy. Never set it for a stream someone else also reads.
+   */
+  moveReadBuffers?: boolean;
   /** Replaces the worker script (tests use it to make a worker fail). */
   workerSource?: WorkerSource;
 }
@@ -50,13 +56,11 @@ export interface ChunkMessage {
 /** Worker → main thread: once `{ ready: true }`, then one batch per chunk. */
 export type WorkerReply = { ready: true } | { seq: number; batch: PreparedBatch };
 
-const MAX_WORKERS = 4;
+const MAX_DEFAULT_WORKERS = 4;
 // A worker holds one or two chunks at a time; V8 would otherwise size its heap for the machine's
 // memory and collect lazily, which costs about 100 MB per worker for nothing. A 12 MB young
 // generation is as fast here as the default; from 16 MB on, peak RSS jumps by about 100 MB.
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 128 };
-/** Chunks bigger than this (a line of many megabytes) are prepared in this thread instead. */
-const MAX_WORKER_CHUNK = 16 << 20;
 const IN_FLIGHT_PER_WORKER = 2;
 const NEWLINE = 10;
 
@@ -90,7 +94,11 @@ export async function feedStream(
 ): Promise<FeedReport> {
   const chunkBytes = Math.max(1024, opts.chunkBytes ?? 1 << 20);
   const inlineBytes = opts.inlineBytes ?? 4 << 20;
-  const workers = Math.max(0, Math.min(MAX_WORKERS, opts.workers ?? availableParallelism()));
+  const cores = availableParallelism();
+  const workers = Math.max(0, opts.workers ?? (cores > 1 ? Math.min(MAX_DEFAULT_WORKERS, cores) : 0));
+  // Only chunks of ordinary lines go to workers: a chunk gets bigger than this only around a
+  // line of megabytes, whose decoding could need more memory than a worker may use.
+  const maxWorkerChunk = 2 * chunkBytes;
   let pool: WorkerPool | undefined;
   let noWorkers = false;
   let failure: Error | undefined;
@@ -120,7 +128,7 @@ export async function feedStream(
     nextLineNo += countLines(bytes, last);
     sentBytes += bytes.length;
     // A few lines (the one joining two pieces) are not worth a worker's turn.
-    if (pool?.accepting && bytes.length <= MAX_WORKER_CHUNK && bytes.length >= chunkBytes / 8) {
+    if (pool?.accepting && bytes.length <= maxWorkerChunk && bytes.length >= chunkBytes / 8) {
       pool.submit({ seq: s, bytes, firstLineNo });
       inWorkers++;
     } else push(s, sink.prepareChunk(decodeChunk(bytes), firstLineNo));
@@ -143,8 +151,17 @@ export async function feedStream(
   try {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
+    let highSurrogate = '';
     for await (const chunk of input as AsyncIterable<Buffer | string>) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      let buf: Buffer;
+      if (typeof chunk === 'string') {
+        // A text stream may cut a character given as a surrogate pair in two: hold the first half.
+        let text = highSurrogate + chunk;
+        const lastCode = text.charCodeAt(text.length - 1);
+        highSurrogate = lastCode >= 0xd800 && lastCode <= 0xdbff ? text.slice(-1) : '';
+        if (highSurrogate) text = text.slice(0, -1);
+        buf = Buffer.from(text, 'utf8');
+      } else buf = chunk;
       if (buf.length === 0) continue;
       pending.push(buf);
       pendingBytes += buf.length;
@@ -154,10 +171,10 @@ export async function feedStream(
         if (last >= 0) {
           const tailBytes = buf.length - last - 1;
           const tail = tailBytes > 0 ? Buffer.from(buf.subarray(last + 1)) : undefined;
-          // A piece that owns its whole memory (fs streams read into a fresh buffer each time)
-          // is handed on without a copy; only the line that began in earlier pieces is copied.
+          // A piece of a file opened for this analysis (fs streams read into a fresh buffer each
+          // time) is handed on without a copy; only the line that began in earlier pieces is.
           // Anything else (pooled slices, small pieces) is copied into a chunk of its own.
-          const owned = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length && !(buf.buffer instanceof SharedArrayBuffer);
+          const owned = opts.moveReadBuffers === true && buf.byteOffset === 0 && buf.buffer.byteLength === buf.length && !(buf.buffer instanceof SharedArrayBuffer);
           if (owned) {
             const first = pending.length > 1 ? buf.indexOf(NEWLINE) : -1;
             if (first >= 0) dispatch(take(pending, pendingBytes - buf.length + first + 1), false);
@@ -172,6 +189,10 @@ export async function feedStream(
       while (pool && pool.inFlight > 0 && pool.inFlight >= pool.capacity && failure === undefined && pool.failure === undefined) await pool.settled();
       if (failure === undefined) failure = pool?.failure;
       if (failure !== undefined) throw failure;
+    }
+    if (highSurrogate) {
+      pending.push(Buffer.from(highSurrogate, 'utf8'));
+      pendingBytes += pending[pending.length - 1]!.length;
     }
     if (pendingBytes > 0) dispatch(take(pending, pendingBytes), true);
     while (pool && pool.inFlight > 0 && failure === undefined && pool.failure === undefined) await pool.settled();
@@ -192,6 +213,8 @@ function workerEntry(): WorkerSource {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './analyze-worker.ts' : './analyze-worker.js', import.meta.url);
   if (!fromSource) return { source: url, evaluate: false };
+  // Required here, not imported above: compiled or one-thread runs never load esbuild.
+  const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof Esbuild;
   bundled ??= buildSync({ entryPoints: [fileURLToPath(url)], bundle: true, format: 'cjs', platform: 'node', target: 'node20', write: false, logLevel: 'silent' }).outputFiles[0]!.text;
   return { source: bundled, evaluate: true };
 }
@@ -219,30 +242,38 @@ class WorkerPool {
     private readonly done: (seq: number, batch: PreparedBatch) => void,
   ) {
     const { source, evaluate } = entry ?? workerEntry();
-    for (let i = 0; i < n; i++) {
-      const slot: Slot = { worker: new Worker(source, { eval: evaluate, workerData: { redaction }, resourceLimits: WORKER_LIMITS }), ready: false, closed: false, inFlight: new Set() };
-      slot.worker.unref();
-      slot.worker.on('message', (m: WorkerReply) => {
-        if ('ready' in m) {
-          slot.ready = !slot.closed;
-          return;
-        }
-        if (!slot.inFlight.delete(m.seq)) return;
-        this.inFlight--;
-        this.done(m.seq, m.batch);
-        this.wake();
-      });
-      const stopped = (why: string) => {
-        if (slot.closed) return;
-        slot.closed = true;
-        slot.ready = false;
-        if (slot.inFlight.size > 0) this.failure ??= new Error(`a log-analysis worker thread stopped (${why}) while holding ${slot.inFlight.size} chunk(s) of input`);
-        this.wake();
-      };
-      slot.worker.on('error', (err: Error) => stopped(err.message));
-      slot.worker.on('exit', (code: number) => stopped(`exit code ${code}`));
-      this.slots.push(slot);
+    try {
+      for (let i = 0; i < n; i++) this.start(source, evaluate, redaction);
+    } catch (err) {
+      // A thread limit reached half-way: do not leave the ones that started behind.
+      for (const s of this.slots) void s.worker.terminate();
+      throw err;
     }
+  }
+
+  private start(source: string | URL, evaluate: boolean, redaction: LogRedactionOptions): void {
+    const slot: Slot = { worker: new Worker(source, { eval: evaluate, workerData: { redaction }, resourceLimits: WORKER_LIMITS }), ready: false, closed: false, inFlight: new Set() };
+    slot.worker.unref();
+    slot.worker.on('message', (m: WorkerReply) => {
+      if ('ready' in m) {
+        slot.ready = !slot.closed;
+        return;
+      }
+      if (!slot.inFlight.delete(m.seq)) return;
+      this.inFlight--;
+      this.done(m.seq, m.batch);
+      this.wake();
+    });
+    const stopped = (why: string) => {
+      if (slot.closed) return;
+      slot.closed = true;
+      slot.ready = false;
+      if (slot.inFlight.size > 0) this.failure ??= new Error(`a log-analysis worker thread stopped (${why}) while holding ${slot.inFlight.size} chunk(s) of input`);
+      this.wake();
+    };
+    slot.worker.on('error', (err: Error) => stopped(err.message));
+    slot.worker.on('exit', (code: number) => stopped(`exit code ${code}`));
+    this.slots.push(slot);
   }
 
   get capacity(): number {

@@ -74,6 +74,8 @@ export function toEpochMs(value: unknown): number | undefined {
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s?(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 
 // Consecutive lines mostly share their second: remember the last "YYYY-MM-DD HH:MM:SS" read.
+// Only values read by DATE_TIME are remembered, so the shortcut gives exactly what a full read
+// would, whichever line came before (worker threads each see different previous lines).
 let memoKey = '';
 let memoRest = '';
 let memoValue: number | undefined;
@@ -88,28 +90,27 @@ function parseDateText(text: string): number | undefined {
     const g = /^[.,](\d+)(.*)$/.exec(memoRest);
     if (f && g && f[2] === g[2]) return memoValue - Number(g[1]!.slice(0, 3).padEnd(3, '0')) + Number(f[1]!.slice(0, 3).padEnd(3, '0'));
   }
-  const value = parseDateTextSlow(text);
+  const fromPattern = parseDateTime(text);
   memoKey = prefix;
   memoRest = rest;
-  memoValue = value;
-  return value;
-}
-
-function parseDateTextSlow(text: string): number | undefined {
-  const m = DATE_TIME.exec(text.trim());
-  if (m) {
-    const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-    let t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms);
-    const zone = m[8];
-    if (zone && zone[0] !== 'Z' && zone[0] !== 'U' && zone[0] !== 'G') {
-      const sign = zone[0] === '-' ? -1 : 1;
-      const digits = zone.slice(1).replace(':', '');
-      t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0)) * 60_000;
-    }
-    return Number.isNaN(t) ? undefined : t;
-  }
+  memoValue = fromPattern;
+  if (fromPattern !== undefined) return fromPattern;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+function parseDateTime(text: string): number | undefined {
+  const m = DATE_TIME.exec(text.trim());
+  if (!m) return undefined;
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  let t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms);
+  const zone = m[8];
+  if (zone && zone[0] !== 'Z' && zone[0] !== 'U' && zone[0] !== 'G') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0)) * 60_000;
+  }
+  return Number.isNaN(t) ? undefined : t;
 }
 
 const SYSLOG_TIME = /^(?:[A-Z][a-z]{2},?\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+\d{4})?\s+/;

@@ -71,7 +71,7 @@ interface Acc {
 
 // A template whose lines are all alike would otherwise build (and redact) its example text for
 // every line, never finding a second distinct one; identical input gives identical examples.
-const MAX_TRIED = 64;
+const MAX_TRIED = 16;
 
 const detach = (s: string) => (' ' + s).slice(1);
 
@@ -134,7 +134,10 @@ export function createStatsCollector(opts: StatsOptions = {}): StatsCollector {
         if (isErrorLevel(record.level)) m.errors++;
       }
       if (acc.examples.length < maxExamples) {
-        const key = record.detail === undefined ? message : `${message}\u0000${record.detail}`;
+        // The example depends only on the message's first maxExampleChars + 1 characters and the
+        // detail; the length prefix keeps the key unambiguous.
+        const head = message.length > maxExampleChars ? message.slice(0, maxExampleChars + 1) : message;
+        const key = record.detail === undefined ? `${head.length}:${head}` : `${head.length}:${head}\u0001${record.detail}`;
         const tried = (acc.tried ??= new Set());
         if (!tried.has(key)) {
           if (tried.size < MAX_TRIED) tried.add(detach(key));

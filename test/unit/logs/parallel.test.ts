@@ -88,6 +88,48 @@ describe('feeding a stream in chunks of lines', () => {
     expect(JSON.stringify(got.analysis)).toContain('<SECRET>');
   });
 
+  it('moves the pieces of a file it opened to the workers without a copy, with the same result', async () => {
+    const got = await fed(pieces(text, 4096, 1), { parallel: { workers: 2, chunkBytes: 8192, inlineBytes: 16_384, moveReadBuffers: true } });
+    expect(got.report.inWorkers).toBeGreaterThan(got.report.chunks / 4);
+    expect(got.ids).toEqual(expected.ids);
+    expect(got.analysis).toEqual(expected.analysis);
+  });
+
+  it("never takes buffers away from a caller who still holds them", async () => {
+    const bytes = Buffer.from(text, 'utf8');
+    const held: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 8192) held.push(Buffer.from(bytes.subarray(at, at + 8192)));
+    const sizes = held.map((b) => b.length);
+    const stream = Readable.from(
+      (async function* () {
+        for (const [i, b] of held.entries()) {
+          if (i === 4) await sleep(1500);
+          await sleep(1);
+          yield b;
+        }
+      })(),
+    );
+    const got = await fed(stream, { parallel: { workers: 2, chunkBytes: 16_384, inlineBytes: 0 } });
+    expect(got.report.inWorkers).toBeGreaterThan(0);
+    expect(held.map((b) => b.length)).toEqual(sizes);
+    expect(got.analysis).toEqual(expected.analysis);
+  });
+
+  it('keeps a line of many megabytes away from the workers, and gets it right', async () => {
+    const huge = `{"msg":"payload dump","level":"info","metadata":[${'{},'.repeat(40_000)}{}]}`;
+    const withHuge = [...lines.slice(0, 3000), huge, ...lines.slice(3000)];
+    const want = oneByOne(withHuge);
+    const got = await fed(pieces(withHuge.join('\n'), 4096, 1), { parallel: { workers: 2, chunkBytes: 8192, inlineBytes: 16_384 } });
+    expect(got.report.inWorkers).toBeGreaterThan(0);
+    expect(got.analysis).toEqual(want.analysis);
+  });
+
+  it('joins a character that a text stream cut between two chunks', async () => {
+    const stream = Readable.from(['car \uD83D', '\uDE97 broke down\n', 'second line\n']);
+    const got = await fed(stream, { parallel: { workers: 0 } });
+    expect(got.analysis.templates.map((t) => t.examples[0])).toContain('car 🚗 broke down');
+  });
+
   it('small inputs never start a worker', async () => {
     const got = await fed(pieces(text, 1 << 20), { parallel: { workers: 2 } });
     expect(got.report.inWorkers).toBe(0);

@@ -69,6 +69,20 @@ describe('toEpochMs', () => {
   });
 });
 
+describe('times of consecutive lines', () => {
+  it('a line gets the same time whatever line came before it (worker threads see different ones)', () => {
+    const first = '{"msg":"job started","time":"2024-05-01 10:00:00.123 EST"}';
+    const next = '{"msg":"job step 2 done","time":"2024-05-01 10:00:00,456 EST"}';
+    const alone = parseLine(next, 2).timestamp;
+    parseLine(first, 1);
+    expect(parseLine(next, 2).timestamp).toBe(alone);
+    const utc = ['2026-05-20 09:00:00.100 UTC', '2026-05-20 09:00:00.250 UTC', '2026-05-20 09:00:00,999 UTC'];
+    const fresh = utc.map((t) => toEpochMs(t));
+    expect(utc.map((t) => toEpochMs(t))).toEqual(fresh);
+    expect(fresh).toEqual([T + 100, T + 250, T + 999]);
+  });
+});
+
 describe('normalizeLevel', () => {
   it('knows level names in any case and nothing inherited from Object', () => {
     expect([normalizeLevel('WARNING'), normalizeLevel('Err'), normalizeLevel(50), normalizeLevel('constructor'), normalizeLevel('__proto__')]).toEqual([

@@ -49,6 +49,13 @@ describe('log statistics', () => {
     expect(JSON.stringify(a)).not.toContain('@example.com');
   });
 
+  it('finds examples among many identical lines, and tells a message with a NUL from one with a detail', async () => {
+    const same = Array.from({ length: 500 }, () => '{"msg":"user login failed x","error":"boom"}');
+    const a = await analyzeLines([...same, '{"msg":"user login failed x\\u0000error=boom"}', '{"msg":"user login failed y","error":"bang"}']);
+    const t = a.templates.find((x) => x.template.startsWith('user login failed'))!;
+    expect(t.examples).toEqual(['user login failed x error=boom', 'user login failed x\u0000error=boom', 'user login failed y error=bang']);
+  });
+
   it('has no timeline when lines carry no time', async () => {
     const a = await analyzeLines(['plain line one', 'plain line two']);
     expect(a.window).toBeUndefined();
