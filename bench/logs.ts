@@ -17,9 +17,9 @@ import { createDrain } from '../src/logs/drain.js';
 import { parseLine } from '../src/logs/parse-input.js';
 import { createLogRedactor } from '../src/logs/redact.js';
 import { renderSummaryBlocks, renderSummaryText } from '../src/logs/render.js';
+import { defaultWorkerThreads } from '../src/logs/parallel.js';
 import { openLogStream } from '../src/logs/sources/file.js';
 import { createLogSummarizer } from '../src/logs/summarizer.js';
-import { availableParallelism } from 'node:os';
 import { mixedLines } from '../test/fixtures/logs/supabase-sets.js';
 
 const LINES = Number(process.env.BENCH_LOG_LINES ?? 1_000_000);
@@ -75,7 +75,7 @@ export default async function bench(): Promise<void> {
     // in a fresh process (start-up included), with its peak RSS (worker threads included) and
     // CPU time reported by the process itself. With worker threads (the default), then without.
     for (const [label, threads] of [
-      [`default: ${Math.min(4, availableParallelism())} worker threads`, undefined],
+      [`default: ${defaultWorkerThreads()} worker threads`, undefined],
       ['LOGS_WORKER_THREADS=0: one thread', '0'],
     ] as const) {
       const run = await runCli(['logs', 'summarize', file, '--offline', '--json'], threads);

@@ -30,7 +30,7 @@ import type { Playbook } from './playbooks/types.js';
 import { buildDiagnosticsService } from './diagnostics/build.js';
 import { createOpsScheduler } from './scheduler/ops-scheduler.js';
 import { alertInteractions } from '../handlers/alerts.js';
-import { buildLogSummarizer } from './logs/build.js';
+import { buildAnalyzeOptions, buildLogSummarizer } from './logs/build.js';
 import { createSupabaseLogSource } from './logs/sources/supabase.js';
 import { createLogsService } from './logs/service.js';
 import { createBackupService } from './backup/service.js';
@@ -161,7 +161,7 @@ export function buildBot(o: BotOptions): Bot {
       lc.supabaseAccessToken && lc.supabaseProjectRef
         ? createSupabaseLogSource({ accessToken: lc.supabaseAccessToken, projectRef: lc.supabaseProjectRef, endpointPath: lc.supabaseLogsEndpoint, fetch: o.fetch, clock })
         : undefined,
-    analyze: { redaction: { ips: lc.redactIps, knownSecrets: config.secrets }, parallel: lc.workerThreads === undefined ? {} : { workers: lc.workerThreads } },
+    analyze: buildAnalyzeOptions(lc, config.secrets),
     download: (url) => o.fetch(url, { headers: { authorization: `Bearer ${config.slack.botToken}` } }),
     clock,
   });

@@ -23,7 +23,6 @@ import { lockdownStatusBlocks } from '../lockdown/render.js';
 import { createLockdownService } from '../lockdown/service.js';
 import { lockdownStatus } from '../lockdown/status.js';
 import { blocksToText } from '../render/blocks-text.js';
-
 import type { CliIo } from './main.js';
 
 interface Runtime {

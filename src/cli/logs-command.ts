@@ -4,7 +4,7 @@ import pino from 'pino';
 import { systemClock } from '../clock.js';
 import { loadLogsSettings } from '../config.js';
 import { createLogger } from '../log.js';
-import { buildLogSummarizer } from '../logs/build.js';
+import { buildAnalyzeOptions, buildLogSummarizer } from '../logs/build.js';
 import { runLogsCli } from '../logs/cli.js';
 import { createRedactor } from '../redact.js';
 import { RESTORE_BACKUP_ID } from '../../playbooks/restore-backup.js';
@@ -28,6 +28,6 @@ export async function logsCmd(args: string[], io: CliIo): Promise<number> {
     stdout: (t) => io.stdout(redactor.redact(t)),
     stderr: io.stderr,
     summarizer,
-    analyze: { redaction: { ips: lc.redactIps, knownSecrets: settings.secrets }, parallel: lc.workerThreads === undefined ? {} : { workers: lc.workerThreads } },
+    analyze: buildAnalyzeOptions(lc, settings.secrets),
   });
 }

@@ -5,8 +5,7 @@
 // order, so the result is the same whichever thread prepared a line.
 import { createDrain, type DrainOptions } from './drain.js';
 import { feedStream, type FeedReport, type ParallelOptions } from './parallel.js';
-import { parseLine } from './parse-input.js';
-import { createLinePreparer, isBlank, type PreparedBatch, type RawSize } from './prepare.js';
+import { createLinePreparer, emptyRawSize, type PreparedBatch, type PreparedRecord } from './prepare.js';
 import type { LogRedactionOptions } from './redact.js';
 import { createStatsCollector, type LogAnalysis } from './stats.js';
 import { LOG_LEVELS, type LogRecord } from './types.js';
@@ -16,7 +15,7 @@ export interface AnalyzeOptions {
   drain?: DrainOptions;
   /** Example lines kept per template (default 3). */
   maxExamples?: number;
-  /** Worker threads for big streams (default: one per core, at most 4; 0 = none). */
+  /** Worker threads for big streams (see ParallelOptions). */
   parallel?: ParallelOptions;
 }
 
@@ -47,34 +46,20 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
   });
   const drain = createDrain({ ...opts.drain, onEvict: (id) => stats.evict(id) });
   let lineNo = 0;
-  // Raw-size statistics of lines pushed one by one (counted by the preparer) and of batches.
-  const batches: RawSize = { rawChars: 0, sampledChars: 0, sampledTokens: 0 };
-  const rawTokens = () => {
-    const own = preparer.size;
-    const chars = batches.sampledChars + own.sampledChars;
-    return chars === 0 ? 0 : Math.round(((batches.rawChars + own.rawChars) * (batches.sampledTokens + own.sampledTokens)) / chars);
-  };
+  // Raw input size, for the raw-token estimate (see prepare.ts).
+  const size = emptyRawSize();
+  const rawTokens = () => (size.sampledChars === 0 ? 0 : Math.round((size.rawChars * size.sampledTokens) / size.sampledChars));
 
-  const pushRecord = (record: LogRecord): number | undefined => {
-    const prepared = preparer.prepareRecord(record);
-    if (!prepared) return undefined;
-    const id = drain.addMasked(prepared.masked);
-    stats.add(id, record, prepared.message);
+  const push = (p: PreparedRecord | undefined): number | undefined => {
+    if (!p) return undefined;
+    const id = drain.addMasked(p.masked);
+    stats.add(id, p.record, p.message);
     return id;
   };
 
   return {
-    pushLine(line) {
-      lineNo++;
-      preparer.measure(line, lineNo);
-      if (isBlank(line)) return undefined;
-      return pushRecord(parseLine(line, lineNo));
-    },
-    pushRecord(record) {
-      lineNo++;
-      preparer.measure(record.message, lineNo);
-      return pushRecord(record);
-    },
+    pushLine: (line) => push(preparer.prepareLine(line, ++lineNo, size)),
+    pushRecord: (record) => push(preparer.prepareRecord(record, ++lineNo, size)),
     pushBatch(batch) {
       const ids = new Int32Array(batch.lines);
       const first = lineNo + 1;
@@ -94,9 +79,9 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
         ids[record.lineNo - first] = id;
       }
       lineNo += batch.lines;
-      batches.rawChars += batch.rawChars;
-      batches.sampledChars += batch.sampledChars;
-      batches.sampledTokens += batch.sampledTokens;
+      size.rawChars += batch.rawChars;
+      size.sampledChars += batch.sampledChars;
+      size.sampledTokens += batch.sampledTokens;
       return ids;
     },
     prepareChunk: (text, firstLineNo) => preparer.prepareChunk(text, firstLineNo),

@@ -1,7 +1,9 @@
-// The log summarizer as configured (GEMINI_* and LOGS_* settings), for the bot and the CLI alike.
+// The log summarizer and analyzer as configured (GEMINI_* and LOGS_* settings), for the bot and
+// the CLI alike.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { AnalyzeOptions } from './analyze.js';
 import { createLogSummarizer, type LogSummarizer } from './summarizer.js';
 
 export function buildLogSummarizer(
@@ -22,4 +24,9 @@ export function buildLogSummarizer(
     logger: o.logger,
     fetch: o.fetch,
   });
+}
+
+/** Redaction and worker-thread options of the analyzer, from LOGS_* settings and the secrets to remove. */
+export function buildAnalyzeOptions(lc: Pick<Config['logs'], 'redactIps' | 'workerThreads'>, secrets: readonly string[]): AnalyzeOptions {
+  return { redaction: { ips: lc.redactIps, knownSecrets: secrets }, parallel: lc.workerThreads === undefined ? {} : { workers: lc.workerThreads } };
 }

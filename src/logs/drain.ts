@@ -3,7 +3,8 @@
 // the most similar cluster if the similarity reaches a threshold, else it starts a new one.
 // One pass, constant work per line, memory bounded by a cap on clusters (least recently used
 // clusters are evicted). Our own implementation; differences from the reference are noted inline.
-import { isMaskToken, maskTokens } from './masks.js';
+import { detach } from './detach.js';
+import { isMaskToken, maskMessage } from './masks.js';
 
 export const WILDCARD = '<*>';
 
@@ -60,8 +61,6 @@ interface Node {
 }
 
 const MAX_LEAF_SCAN = 256;
-
-const detach = (s: string) => (' ' + s).slice(1);
 
 function compact(list: Cluster[]): void {
   let w = 0;
@@ -247,9 +246,8 @@ export function createDrain(options: DrainOptions = {}): Drain {
     for (const node of root.values()) sweep(node);
   };
 
-  // `masked` is the message after maskTokens, tokens joined by one space; `tokens` are those
-  // tokens when the caller has them (a worker thread sends only the joined text).
-  const addMasked = (masked: string, tokensIfKnown?: string[]): number => {
+  // `masked` is the message after maskMessage: its tokens joined by one space.
+  const addMasked = (masked: string): number => {
     tick++;
     const hit = exact.get(masked);
     if (hit?.live) {
@@ -257,10 +255,10 @@ export function createDrain(options: DrainOptions = {}): Drain {
       hit.lastSeen = tick;
       return hit.id;
     }
-    // Kept (as a key and maybe as template tokens): copied, since a slice would keep the whole
-    // chunk of input it came from alive (a one-word message is a slice of its line).
+    // Kept (as a key and maybe as template tokens): copied out of its chunk of input (a
+    // one-word message is a slice of its line).
     const key = detach(masked);
-    const tokens = tokensIfKnown ?? key.split(' ');
+    const tokens = key.split(' ');
     const leaf = leafFor(tokens).clusters;
     const [found, sim] = best(leaf, tokens);
     let cluster = found;
@@ -275,8 +273,7 @@ export function createDrain(options: DrainOptions = {}): Drain {
       }
       cluster.size++;
     } else {
-      const own = tokensIfKnown ? key.split(' ') : tokens;
-      cluster = { id: nextId++, tokens: own, params: paramFlags(own), size: 1, lastSeen: tick, live: true };
+      cluster = { id: nextId++, tokens, params: paramFlags(tokens), size: 1, lastSeen: tick, live: true };
       leaf.push(cluster);
       byId.set(cluster.id, cluster);
       live++;
@@ -289,10 +286,7 @@ export function createDrain(options: DrainOptions = {}): Drain {
     return cluster.id;
   };
 
-  const add = (message: string): number => {
-    const tokens = maskTokens(message);
-    return addMasked(tokens.join(' '), tokens);
-  };
+  const add = (message: string): number => addMasked(maskMessage(message));
 
   // Clusters whose templates ended up identical are one template (the reference implementation
   // also identifies templates by their text); merge them, keeping the oldest id. A template that
@@ -331,7 +325,7 @@ export function createDrain(options: DrainOptions = {}): Drain {
 
   return {
     add,
-    addMasked: (masked) => addMasked(masked),
+    addMasked,
     resolve: (id) => {
       mergeDuplicates();
       return resolve(id);

@@ -52,24 +52,27 @@ export class GeminiCallError extends Error {
   }
 }
 
+// The SDK's Type enum values, without loading the SDK.
+const T = { OBJECT: 'OBJECT', STRING: 'STRING', ARRAY: 'ARRAY' } as Record<'OBJECT' | 'STRING' | 'ARRAY', Type>;
+
 /** The JSON shape asked of the model (OpenAPI subset understood by Gemini's responseSchema). */
 export const SUMMARY_RESPONSE_SCHEMA: Schema = {
-  type: 'OBJECT' as Type,
+  type: T.OBJECT,
   properties: {
-    headline: { type: 'STRING' as Type, description: 'One line, at most 120 characters' },
-    impact: { type: 'STRING' as Type },
-    suspectedCause: { type: 'STRING' as Type },
+    headline: { type: T.STRING, description: 'One line, at most 120 characters' },
+    impact: { type: T.STRING },
+    suspectedCause: { type: T.STRING },
     timeline: {
-      type: 'ARRAY' as Type,
-      items: { type: 'OBJECT' as Type, properties: { time: { type: 'STRING' as Type }, event: { type: 'STRING' as Type } }, required: ['time', 'event'] },
+      type: T.ARRAY,
+      items: { type: T.OBJECT, properties: { time: { type: T.STRING }, event: { type: T.STRING } }, required: ['time', 'event'] },
     },
     keyTemplates: {
-      type: 'ARRAY' as Type,
-      items: { type: 'OBJECT' as Type, properties: { id: { type: 'STRING' as Type }, note: { type: 'STRING' as Type } }, required: ['id'] },
+      type: T.ARRAY,
+      items: { type: T.OBJECT, properties: { id: { type: T.STRING }, note: { type: T.STRING } }, required: ['id'] },
     },
     suggestedPlaybooks: {
-      type: 'ARRAY' as Type,
-      items: { type: 'OBJECT' as Type, properties: { id: { type: 'STRING' as Type }, reason: { type: 'STRING' as Type } }, required: ['id', 'reason'] },
+      type: T.ARRAY,
+      items: { type: T.OBJECT, properties: { id: { type: T.STRING }, reason: { type: T.STRING } }, required: ['id', 'reason'] },
     },
   },
   required: ['headline', 'impact', 'suspectedCause', 'timeline', 'keyTemplates', 'suggestedPlaybooks'],

@@ -64,6 +64,12 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 12
 const IN_FLIGHT_PER_WORKER = 2;
 const NEWLINE = 10;
 
+/** Worker threads when LOGS_WORKER_THREADS is unset: one per core, at most 4, none on one core. */
+export function defaultWorkerThreads(): number {
+  const cores = availableParallelism();
+  return cores > 1 ? Math.min(MAX_DEFAULT_WORKERS, cores) : 0;
+}
+
 /** Lines in a chunk: every newline ends one; the last chunk may end without one. */
 function countLines(bytes: Uint8Array, last: boolean): number {
   let n = 0;
@@ -94,8 +100,7 @@ export async function feedStream(
 ): Promise<FeedReport> {
   const chunkBytes = Math.max(1024, opts.chunkBytes ?? 1 << 20);
   const inlineBytes = opts.inlineBytes ?? 4 << 20;
-  const cores = availableParallelism();
-  const workers = Math.max(0, opts.workers ?? (cores > 1 ? Math.min(MAX_DEFAULT_WORKERS, cores) : 0));
+  const workers = Math.max(0, opts.workers ?? defaultWorkerThreads());
   // Only chunks of ordinary lines go to workers: a chunk gets bigger than this only around a
   // line of megabytes, whose decoding could need more memory than a worker may use.
   const maxWorkerChunk = 2 * chunkBytes;
@@ -148,6 +153,13 @@ export async function feedStream(
     }
   };
 
+  // Waits while more than `limit()` chunks are with the workers, then reports any failure.
+  const waitForWorkers = async (limit: () => number) => {
+    while (pool && pool.inFlight > limit() && failure === undefined && pool.failure === undefined) await pool.settled();
+    failure ??= pool?.failure;
+    if (failure !== undefined) throw failure;
+  };
+
   try {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -186,18 +198,15 @@ export async function feedStream(
           pendingBytes = tailBytes;
         }
       }
-      while (pool && pool.inFlight > 0 && pool.inFlight >= pool.capacity && failure === undefined && pool.failure === undefined) await pool.settled();
-      if (failure === undefined) failure = pool?.failure;
-      if (failure !== undefined) throw failure;
+      // Backpressure: read on only while a worker has room.
+      await waitForWorkers(() => Math.max((pool?.capacity ?? 0) - 1, 0));
     }
     if (highSurrogate) {
       pending.push(Buffer.from(highSurrogate, 'utf8'));
       pendingBytes += pending[pending.length - 1]!.length;
     }
     if (pendingBytes > 0) dispatch(take(pending, pendingBytes), true);
-    while (pool && pool.inFlight > 0 && failure === undefined && pool.failure === undefined) await pool.settled();
-    failure ??= pool?.failure;
-    if (failure !== undefined) throw failure;
+    await waitForWorkers(() => 0);
     return { chunks: seq, inWorkers };
   } finally {
     await pool?.close();

@@ -362,4 +362,3 @@ function supabaseRow(text: string, lineNo: number): LogRecord | undefined {
   level ??= levelFromWords(message);
   return { lineNo, message: clip(message), level: level ?? 'unknown', timestamp, detail: undefined };
 }
-

@@ -10,7 +10,7 @@ import { estimateTokens } from './tokens.js';
 import { LOG_LEVELS, type LogLevel, type LogRecord } from './types.js';
 
 const NOT_BLANK = /\S/;
-export const isBlank = (s: string) => !NOT_BLANK.test(s);
+const isBlank = (s: string) => !NOT_BLANK.test(s);
 
 /** Lines prepared for the miner, in input order; parallel arrays, so they cross threads cheaply. */
 export interface PreparedBatch extends RawSize {
@@ -39,19 +39,24 @@ export function decodeChunk(bytes: Uint8Array): string {
   return isAscii(buf) ? buf.toString('ascii') : buf.toString('utf8');
 }
 
-export const LEVEL_CODE: Readonly<Record<LogLevel, number>> = Object.fromEntries(LOG_LEVELS.map((l, i) => [l, i])) as Record<LogLevel, number>;
+const LEVEL_CODE: Readonly<Record<LogLevel, number>> = Object.fromEntries(LOG_LEVELS.map((l, i) => [l, i])) as Record<LogLevel, number>;
+
+/** A record ready for the miner: its redacted message, and that message masked. */
+export interface PreparedRecord {
+  record: LogRecord;
+  message: string;
+  masked: string;
+}
 
 export interface LinePreparer {
   /** Redacts a text (no cache: most messages differ, and a lookup costs about what it saves). */
   redact(text: string): string;
-  /** Redacted and masked message of a record, or undefined when its message is blank. */
-  prepareRecord(record: LogRecord): { message: string; masked: string } | undefined;
-  /** Counts a raw line (or record message) towards `size`. */
-  measure(text: string, lineNo: number): void;
-  /** Prepares a chunk of complete lines, the first numbered `firstLineNo` (`size` is not touched). */
+  /** Counts a record that a source already parsed (the `seq`-th pushed) into `size`; undefined when its message is blank. */
+  prepareRecord(record: LogRecord, seq: number, size: RawSize): PreparedRecord | undefined;
+  /** Parses one raw line and counts it into `size`; undefined for a blank line or message. */
+  prepareLine(line: string, lineNo: number, size: RawSize): PreparedRecord | undefined;
+  /** Prepares a chunk of complete lines, the first numbered `firstLineNo`. */
   prepareChunk(text: string, firstLineNo: number): PreparedBatch;
-  /** Raw-size statistics of what `measure` counted. */
-  readonly size: Readonly<RawSize>;
 }
 
 /** Characters of raw input, and characters and estimated tokens of a 1-in-64 sample of lines. */
@@ -61,14 +66,15 @@ export interface RawSize {
   sampledTokens: number;
 }
 
+export const emptyRawSize = (): RawSize => ({ rawChars: 0, sampledChars: 0, sampledTokens: 0 });
+
 export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePreparer {
   const redactor = createLogRedactor(redaction);
-  const redact = (text: string): string => redactor.redact(text);
+  const redact = (text: string) => redactor.redact(text);
 
   // Raw tokens are estimated on every 64th line and scaled by characters: exact counting would
   // cost as much as the rest of the pipeline for a statistic shown once.
-  const totals: RawSize = { rawChars: 0, sampledChars: 0, sampledTokens: 0 };
-  const measure = (text: string, lineNo: number, into: RawSize = totals) => {
+  const measure = (text: string, lineNo: number, into: RawSize) => {
     into.rawChars += text.length;
     if ((lineNo & 63) === 1) {
       into.sampledChars += text.length;
@@ -76,16 +82,27 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
     }
   };
 
-  const prepareRecord = (record: LogRecord) => {
+  const prepare = (record: LogRecord): PreparedRecord | undefined => {
     if (isBlank(record.message)) return undefined;
     // Redacted before mining: placeholders group like masks, and templates are safe to show.
     const message = redact(record.message);
-    return { message, masked: maskMessage(message) };
+    return { record, message, masked: maskMessage(message) };
+  };
+
+  const prepareRecord = (record: LogRecord, seq: number, size: RawSize) => {
+    measure(record.message, seq, size);
+    return prepare(record);
+  };
+
+  // The one path of a raw line, whether it is pushed alone or comes in a chunk.
+  const prepareLine = (line: string, lineNo: number, size: RawSize) => {
+    measure(line, lineNo, size);
+    return isBlank(line) ? undefined : prepare(parseLine(line, lineNo));
   };
 
   const prepareChunk = (text: string, firstLineNo: number): PreparedBatch => {
     const raw = text.split('\n');
-    if (raw.length > 0 && raw[raw.length - 1] === '') raw.pop();
+    if (raw[raw.length - 1] === '') raw.pop();
     const n = raw.length;
     const lineNos = new Int32Array(n);
     const levels = new Uint8Array(n);
@@ -93,23 +110,19 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
     const messages: string[] = [];
     const masked: string[] = [];
     const details: (string | null)[] = [];
-    const size: RawSize = { rawChars: 0, sampledChars: 0, sampledTokens: 0 };
+    const size = emptyRawSize();
     let k = 0;
     for (let i = 0; i < n; i++) {
       let line = raw[i]!;
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      const lineNo = firstLineNo + i;
-      measure(line, lineNo, size);
-      if (isBlank(line)) continue;
-      const record = parseLine(line, lineNo);
-      const prepared = prepareRecord(record);
-      if (!prepared) continue;
-      lineNos[k] = lineNo;
-      levels[k] = LEVEL_CODE[record.level];
-      times[k] = record.timestamp ?? Number.NaN;
-      messages.push(prepared.message);
-      masked.push(prepared.masked);
-      details.push(record.detail ?? null);
+      const p = prepareLine(line, firstLineNo + i, size);
+      if (!p) continue;
+      lineNos[k] = p.record.lineNo;
+      levels[k] = LEVEL_CODE[p.record.level];
+      times[k] = p.record.timestamp ?? Number.NaN;
+      messages.push(p.message);
+      masked.push(p.masked);
+      details.push(p.record.detail ?? null);
       k++;
     }
     return {
@@ -124,5 +137,5 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
     };
   };
 
-  return { redact, prepareRecord, measure: (text, lineNo) => measure(text, lineNo), prepareChunk, size: totals };
+  return { redact, prepareRecord, prepareLine, prepareChunk };
 }

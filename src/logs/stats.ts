@@ -1,6 +1,7 @@
 // Per-template statistics gathered in the same pass as template mining: counts, first and last
 // time seen, levels, a per-minute histogram, spikes against the window's own baseline and a few
 // redacted example lines. Memory is per template (plus one counter per active minute), not per line.
+import { detach } from './detach.js';
 import { LEVEL_RANK, isErrorLevel, type LogLevel, type LogRecord } from './types.js';
 
 export const MINUTE_MS = 60_000;
@@ -72,8 +73,6 @@ interface Acc {
 // A template whose lines are all alike would otherwise build (and redact) its example text for
 // every line, never finding a second distinct one; identical input gives identical examples.
 const MAX_TRIED = 16;
-
-const detach = (s: string) => (' ' + s).slice(1);
 
 const newAcc = (): Acc => ({ count: 0, first: Infinity, last: -Infinity, levels: [0, 0, 0, 0, 0, 0], minutes: new Map(), examples: [], tried: undefined });
 
