@@ -56,7 +56,7 @@ async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>
     password,
     persistent: false,
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.max=10000', '-c', 'max_connections=200'],
     onLog: () => undefined,
     onError: () => undefined,
   });
