@@ -31,6 +31,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** "1 line", "2,000 lines". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** pg returns bigint/numeric as strings; null stays null. */
 export function toNumber(v: unknown): number | null {
   if (v === null || v === undefined) return null;

@@ -58,7 +58,8 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
   };
 
   return {
-    pushLine: (line) => push(preparer.prepareLine(line, ++lineNo, size)),
+    // A byte-order mark opens some exported files; the stream path drops it from the bytes.
+    pushLine: (line) => push(preparer.prepareLine(lineNo === 0 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, ++lineNo, size)),
     pushRecord: (record) => push(preparer.prepareRecord(record, ++lineNo, size)),
     pushBatch(batch) {
       const ids = new Int32Array(batch.lines);

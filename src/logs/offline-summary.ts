@@ -1,7 +1,7 @@
 // The deterministic summary: built from the same statistics Gemini sees, in the same shape, when
 // there is no API key, Gemini fails, or the user asks for --offline. Top error templates,
 // spikes, error share and first occurrences; no guessing about causes.
-import { formatCount, formatPct } from '../format.js';
+import { formatCount, formatPct, plural } from '../format.js';
 import { SUMMARY_LIMITS, type LogSummary } from './summary.js';
 import type { LogAnalysis, TemplateStats } from './stats.js';
 import { isErrorLevel } from './types.js';
@@ -36,15 +36,15 @@ export function buildOfflineSummary(analysis: LogAnalysis, ctx: SummaryContext, 
   const errors = ranked.filter((t) => t.errorCount > 0);
   const spikes = ranked.filter((t) => t.spike).sort((a, b) => b.spike!.factor - a.spike!.factor);
   const top = errors[0];
-  const lines = formatCount(analysis.totalLines);
+  const lines = plural(analysis.totalLines, 'line');
 
   let headline: string;
   if (analysis.totalLines === 0) headline = 'No log lines in this window';
   else if (top) headline = `${formatCount(top.errorCount)} error${top.errorCount === 1 ? '' : 's'}: ${shorten(top.template, 90)} (${top.id})`;
-  else headline = `No errors in ${lines} lines; most frequent: ${shorten(ranked[0]?.template ?? '', 80)}`;
+  else headline = `No errors in ${lines}; most frequent: ${shorten(ranked[0]?.template ?? '', 80)}`;
 
   const impactParts = [
-    `${formatCount(analysis.errorLines)} of ${lines} lines are errors (${formatPct(analysis.errorShare * 100)}) across ${formatCount(analysis.templates.length)} templates.`,
+    `${formatCount(analysis.errorLines)} of ${lines} ${analysis.errorLines === 1 ? 'is an error' : 'are errors'} (${formatPct(analysis.errorShare * 100)}) across ${plural(analysis.templates.length, 'template')}.`,
   ];
   if (errors.length > 1) impactParts.push(`${errors.length} templates carry errors; the largest: ${errors.slice(0, 3).map((t) => `${t.id} (${formatCount(t.errorCount)})`).join(', ')}.`);
   if (spikes.length > 0) {

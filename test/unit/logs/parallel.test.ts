@@ -56,6 +56,12 @@ describe('feeding a stream in chunks of lines', () => {
   const { text, lines } = corpus();
   const expected = oneByOne(lines);
 
+  it('drops a byte-order mark on the first line pushed one by one, as the stream path does', () => {
+    const withBom = oneByOne([`\uFEFF${lines[0]!}`, ...lines.slice(1)]);
+    expect(withBom.ids).toEqual(expected.ids);
+    expect(withBom.analysis.templates).toEqual(expected.analysis.templates);
+  });
+
   it('gives the one-by-one result in this thread, whatever the piece and chunk sizes', async () => {
     for (const [piece, chunk] of [
       [7, 1024],

@@ -45,6 +45,12 @@ describe('Slack rendering of a log summary', () => {
     expect(renderSummaryText(s)).toContain('[offline summary, no AI: Gemini answered HTTP 500 after 3 attempts]');
   });
 
+  it('counts one line and one template in the singular', async () => {
+    const s = buildOfflineSummary(await analyzeLines(['2026-05-20T09:00:00Z INFO fine']), { subject: 'file one.log', promptTokensEstimate: 10 }, 'offline mode requested');
+    expect(s.headline).toBe('No errors in 1 line; most frequent: fine');
+    expect(s.impact).toContain('0 of 1 line are errors (0.0 %) across 1 template.');
+  });
+
   it('stays within Block Kit limits for a huge summary', () => {
     const long = 'x'.repeat(5000);
     const big: LogSummary = {
