@@ -61,6 +61,7 @@ interface Node {
 }
 
 const MAX_LEAF_SCAN = 256;
+const MASK_IN_TOKEN_TEST = /<[A-Z_]+>/;
 
 function compact(list: Cluster[]): void {
   let w = 0;
@@ -71,11 +72,12 @@ function compact(list: Cluster[]): void {
 const newNode = (): Node => ({ children: new Map(), clusters: [] });
 
 // Only tokens that look like words route through the tree. Drain sends tokens with digits to
-// the wildcard child; we also send tokens that look like names of files, hosts or classes
+// the wildcard child; here the digits are masked already, so any token holding a mask (<NUM>,
+// attempt_<NUM>_m_<NUM>, <HEX> or <NUM> for the same field) goes there. We also send tokens that look like names of files, hosts or classes
 // (dots, slashes, equals signs inside), because those vary between lines of one template far
 // more often than plain words do, and a split at the top of the tree can never be repaired.
 function routeKey(token: string): string {
-  if (isMaskToken(token)) return token;
+  if (token.includes('<') && MASK_IN_TOKEN_TEST.test(token)) return WILDCARD;
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
     if (c >= 48 && c <= 57) return WILDCARD;

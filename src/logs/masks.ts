@@ -45,7 +45,7 @@ export const MASKS: readonly Mask[] = [
   { re: String.raw`${B}0[xX][0-9a-fA-F]+${E}`, to: '<HEX>' },
   // 12ms, 1.5s, 3m20s, 250µs, "12 ms", "<1 sec" — one token whatever the spelling, so lines
   // that print a duration differently still have the same length.
-  { re: String.raw`${B}(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|m|min|mins|h|hr|hrs|d))+${E}`, to: '<DUR>' },
+  { re: String.raw`${B}(?:(?:0|[1-9]\d*)(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|m|min|mins|h|hr|hrs|d))+${E}`, to: '<DUR>' },
   {
     re: String.raw`(?<![A-Za-z0-9.])[<>~]?\d+(?:\.\d+)? (?:ns|us|µs|ms|s|msec|millis|milliseconds?|sec|secs|seconds?|mins?|minutes?|hours?)${E}`,
     to: '<DUR>',
@@ -95,6 +95,38 @@ export function maskTokens(message: string): string[] {
     const t = tokens[i]!;
     if (needsMask(t)) tokens[i] = maskToken(t);
   }
+  return collapseRuns(tokens);
+}
+
+// A value only in masks and punctuation: `<NUM>`, `<IP>:<NUM>,`, `(<HEX>)`.
+function isValueToken(t: string): boolean {
+  if (t.charCodeAt(0) !== 60 && !t.includes('<')) return false;
+  let inMask = false;
+  let masks = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 60) inMask = true;
+    else if (c === 62 && inMask) {
+      inMask = false;
+      masks++;
+    } else if (!inMask && ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return masks > 0 && !inMask;
+}
+
+// A list of values ("to <IP>:<NUM>, <IP>:<NUM>", "( <NUM> <NUM> <NUM> )") is one parameter
+// whatever its length: consecutive value tokens become the first of them.
+function collapseRuns(tokens: string[]): string[] {
+  let w = 0;
+  let prevValue = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const value = isValueToken(t);
+    if (value && prevValue) continue;
+    tokens[w++] = t;
+    prevValue = value;
+  }
+  tokens.length = w;
   return tokens;
 }
 

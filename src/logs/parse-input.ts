@@ -10,6 +10,8 @@ export const MAX_MESSAGE_CHARS = 8192;
 const LEVEL_WORDS: Record<string, LogLevel> = {
   trace: 'debug',
   debug: 'debug',
+  v: 'debug',
+  d: 'debug',
   verbose: 'debug',
   debug1: 'debug',
   debug2: 'debug',
@@ -114,7 +116,7 @@ function parseDateTime(text: string): number | undefined {
 }
 
 const SYSLOG_TIME = /^(?:[A-Z][a-z]{2},?\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+\d{4})?\s+/;
-const SYSLOG_HEADER = /^[\w.-]+\s+[\w./()-]+(?:\[\d+\])?:\s+/;
+const SYSLOG_HEADER = /^[\w.@/-]+\s+[\w./()-]+(?:\[\d+\])?:\s+/;
 
 // Leading timestamps, in the forms servers commonly print. Group 1 is parseable with a year.
 const LEADING_TIME: readonly RegExp[] = [
@@ -132,6 +134,7 @@ const LEADING_LEVEL = /^\[?([A-Za-z]{3,11})\]?:?\s+/;
 function fromText(line: string, lineNo: number): LogRecord {
   let rest = line;
   let timestamp: number | undefined;
+  let timed = false;
   for (const re of LEADING_TIME) {
     const m = re.exec(rest);
     if (!m) continue;
@@ -139,18 +142,36 @@ function fromText(line: string, lineNo: number): LogRecord {
     rest = rest.slice(m[0].length);
     // RFC 3164 syslog: "Jun 14 15:16:01 host program[pid]: message".
     if (re === SYSLOG_TIME) rest = rest.replace(SYSLOG_HEADER, '');
+    timed = true;
     break;
   }
+  if (!timed) rest = stripFieldHeader(rest);
   rest = rest.replace(LEADING_PID, '');
   // "2015-07-29 17:41:44,747 - INFO  [main] - message": a dash or bar separates header fields.
   if (rest.charCodeAt(0) === 45 || rest.charCodeAt(0) === 124) rest = rest.replace(LEADING_SEPARATOR, '');
   let level: LogLevel | undefined;
+  let headerLevel = false;
   const lm = LEADING_LEVEL.exec(rest);
   if (lm) {
     level = normalizeLevel(lm[1]);
-    // Only a level written as one (INFO, [warn], ERROR:) is stripped, not a word such as "Log".
-    if (level && (lm[1] === lm[1]!.toUpperCase() || lm[0].startsWith('[') || lm[0].includes(':'))) rest = rest.slice(lm[0].length);
-    else level = undefined;
+    // Only a level written as one (INFO, [warn], ERROR:, or Info right after the time) is
+    // stripped, not a word such as "Log" that opens a message.
+    const word = lm[1]!;
+    const written = word === word.toUpperCase() || lm[0].startsWith('[') || lm[0].includes(':') || (timed && word.length > 3 && FULL_LEVEL.test(word));
+    if (level && written) {
+      rest = rest.slice(lm[0].length);
+      headerLevel = true;
+    } else level = undefined;
+  }
+  if (!level) {
+    // "081109 203615 148 INFO dfs.DataNode: message", "1702 2395 D Tag: message": header
+    // fields (numbers, ids, upper-case codes) and then a level.
+    const fl = fieldsThenLevel(rest);
+    if (fl) {
+      level = fl.level;
+      rest = rest.slice(fl.end);
+      headerLevel = true;
+    }
   }
   if (!level) {
     // "[pid] user@db ERROR:  message" (Postgres), "app.module WARNING: message": what precedes
@@ -162,10 +183,97 @@ function fromText(line: string, lineNo: number): LogRecord {
       rest = rest.slice(hm.index + hm[0].length);
     }
   }
+  if (headerLevel) rest = stripSource(rest);
   level ??= levelFromWords(rest);
   // One shape for every record (absent values are undefined): spreads would cost an object per line.
   return { lineNo, message: clip(rest), level: level ?? 'unknown', timestamp, detail: undefined };
 }
+
+const FULL_LEVEL = /^(?:Info|Information|Notice|Warn|Warning|Error|Debug|Trace|Fatal|Critical|Severe)$/;
+const FIELD_LEVEL = /^(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|SEVERE|NOTICE|CRITICAL|Info|Warning|Error|Debug|Fatal|Notice|Critical)$/;
+const SHORT_LEVEL = /^[VDIWEF]$/;
+
+// A header of at least two fields before the level: each field holds a digit ("081109",
+// "R02-M1-N0", "2005.06.03"), is an upper-case code ("RAS", "KERNEL") or a dash; at least one
+// holds a digit.
+// A one-letter level ("D") counts only after numbers and before a "Tag:".
+function fieldsThenLevel(text: string): { level: LogLevel; end: number } | undefined {
+  let at = 0;
+  let digits = false;
+  let numbersOnly = true;
+  for (let field = 0; field < 9; field++) {
+    while (text.charCodeAt(at) === 32) at++;
+    let end = text.indexOf(' ', at);
+    if (end < 0) return undefined;
+    const token = text.slice(at, end);
+    if (field > 1 && digits) {
+      const short = SHORT_LEVEL.test(token) && numbersOnly;
+      if (FIELD_LEVEL.test(token) || short) {
+        while (text.charCodeAt(end) === 32) end++;
+        if (short && !/^\S+:\s/.test(text.slice(end, end + 80))) return undefined;
+        return { level: normalizeLevel(token) ?? 'unknown', end };
+      }
+    }
+    const hasDigit = /\d/.test(token);
+    if (!hasDigit && token !== '-' && !/^[A-Z][A-Z_]+$/.test(token)) return undefined;
+    if (!/^\d+$/.test(token)) numbersOnly = false;
+    digits ||= hasDigit;
+    at = end;
+  }
+  return undefined;
+}
+
+// After a header's level: the logger's source, which is not part of the message —
+// "[main] org.apache.Foo: ", "executor.Executor: ", "WindowManager: ", "[thread:Class@774] - ",
+// "nova.wsgi.server [req-… - - -] ".
+function stripSource(text: string): string {
+  let rest = skipBrackets(text);
+  const m = SOURCE.exec(rest);
+  if (m) {
+    const name = m[1]!;
+    const colon = m[2] === ':';
+    const dotted = /[.$]/.test(name);
+    if ((colon && (dotted || /[a-z][A-Z]/.test(name))) || (dotted && rest.charCodeAt(m[0].length) === 91)) rest = skipBrackets(rest.slice(m[0].length));
+  }
+  return rest.replace(LEADING_SEPARATOR, '');
+}
+
+const SOURCE = /^([A-Za-z_$][\w$.\-/]*?)(:?)\s+/;
+
+// Skips "[…] " groups (nested brackets allowed) at the start of a text.
+function skipBrackets(text: string): string {
+  let rest = text;
+  while (rest.charCodeAt(0) === 91) {
+    let depth = 0;
+    let end = -1;
+    for (let i = 0; i < rest.length && i < 300; i++) {
+      const c = rest.charCodeAt(i);
+      if (c === 91) depth++;
+      else if (c === 93 && --depth === 0) {
+        end = i;
+        break;
+      }
+    }
+    if (end < 0 || rest.charCodeAt(end + 1) !== 32) break;
+    rest = rest.slice(end + 1).trimStart();
+  }
+  return rest;
+}
+
+// Headers that do not open with a time: "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01
+// dn228/dn228 crond[2915]: message" (a syslog time after some fields) and
+// "20171223-22:15:29:606|Step_LSC|30002312|message" (fields joined by bars).
+function stripFieldHeader(text: string): string {
+  const bars = PIPE_HEADER.exec(text);
+  if (bars) return text.slice(bars[0].length);
+  const head = text.length > 120 ? text.slice(0, 120) : text;
+  const m = EMBEDDED_SYSLOG.exec(head);
+  if (m && /\d/.test(m[1]!)) return text.slice(m[0].length).replace(SYSLOG_HEADER, '');
+  return text;
+}
+
+const PIPE_HEADER = /^(?=[^|\s]*\d)(?:[^|\s]+\|){2,6}/;
+const EMBEDDED_SYSLOG = /^((?:\S+\s+){1,6}?)[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+/;
 
 const LEADING_PID = /^\[\d+\]:?\s+/;
 const LEADING_SEPARATOR = /^[-|]\s+(?=[A-Za-z[])/;

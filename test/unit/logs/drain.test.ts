@@ -43,6 +43,19 @@ describe('masks', () => {
     expect(maskMessage('r48=0x1 fpr12=0x2 core.2275')).toBe('r<NUM>=<HEX> fpr<NUM>=<HEX> core.<NUM>');
     expect(maskMessage('request completed')).toBe('request completed');
   });
+
+  it('makes a list of values one parameter, whatever its length', () => {
+    expect(maskMessage('transfer block blk_1 to 10.0.0.1:50010, 10.0.0.2:50010, 10.0.0.3:50010')).toBe('transfer block blk_<NUM> to <IP>,');
+    expect(maskMessage('Fan speeds ( 3961 3926 3425 )')).toBe('Fan speeds ( <NUM> )');
+    // Values separated by words stay apart.
+    expect(maskMessage('from 1.2.3.4 port 22')).toBe('from <IP> port <NUM>');
+  });
+
+  it('does not read a hex id with a final d or s as a duration', () => {
+    expect(maskMessage('CSI 0000004d Created NT transaction')).toBe('CSI <HEX> Created NT transaction');
+    expect(maskMessage('slot 04d')).toBe('slot <NUM>d');
+    expect(maskMessage('waited 40d then 15s then 0.5ms')).toBe('waited <DUR> then <DUR> then <DUR>');
+  });
 });
 
 describe('Drain miner', () => {
@@ -87,6 +100,16 @@ describe('Drain miner', () => {
     expect(evicted.length).toBe(d.evicted);
     // The busy cluster was used all along and survives.
     expect(d.template(keep)).toBe('heartbeat ok');
+  });
+
+  it('routes a token with a value in it like a parameter, whichever mask its value got', () => {
+    const d = createDrain();
+    const a = d.add('attempt_1445144423722_0019_m_000006_0 TaskAttempt Transitioned from RUNNING to SUCCEEDED');
+    const b = d.add('attempt_1445144423722_0019_r_000000_0 TaskAttempt Transitioned from NEW to UNASSIGNED');
+    const c = d.add('CSI 00000001 Creating NT transaction (seq 3)');
+    const e = d.add('CSI 0000001a Creating NT transaction (seq 2)');
+    expect(d.resolve(a)).toBe(d.resolve(b));
+    expect(d.resolve(c)).toBe(d.resolve(e));
   });
 
   it('gives identical lines the same id and routes words, not parameters, through the tree', () => {

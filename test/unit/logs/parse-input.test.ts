@@ -21,6 +21,25 @@ describe('parseLine: plain text', () => {
 
   it('does not take an ordinary first word for a level', () => {
     expect(parseLine('Log rotation finished', 5)).toMatchObject({ level: 'unknown', message: 'Log rotation finished' });
+    expect(parseLine('Error budget spent for the week', 6)).toMatchObject({ message: 'Error budget spent for the week' });
+    expect(parseLine('2 INFO messages were dropped', 7)).toMatchObject({ message: '2 INFO messages were dropped' });
+  });
+
+  // Headers of common Java, Android, syslog-relay and pipe-separated formats: the message mined
+  // for templates is what follows the header, the level, and the logger's name.
+  it.each([
+    ['081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_3886 terminating', 'info', 'PacketResponder 1 for block blk_3886 terminating'],
+    ['17/06/09 20:10:40 INFO executor.Executor: Finished task 0.0 in stage 1.0 (TID 8)', 'info', 'Finished task 0.0 in stage 1.0 (TID 8)'],
+    ['2015-10-18 18:01:47,978 INFO [IPC Server handler 3 on 9000] org.apache.hadoop.ipc.Server: Created MRAppMaster', 'info', 'Created MRAppMaster'],
+    ['2015-07-29 17:41:44,747 - WARN  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200', 'warn', 'Notification time out: 3200'],
+    ['03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs opening app', 'debug', 'printFreezingDisplayLogs opening app'],
+    ['- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected', 'info', 'instruction cache parity error corrected'],
+    ['- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root', 'unknown', 'session closed for user root'],
+    ['20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579', 'unknown', 'onStandStepChanged 3579'],
+    ['nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b 113d3a99 - - -] 10.11.10.1 "GET /v2/servers HTTP/1.1" status: 200', 'info', '10.11.10.1 "GET /v2/servers HTTP/1.1" status: 200'],
+    ['2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505', 'info', 'CBS    Loaded Servicing Stack v6.1.7601.23505'],
+  ])('%s', (line, level, message) => {
+    expect(parseLine(line, 1)).toMatchObject({ level, message });
   });
 });
 
