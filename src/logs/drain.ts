@@ -4,7 +4,7 @@
 // One pass, constant work per line, memory bounded by a cap on clusters (least recently used
 // clusters are evicted). Our own implementation; differences from the reference are noted inline.
 import { detach } from './detach.js';
-import { isMaskToken, maskMessage } from './masks.js';
+import { isMaskToken, maskMessage, templateText } from './masks.js';
 
 export const WILDCARD = '<*>';
 
@@ -338,7 +338,8 @@ export function createDrain(options: DrainOptions = {}): Drain {
     },
     template: (id) => {
       mergeDuplicates();
-      return byId.get(resolve(id))?.tokens.join(' ');
+      const c = byId.get(resolve(id));
+      return c && templateText(c.tokens);
     },
     get evicted() {
       return evicted;

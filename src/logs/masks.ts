@@ -77,6 +77,19 @@ const LINE_DURATION = new RegExp(MASKS[10]!.re, 'g');
 const HAS_CLOCK = /\d:\d\d|\d{4}[-/.]\d{1,2}[-/.]\d|\d\/\d{1,2}\/\d{2}/;
 const HAS_SPACED_UNIT = /\d (?:[nuµm]?s\b|msec|milli|sec|second|min|hour)/;
 
+// A quoted value with spaces (tag="View Lock", column "first name") is one token, however
+// many words it has: its spaces become no-break spaces, which the tokenizer does not split on
+// and templates show as spaces again (see templateText).
+const QUOTED = /(?<=^|[\s=:([{,])"[^"\n]{1,120}"(?=$|[\s,;:)\]}.])/g;
+const NBSP = /\u00a0/g;
+const keepTogether = (q: string) => (q.includes(' ') ? q.replace(/ /g, '\u00a0') : q);
+
+/** Template tokens as text for people: joined by spaces, no-break spaces shown as spaces. */
+export function templateText(tokens: readonly string[]): string {
+  const text = tokens.join(' ');
+  return text.includes('\u00a0') ? text.replace(NBSP, ' ') : text;
+}
+
 function needsMask(token: string): boolean {
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
@@ -90,6 +103,7 @@ export function maskTokens(message: string): string[] {
   let line = message;
   if (HAS_CLOCK.test(line)) line = line.replace(LINE_TIME, '<TS>');
   if (HAS_SPACED_UNIT.test(line)) line = line.replace(LINE_DURATION, '<DUR>');
+  if (line.includes('"')) line = line.replace(QUOTED, keepTogether);
   const tokens = tokenize(line);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;

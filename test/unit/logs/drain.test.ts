@@ -51,6 +51,21 @@ describe('masks', () => {
     expect(maskMessage('from 1.2.3.4 port 22')).toBe('from <IP> port <NUM>');
   });
 
+  it('keeps a quoted value of several words together as one token, shown with its spaces', () => {
+    const d = createDrain();
+    const a = d.add('acquire lock=1, tag="View Lock", name=com.android.systemui, uid=10037');
+    const b = d.add('acquire lock=2, tag="*alarm*", name=android, uid=1000');
+    const c = d.add('acquire lock=3, tag="Audio Mix Thread Lock", name=android, uid=1000');
+    expect(d.resolve(a)).toBe(d.resolve(b));
+    expect(d.resolve(c)).toBe(d.resolve(b));
+    expect(d.template(a)).toBe('acquire lock=<NUM>, <*> <*> uid=<NUM>');
+    const e = createDrain();
+    const x = e.add('column "first name" does not exist');
+    expect(e.template(x)).toBe('column "first name" does not exist');
+    // An unbalanced quote joins nothing.
+    expect(maskMessage('name=android", ws=null uid=1')).toBe('name=android", ws=null uid=<NUM>');
+  });
+
   it('does not read a hex id with a final d or s as a duration', () => {
     expect(maskMessage('CSI 0000004d Created NT transaction')).toBe('CSI <HEX> Created NT transaction');
     expect(maskMessage('slot 04d')).toBe('slot <NUM>d');

@@ -24,12 +24,12 @@ describe('grouping accuracy on imitations of public benchmark formats (Loghub-2k
     expect(SETS.map((s) => s.name).sort()).toHaveLength(16);
   });
 
-  it('stays at or above 0.80 on average, with headers of every format taken off the message', () => {
+  it('stays at or above 0.85 on average, with headers of every format taken off the message', () => {
     const results = SETS.map((s) => ({ name: s.name, ...measure(s.build, 1) }));
     for (const r of results) console.info(`grouping accuracy ${r.name}: ${r.ga.toFixed(3)} (${r.found} templates found, ${r.truth} true)`);
     const average = results.reduce((sum, r) => sum + r.ga, 0) / results.length;
     console.info(`grouping accuracy, average of ${results.length} formats: ${average.toFixed(3)}`);
-    expect(average).toBeGreaterThanOrEqual(0.8);
+    expect(average).toBeGreaterThanOrEqual(0.85);
     // Formats whose header the parser must recognise to group at all (pipe-separated fields,
     // fields before a level, a syslog line relayed with a prefix).
     const by = new Map(results.map((r) => [r.name, r.ga]));
@@ -38,5 +38,8 @@ describe('grouping accuracy on imitations of public benchmark formats (Loghub-2k
     expect(by.get('BGL')).toBeGreaterThanOrEqual(0.9);
     expect(by.get('Zookeeper')).toBeGreaterThanOrEqual(0.9);
     expect(by.get('Thunderbird')).toBeGreaterThanOrEqual(0.8);
+    // Quoted values of several words (tag="View Lock", "GET /v2/… HTTP/1.1") are one token.
+    expect(by.get('Android')).toBeGreaterThanOrEqual(0.9);
+    expect(by.get('OpenStack')).toBeGreaterThanOrEqual(0.9);
   });
 });
