@@ -10,6 +10,7 @@ const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*';
 const CLOCK = String.raw`\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?`;
 // BGL and friends print 15.42.50 where others print 15:42:50.
 const CLOCK_ANY = String.raw`\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:[.,]\d+)?`;
+const UNIT = '(?:ns|us|µs|ms|s|sec|secs|m|min|mins|h|hr|hrs|d)';
 const ZONE = String.raw`(?:\s?(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)(?![A-Za-z0-9]))?`;
 
 interface Mask {
@@ -45,7 +46,8 @@ export const MASKS: readonly Mask[] = [
   { re: String.raw`${B}0[xX][0-9a-fA-F]+${E}`, to: '<HEX>' },
   // 12ms, 1.5s, 3m20s, 250µs, "12 ms", "<1 sec" — one token whatever the spelling, so lines
   // that print a duration differently still have the same length.
-  { re: String.raw`${B}(?:(?:0|[1-9]\d*)(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|m|min|mins|h|hr|hrs|d))+${E}`, to: '<DUR>' },
+  // (A first part with a leading zero, as in the hex id 0000004d, is not a duration; 1m05s is.)
+  { re: String.raw`${B}(?:0|[1-9]\d*)(?:\.\d+)?${UNIT}(?:\d+(?:\.\d+)?${UNIT})*${E}`, to: '<DUR>' },
   {
     re: String.raw`(?<![A-Za-z0-9.])[<>~]?\d+(?:\.\d+)? (?:ns|us|µs|ms|s|msec|millis|milliseconds?|sec|secs|seconds?|mins?|minutes?|hours?)${E}`,
     to: '<DUR>',
@@ -82,7 +84,7 @@ const HAS_SPACED_UNIT = /\d (?:[nuµm]?s\b|msec|milli|sec|second|min|hour)/;
 // and templates show as spaces again (see templateText).
 const QUOTED = /(?<=^|[\s=:([{,])"[^"\n]{1,120}"(?=$|[\s,;:)\]}.])/g;
 const NBSP = /\u00a0/g;
-const keepTogether = (q: string) => (q.includes(' ') ? q.replace(/ /g, '\u00a0') : q);
+const keepTogether = (q: string) => (/[ \t]/.test(q) ? q.replace(/[ \t]/g, '\u00a0') : q);
 
 /** Template tokens as text for people: joined by spaces, no-break spaces shown as spaces. */
 export function templateText(tokens: readonly string[]): string {
@@ -114,18 +116,19 @@ export function maskTokens(message: string): string[] {
 
 // A value only in masks and punctuation: `<NUM>`, `<IP>:<NUM>,`, `(<HEX>)`.
 function isValueToken(t: string): boolean {
-  if (t.charCodeAt(0) !== 60 && !t.includes('<')) return false;
-  let inMask = false;
+  if (!t.includes('<')) return false;
   let masks = 0;
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
-    if (c === 60) inMask = true;
-    else if (c === 62 && inMask) {
-      inMask = false;
+    if (c === 60 /* < */) {
+      let j = i + 1;
+      while (j < t.length && ((t.charCodeAt(j) >= 65 && t.charCodeAt(j) <= 90) || t.charCodeAt(j) === 95)) j++;
+      if (j === i + 1 || t.charCodeAt(j) !== 62 /* > */) return false;
       masks++;
-    } else if (!inMask && ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+      i = j;
+    } else if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return false;
   }
-  return masks > 0 && !inMask;
+  return masks > 0;
 }
 
 // A list of values ("to <IP>:<NUM>, <IP>:<NUM>", "( <NUM> <NUM> <NUM> )") is one parameter

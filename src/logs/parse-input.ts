@@ -131,8 +131,8 @@ const LEADING_TIME: readonly RegExp[] = [
 
 const LEADING_LEVEL = /^\[?([A-Za-z]{3,11})\]?:?\s+/;
 
-function fromText(line: string, lineNo: number): LogRecord {
-  let rest = line;
+function fromText(text: string, lineNo: number): LogRecord {
+  let rest = text;
   let timestamp: number | undefined;
   let timed = false;
   for (const re of LEADING_TIME) {
@@ -151,13 +151,14 @@ function fromText(line: string, lineNo: number): LogRecord {
   if (rest.charCodeAt(0) === 45 || rest.charCodeAt(0) === 124) rest = rest.replace(LEADING_SEPARATOR, '');
   let level: LogLevel | undefined;
   let headerLevel = false;
+  let tagged = false;
   const lm = LEADING_LEVEL.exec(rest);
   if (lm) {
     level = normalizeLevel(lm[1]);
-    // Only a level written as one (INFO, [warn], ERROR:, or Info right after the time) is
-    // stripped, not a word such as "Log" that opens a message.
+    // Only a level written as one (INFO, [warn], ERROR:, or a column "Info    " right after the
+    // time) is stripped, not a word such as "Log" or "Error" that opens a message.
     const word = lm[1]!;
-    const written = word === word.toUpperCase() || lm[0].startsWith('[') || lm[0].includes(':') || (timed && word.length > 3 && FULL_LEVEL.test(word));
+    const written = word === word.toUpperCase() || lm[0].startsWith('[') || lm[0].includes(':') || (timed && FULL_LEVEL.test(word) && lm[0].endsWith('  '));
     if (level && written) {
       rest = rest.slice(lm[0].length);
       headerLevel = true;
@@ -171,6 +172,7 @@ function fromText(line: string, lineNo: number): LogRecord {
       level = fl.level;
       rest = rest.slice(fl.end);
       headerLevel = true;
+      tagged = fl.tagged;
     }
   }
   if (!level) {
@@ -183,7 +185,9 @@ function fromText(line: string, lineNo: number): LogRecord {
       rest = rest.slice(hm.index + hm[0].length);
     }
   }
-  if (headerLevel) rest = stripSource(rest);
+  if (headerLevel) rest = stripSource(rest, tagged);
+  // A line that is only a header keeps its text: it still counts, with its level.
+  if (isBlankText(rest)) rest = text;
   level ??= levelFromWords(rest);
   // One shape for every record (absent values are undefined): spreads would cost an object per line.
   return { lineNo, message: clip(rest), level: level ?? 'unknown', timestamp, detail: undefined };
@@ -197,7 +201,7 @@ const SHORT_LEVEL = /^[VDIWEF]$/;
 // "R02-M1-N0", "2005.06.03"), is an upper-case code ("RAS", "KERNEL") or a dash; at least one
 // holds a digit.
 // A one-letter level ("D") counts only after numbers and before a "Tag:".
-function fieldsThenLevel(text: string): { level: LogLevel; end: number } | undefined {
+function fieldsThenLevel(text: string): { level: LogLevel; end: number; tagged: boolean } | undefined {
   let at = 0;
   let digits = false;
   let numbersOnly = true;
@@ -211,7 +215,7 @@ function fieldsThenLevel(text: string): { level: LogLevel; end: number } | undef
       if (FIELD_LEVEL.test(token) || short) {
         while (text.charCodeAt(end) === 32) end++;
         if (short && !/^\S+:\s/.test(text.slice(end, end + 80))) return undefined;
-        return { level: normalizeLevel(token) ?? 'unknown', end };
+        return { level: normalizeLevel(token) ?? 'unknown', end, tagged: short };
       }
     }
     const hasDigit = /\d/.test(token);
@@ -224,20 +228,26 @@ function fieldsThenLevel(text: string): { level: LogLevel; end: number } | undef
 }
 
 // After a header's level: the logger's source, which is not part of the message —
-// "[main] org.apache.Foo: ", "executor.Executor: ", "WindowManager: ", "[thread:Class@774] - ",
-// "nova.wsgi.server [req-… - - -] ".
-function stripSource(text: string): string {
+// "[main] org.apache.Foo: ", "executor.Executor: ", "[thread:Class@774] - ",
+// "nova.wsgi.server [req-… - - -] ", and after an Android one-letter level "WindowManager: ".
+// A name that reads as an error type ("TypeError:", "java.io.IOException:") or a host
+// ("db.example.com:") is the message's own first word and stays.
+function stripSource(text: string, tagged: boolean): string {
   let rest = skipBrackets(text);
   const m = SOURCE.exec(rest);
-  if (m) {
+  if (m && !ERROR_NAME.test(m[1]!)) {
     const name = m[1]!;
     const colon = m[2] === ':';
     const dotted = /[.$]/.test(name);
-    if ((colon && (dotted || /[a-z][A-Z]/.test(name))) || (dotted && rest.charCodeAt(m[0].length) === 91)) rest = skipBrackets(rest.slice(m[0].length));
+    const className = dotted && (/[.$][A-Z][\w$]*$/.test(name) || /^[A-Z]/.test(name));
+    const source = colon ? className || (tagged && !dotted) : dotted && rest.charCodeAt(m[0].length) === 91;
+    if (source) rest = skipBrackets(rest.slice(m[0].length));
   }
   return rest.replace(LEADING_SEPARATOR, '');
 }
 
+const ERROR_NAME = /(?:Error|Exception|Warning|Fault)$/;
+const isBlankText = (s: string) => s.trim() === '';
 const SOURCE = /^([A-Za-z_$][\w$.\-/]*?)(:?)\s+/;
 
 // Skips "[…] " groups (nested brackets allowed) at the start of a text.
@@ -268,12 +278,17 @@ function stripFieldHeader(text: string): string {
   if (bars) return text.slice(bars[0].length);
   const head = text.length > 120 ? text.slice(0, 120) : text;
   const m = EMBEDDED_SYSLOG.exec(head);
-  if (m && /\d/.test(m[1]!)) return text.slice(m[0].length).replace(SYSLOG_HEADER, '');
-  return text;
+  if (!m || !/\d/.test(m[1]!)) return text;
+  // Only when the syslog time is followed by its own "host program[pid]: ".
+  const after = text.slice(m[0].length);
+  const h = SYSLOG_HEADER.exec(after);
+  return h ? after.slice(h[0].length) : text;
 }
 
-const PIPE_HEADER = /^(?=[^|\s]*\d)(?:[^|\s]+\|){2,6}/;
-const EMBEDDED_SYSLOG = /^((?:\S+\s+){1,6}?)[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+/;
+// The first field is a time or a number ("20171223-22:15:29:606|"); "v1.2|v1.3|…" is a message.
+const PIPE_HEADER = /^(?=\d)(?:[^|\s]+\|){2,6}/;
+// The fields before the syslog time open with a dash, a number or an upper-case code.
+const EMBEDDED_SYSLOG = /^((?:-|\d\S*|[A-Z][A-Z_]+)\s+(?:\S+\s+){0,5}?)[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+/;
 
 const LEADING_PID = /^\[\d+\]:?\s+/;
 const LEADING_SEPARATOR = /^[-|]\s+(?=[A-Za-z[])/;

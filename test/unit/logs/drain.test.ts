@@ -49,6 +49,7 @@ describe('masks', () => {
     expect(maskMessage('Fan speeds ( 3961 3926 3425 )')).toBe('Fan speeds ( <NUM> )');
     // Values separated by words stay apart.
     expect(maskMessage('from 1.2.3.4 port 22')).toBe('from <IP> port <NUM>');
+    expect(maskMessage('<b> <i> bold')).toBe('<b> <i> bold');
   });
 
   it('keeps a quoted value of several words together as one token, shown with its spaces', () => {
@@ -69,6 +70,7 @@ describe('masks', () => {
   it('does not read a hex id with a final d or s as a duration', () => {
     expect(maskMessage('CSI 0000004d Created NT transaction')).toBe('CSI <HEX> Created NT transaction');
     expect(maskMessage('slot 04d')).toBe('slot <NUM>d');
+    expect(maskMessage('took 1m05s, then 2h05m')).toBe('took <DUR>, then <DUR>');
     expect(maskMessage('waited 40d then 15s then 0.5ms')).toBe('waited <DUR> then <DUR> then <DUR>');
   });
 });

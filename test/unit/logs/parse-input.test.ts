@@ -25,6 +25,25 @@ describe('parseLine: plain text', () => {
     expect(parseLine('2 INFO messages were dropped', 7)).toMatchObject({ message: '2 INFO messages were dropped' });
   });
 
+  it('keeps the first words of ordinary messages that only look like headers', () => {
+    const cases: [string, string][] = [
+      ['2024-05-01 10:00:00 ERROR TypeError: x is not a function', 'TypeError: x is not a function'],
+      ['2024-05-01 10:00:00 ERROR java.lang.NullPointerException: boom', 'java.lang.NullPointerException: boom'],
+      ['2024-05-01 10:00:00 ERROR getUser: not found', 'getUser: not found'],
+      ['2024-05-01 10:00:00 ERROR db.example.com: connection refused', 'db.example.com: connection refused'],
+      ['2024-05-01 10:00:00 Error connecting to database', 'Error connecting to database'],
+      ['Job 42 scheduled for Jun 14 15:16:01 UTC by cron', 'Job 42 scheduled for Jun 14 15:16:01 UTC by cron'],
+      ['User 7 logged in at Jun 14 15:16:01 from office', 'User 7 logged in at Jun 14 15:16:01 from office'],
+      ['v1.2|v1.3|v1.4 released today', 'v1.2|v1.3|v1.4 released today'],
+    ];
+    for (const [line, message] of cases) expect(parseLine(line, 1).message).toBe(message);
+  });
+
+  it('keeps a line that is only a header, so it still counts', () => {
+    expect(parseLine('081109 203615 148 ERROR ', 1)).toMatchObject({ level: 'error', message: '081109 203615 148 ERROR ' });
+    expect(parseLine('20171223-22:15:29:606|Step_LSC|30002312|', 1).message).toBe('20171223-22:15:29:606|Step_LSC|30002312|');
+  });
+
   // Headers of common Java, Android, syslog-relay and pipe-separated formats: the message mined
   // for templates is what follows the header, the level, and the logger's name.
   it.each([
