@@ -1,6 +1,7 @@
 // Grouping accuracy (GA), the metric of the log-parsing literature (Zhu et al., ICSE-SEIP 2019;
 // Loghub): a line counts as correctly parsed when the set of lines sharing its predicted
 // template is exactly the set of lines sharing its ground-truth template.
+import { createLogAnalyzer } from './analyze.js';
 
 /** GA in [0, 1] for parallel arrays of predicted and ground-truth template ids. */
 export function groupingAccuracy(predicted: readonly (string | number)[], truth: readonly (string | number)[]): number {
@@ -21,4 +22,15 @@ export function groupingAccuracy(predicted: readonly (string | number)[], truth:
     if (members.every((t) => t === first) && truthSize.get(first) === members.length) correct += members.length;
   }
   return correct / predicted.length;
+}
+
+/**
+ * Mines `lines` as `opsbot logs parse` does (every line through the analyzer, ids resolved once
+ * all are in) and measures GA against `truth`, with the number of templates found and true.
+ */
+export function measureGrouping(lines: readonly string[], truth: readonly string[]): { ga: number; found: number; truth: number } {
+  const analyzer = createLogAnalyzer();
+  const raw = lines.map((l) => analyzer.pushLine(l) ?? 0);
+  const predicted = raw.map((id) => analyzer.resolve(id));
+  return { ga: groupingAccuracy(predicted, truth), found: new Set(predicted).size, truth: new Set(truth).size };
 }

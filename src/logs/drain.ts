@@ -61,7 +61,8 @@ interface Node {
 }
 
 const MAX_LEAF_SCAN = 256;
-const MASK_IN_TOKEN_TEST = /<[A-Z_]+>/;
+/** A token holding a mask somewhere: <NUM>, blk_<NUM>, <IP>:<NUM>. */
+const HAS_MASK = /<[A-Z_]+>/;
 
 function compact(list: Cluster[]): void {
   let w = 0;
@@ -77,7 +78,7 @@ const newNode = (): Node => ({ children: new Map(), clusters: [] });
 // (dots, slashes, equals signs inside), because those vary between lines of one template far
 // more often than plain words do, and a split at the top of the tree can never be repaired.
 function routeKey(token: string): string {
-  if (token.includes('<') && MASK_IN_TOKEN_TEST.test(token)) return WILDCARD;
+  if (token.includes('<') && HAS_MASK.test(token)) return WILDCARD;
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
     if (c >= 48 && c <= 57) return WILDCARD;
@@ -104,7 +105,7 @@ function paramFlags(tokens: readonly string[]): Uint8Array {
 const isParam = (t: string | undefined) => t !== undefined && (t === WILDCARD || isMaskToken(t));
 
 // A token that mixes a mask with other characters, such as `*<NUM>` or `(<NUM>`.
-const isMaskedWord = (t: string) => t !== WILDCARD && !isMaskToken(t) && t.includes('<') && /<[A-Z_]+>/.test(t);
+const isMaskedWord = (t: string) => t !== WILDCARD && !isMaskToken(t) && t.includes('<') && HAS_MASK.test(t);
 
 // A shorter template that this one matches once one masked word next to a parameter is taken
 // out: `chrome.exe *64 - <*> open …` against `<*> - <*> open …`.

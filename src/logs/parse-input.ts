@@ -4,6 +4,10 @@
 // log_attributes), GoTrue/pino/bunyan (msg, level, time), and the usual message/level/@timestamp.
 import type { LogLevel, LogRecord } from './types.js';
 
+const NOT_BLANK = /\S/;
+/** True for an empty line or one of only whitespace: such a line (or message) is skipped. */
+export const isBlank = (s: string): boolean => !NOT_BLANK.test(s);
+
 /** Longest message kept; longer lines are cut so one huge line cannot stall the pipeline. */
 export const MAX_MESSAGE_CHARS = 8192;
 
@@ -187,7 +191,7 @@ function fromText(text: string, lineNo: number): LogRecord {
   }
   if (headerLevel) rest = stripSource(rest, tagged);
   // A line that is only a header keeps its text: it still counts, with its level.
-  if (isBlankText(rest)) rest = text;
+  if (isBlank(rest)) rest = text;
   level ??= levelFromWords(rest);
   // One shape for every record (absent values are undefined): spreads would cost an object per line.
   return { lineNo, message: clip(rest), level: level ?? 'unknown', timestamp, detail: undefined };
@@ -247,7 +251,6 @@ function stripSource(text: string, tagged: boolean): string {
 }
 
 const ERROR_NAME = /(?:Error|Exception|Warning|Fault)$/;
-const isBlankText = (s: string) => s.trim() === '';
 const SOURCE = /^([A-Za-z_$][\w$.\-/]*?)(:?)\s+/;
 
 // Skips "[…] " groups (nested brackets allowed) at the start of a text.

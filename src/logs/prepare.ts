@@ -4,13 +4,10 @@
 // so results do not depend on where a line was prepared.
 import { isAscii } from 'node:buffer';
 import { maskMessage } from './masks.js';
-import { parseLine } from './parse-input.js';
+import { isBlank, parseLine } from './parse-input.js';
 import { createLogRedactor, type LogRedactionOptions } from './redact.js';
 import { estimateTokens } from './tokens.js';
 import { LOG_LEVELS, type LogLevel, type LogRecord } from './types.js';
-
-const NOT_BLANK = /\S/;
-const isBlank = (s: string) => !NOT_BLANK.test(s);
 
 /** Lines prepared for the miner, in input order; parallel arrays, so they cross threads cheaply. */
 export interface PreparedBatch extends RawSize {
