@@ -68,7 +68,7 @@ export interface EngineDeps {
   registry: readonly Playbook<unknown>[];
   state: StateStore;
   /** Preview and run context, without the per-run parts. */
-  context: Omit<PlaybookContext, 'heartbeat' | 'log'>;
+  context: Omit<PlaybookContext, 'heartbeat' | 'log' | 'committed'>;
   clock: Clock;
   logger: Logger;
   notifier: RequestNotifier;
@@ -155,12 +155,20 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
     let result: RunResult | undefined;
     let error: string | null = null;
     let current: Preview | undefined;
+    let committed = 0;
     try {
       await audit(claimed, 'playbook.started', 'ok', claimed.decidedBy ?? claimed.requestedBy, { approvers: claimed.approvers });
       await notify(claimed);
       if (!playbook) throw new OpsError('not_found', `Playbook ${claimed.playbookId} no longer exists in this version of the bot.`);
       const params = playbook.params.parse(claimed.params);
-      const ctx: PlaybookContext = { ...deps.context, log, heartbeat: beat };
+      const ctx: PlaybookContext = {
+        ...deps.context,
+        log,
+        heartbeat: beat,
+        committed: (n) => {
+          committed += n;
+        },
+      };
       // The scope guard: what would change now, against what people approved.
       current = await playbook.preview(ctx, params);
       if (playbook.scope === 'count' && current.count > claimed.preview.count) {
@@ -239,7 +247,7 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
       }
       const params = parseParams(playbook, input.rawParams);
       const stored = normalizeParams(params);
-      const ctx: PlaybookContext = { ...deps.context, log: deps.logger, heartbeat: () => Promise.resolve() };
+      const ctx: PlaybookContext = { ...deps.context, log: deps.logger, heartbeat: () => Promise.resolve(), committed: () => undefined };
       const preview = await playbook.preview(ctx, params);
       const now = deps.clock.now();
       const id = randomUUID();

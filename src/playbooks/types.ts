@@ -58,6 +58,11 @@ export interface PlaybookContext {
   log: Logger;
   /** Called by long runs between batches so the run is not mistaken for interrupted. */
   heartbeat(): Promise<void>;
+  /**
+   * Adds rows (sessions, objects) that a step changed and that are committed: a run that fails
+   * or is cut later still records and reports how much it did. Call it after each commit.
+   */
+  committed(rows: number): void;
 }
 
 /** Who asked and who approved the run being executed. */
