@@ -1,5 +1,5 @@
-// Next-run computation on the dates the scheduling reference verified, cross-checked against
-// node-cron itself (match() for each instant, getNextRuns() from the real now).
+// Next-run computation (croner) on the dates the scheduling reference verified, cross-checked
+// against node-cron's matcher and its getNextRuns() from the real now.
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
 import { createMaintenanceCalendar } from '../../src/maintenance/calendar.js';
@@ -74,7 +74,7 @@ describe('maintenance rule: first Sunday of the month 02:00 America/New_York', (
     ]);
   });
 
-  it('the classic 1-7 + Sunday form gives the same windows because node-cron ANDs the day fields', () => {
+  it('the classic 1-7 + Sunday form gives the same windows because the day fields are ANDed', () => {
     const a = compileCron('0 2 1-7 * 0', NY).next(Date.parse('2026-10-01T00:00:00Z'), 12);
     const b = compileCron('0 2 * * 0#1', NY).next(Date.parse('2026-10-01T00:00:00Z'), 12);
     expect(a).toEqual(b);
@@ -98,9 +98,15 @@ describe('cron next runs', () => {
     }
   });
 
-  it('skips a daily time inside the spring-forward gap, like node-cron', () => {
+  it('runs a daily time inside the spring-forward gap at the first valid time after it (03:00 EDT), not never', () => {
     const runs = compileCron('30 2 * * *', NY).next(Date.parse('2026-03-07T12:00:00Z'), 2);
-    expect(runs.map((x) => new Date(x).toISOString())).toEqual(['2026-03-09T06:30:00.000Z', '2026-03-10T06:30:00.000Z']);
+    expect(runs.map((x) => new Date(x).toISOString())).toEqual(['2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z']);
+  });
+
+  it('an interval schedule skips the spring-forward gap instead of bunching runs after it', () => {
+    const runs = compileCron('*/30 * * * *', NY).between(Date.parse('2026-03-08T06:00:00Z'), Date.parse('2026-03-08T07:30:00Z'));
+    // 01:30 EST, then 03:00 and 03:30 EDT: no 02:xx local time exists that night.
+    expect(runs.map((x) => new Date(x).toISOString())).toEqual(['2026-03-08T06:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-08T07:30:00.000Z']);
   });
 
   it('runs a daily time inside the fall-back overlap once, at its first occurrence', () => {
