@@ -45,6 +45,42 @@ export class UpstreamError extends OpsError {
   }
 }
 
+/** One of the bot's database connections; named in messages so the operator knows which URL to check. */
+export type DatabaseSystem = 'target' | 'admin' | 'state';
+
+/** How each system is named to the user. */
+export const DATABASE_NAMES: Record<DatabaseSystem, string> = {
+  target: 'the target database',
+  admin: 'the target database (writing, DATABASE_ADMIN_URL)',
+  state: "the bot's state store (STATE_DATABASE_URL)",
+};
+
+/** What the user can still rely on while that system is gone, and what to do next. */
+export const WHILE_LOST: Record<DatabaseSystem, string> = {
+  target: 'The read that was cut changed nothing. The bot is still running: run the command again once the database is back (/health shows when).',
+  admin:
+    'Work committed before that is kept; work not yet committed was rolled back by the server. The bot is still running: request the run again once the database is back (/health shows when).',
+  state:
+    'Until it is back, approvals, audit and playbooks are unavailable; /health and read-only diagnostics still work. Try again once it is back.',
+};
+
+/**
+ * A database session ended under the bot (terminated by an administrator, server restart or
+ * crash, database dropped, network reset). The message is one or more full sentences, so it
+ * reads well on its own and after a prefix such as "Failed after 7,200 rows: ".
+ */
+export class ConnectionLostError extends UpstreamError {
+  readonly system: DatabaseSystem;
+  /** Why the session ended, in words (no URL, no secret). */
+  readonly reason: string;
+
+  constructor(system: DatabaseSystem, reason: string, options?: { cause?: unknown }) {
+    super(`The connection to ${DATABASE_NAMES[system]} was lost: ${reason}. ${WHILE_LOST[system]}`, options);
+    this.system = system;
+    this.reason = reason;
+  }
+}
+
 export class TimeoutError extends OpsError {
   constructor(message: string) {
     super('timeout', message);

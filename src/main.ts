@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { buildBot } from './bot.js';
 import { systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
+import { isConnectionLost } from './db/connection-lost.js';
 import { ConfigError } from './errors.js';
 import { createRedactor } from './redact.js';
 
@@ -21,7 +22,20 @@ async function main(): Promise<void> {
     throw err;
   }
   const bot = buildBot({ config, clock: systemClock, fetch: globalThis.fetch, ...(process.env.PATH ? { searchPath: process.env.PATH } : {}) });
+  // Last resort only: every pool gives its clients an error listener (src/db/connection-lost.ts).
+  // A promise nobody awaited must not take the bot down mid-incident; log it and keep running.
   process.on('unhandledRejection', (err) => bot.logger.error({ err }, 'unhandled rejection'));
+  // A lost database connection that still escaped as an 'error' event leaves nothing half-done
+  // in the process (the pool drops that client), so the bot keeps serving; anything else is a
+  // real bug whose state we cannot trust, so it exits as Node would.
+  process.on('uncaughtException', (err) => {
+    if (isConnectionLost(err)) {
+      bot.logger.error({ err }, 'uncaught database connection error; the bot keeps running');
+      return;
+    }
+    bot.logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
   await bot.start();
   const shutdown = async (signal: string) => {
     bot.logger.info({ signal }, 'shutting down');

@@ -3,9 +3,10 @@
 // one short transaction per batch so no lock is held for long.
 import pg from 'pg';
 import { sql } from '../sql.js';
-import { UpstreamError } from '../errors.js';
+import { ConnectionLostError, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { describeConnectError, type Row } from './target.js';
+import { connectionLost, guardPool, releaseArg } from './connection-lost.js';
 
 export interface StatementOptions {
   statementTimeoutMs?: number;
@@ -49,20 +50,32 @@ export function withIdentifiers(text: string, identifiers: Record<string, string
 }
 
 export function createAdminDb(opts: AdminDbOptions): AdminDb {
-  const pool = new pg.Pool({
-    connectionString: opts.url,
-    max: 2,
-    idleTimeoutMillis: 10_000,
-    connectionTimeoutMillis: opts.connectTimeoutMs,
-    application_name: 'opsbot/playbook',
-  });
-  pool.on('error', (err) => opts.logger.warn({ err }, 'admin database idle client error'));
+  const cannotConnect = (err: unknown) =>
+    new UpstreamError(`Cannot connect to the target database for writing (DATABASE_ADMIN_URL, or DATABASE_URL when unset): ${describeConnectError(err)}`, {
+      cause: err,
+    });
+  const pool = guardPool(
+    new pg.Pool({
+      connectionString: opts.url,
+      max: 2,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: opts.connectTimeoutMs,
+      application_name: 'opsbot/playbook',
+      // TCP keepalive from 10 s: a silently dead peer (failover, cable pulled) is noticed in
+      // minutes rather than the kernel's default two hours.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    }),
+    'admin',
+    opts.logger,
+    cannotConnect,
+  );
 
   const connect = async (): Promise<pg.PoolClient> => {
     try {
       return await pool.connect();
     } catch (err) {
-      throw new UpstreamError(`Cannot connect to the target database for writing: ${describeConnectError(err)}`, { cause: err });
+      throw cannotConnect(err);
     }
   };
   const name = (purpose: string) => `opsbot/${purpose}`.replace(/[^a-zA-Z0-9/_:.-]/g, '_').slice(0, 63);
@@ -77,11 +90,20 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
       name(purpose),
       local,
     ]);
+  // The session died while COMMIT was on the wire: the server may or may not have applied it.
+  const lostDuringCommit = (err: unknown, client: pg.PoolClient) => {
+    const lost = connectionLost(err, 'admin', client);
+    if (!lost) return undefined;
+    return new ConnectionLostError('admin', `${lost.reason}, while the last transaction was being committed, so it may or may not have been applied`, {
+      cause: err,
+    });
+  };
 
   return {
     async transaction(purpose, fn, o) {
       const client = await connect();
-      let broken = false;
+      let broken: Error | boolean | undefined;
+      let committing = false;
       try {
         await client.query('BEGIN');
         await limit(client, purpose, o, true);
@@ -90,15 +112,17 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
           return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
         };
         const result = await fn(q);
+        committing = true;
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw err;
+        // A dead session has nothing to roll back (the server did); a failed ROLLBACK leaves the
+        // connection in an unknown state, so the pool must not reuse it.
+        broken = releaseArg(client, err);
+        if (!broken) await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : true));
+        throw (committing ? lostDuringCommit(err, client) : connectionLost(err, 'admin', client)) ?? err;
       } finally {
-        client.release(broken);
+        client.release(broken ?? releaseArg(client));
       }
     },
     async standalone(purpose, file, identifiers, o) {
@@ -107,6 +131,8 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
         await limit(client, purpose, o, false);
         const res = await client.query(withIdentifiers(sql(file), identifiers));
         return res.rowCount ?? 0;
+      } catch (err) {
+        throw connectionLost(err, 'admin', client) ?? err;
       } finally {
         // Session settings were changed: do not hand this connection to anyone else.
         client.release(true);

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { sql } from '../sql.js';
 import { errorMessage, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { connectionLost, guardPool, isConnectionLost, releaseArg } from './connection-lost.js';
 
 export type Row = Record<string, unknown>;
 
@@ -87,17 +88,25 @@ function safeName(purpose: string): string {
 }
 
 export function createTargetDb(opts: TargetDbOptions): TargetDb {
-  const pool = new pg.Pool({
-    connectionString: opts.url,
-    max: Math.min(3, Math.max(1, opts.poolMax)),
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: opts.connectTimeoutMs,
-    application_name: 'opsbot',
-    // Diagnostics are short; an idle transaction left by a bug must not hold locks for long.
-    idle_in_transaction_session_timeout: 30_000,
-  });
-  // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on('error', (err) => opts.logger.warn({ err }, 'target database idle client error'));
+  const cannotConnect = (err: unknown) => new UpstreamError(`Cannot connect to the target database: ${describeConnectError(err)}`, { cause: err });
+  const pool = guardPool(
+    new pg.Pool({
+      connectionString: opts.url,
+      max: Math.min(3, Math.max(1, opts.poolMax)),
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: opts.connectTimeoutMs,
+      application_name: 'opsbot',
+      // Diagnostics are short; an idle transaction left by a bug must not hold locks for long.
+      idle_in_transaction_session_timeout: 30_000,
+      // TCP keepalive from 10 s: a silently dead peer (failover, cable pulled) is noticed in
+      // minutes rather than the kernel's default two hours.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    }),
+    'target',
+    opts.logger,
+    cannotConnect,
+  );
 
   return {
     async readOnly<T>(purpose: string, fn: (tx: ReadOnlyTx) => Promise<T>, ro?: ReadOnlyOptions): Promise<T> {
@@ -105,9 +114,9 @@ export function createTargetDb(opts: TargetDbOptions): TargetDb {
       try {
         client = await pool.connect();
       } catch (err) {
-        throw new UpstreamError(`Cannot connect to the target database: ${describeConnectError(err)}`, { cause: err });
+        throw cannotConnect(err);
       }
-      let broken = false;
+      let broken: Error | boolean | undefined;
       try {
         const timeout = ro?.statementTimeoutMs ?? opts.statementTimeoutMs;
         await client.query('BEGIN READ ONLY');
@@ -135,6 +144,8 @@ export function createTargetDb(opts: TargetDbOptions): TargetDb {
               }
               return { ok: true as const, rows: res.rows as R[], ms: opts.monotonic() - started };
             } catch (err) {
+              // A lost session is not one failed section: the whole call has failed.
+              if (isConnectionLost(err)) throw err;
               await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
               const c = classifyPgError(err);
               if (c.reason === 'error') opts.logger.warn({ err, section: name }, 'diagnostic section failed');
@@ -146,12 +157,13 @@ export function createTargetDb(opts: TargetDbOptions): TargetDb {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw err;
+        // Nothing to roll back on a dead session (the server did it); a failed ROLLBACK means the
+        // connection's state is unknown, so the pool must not reuse it.
+        broken = releaseArg(client, err);
+        if (!broken) await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : true));
+        throw connectionLost(err, 'target', client) ?? err;
       } finally {
-        client.release(broken);
+        client.release(broken ?? releaseArg(client));
       }
     },
     close: () => pool.end(),

@@ -32,9 +32,14 @@ export interface LastRun {
   summary: string | null;
 }
 
-/** A held advisory lock; release it on the same connection. */
+/**
+ * A held advisory lock; release it on the same connection. The lock lives as long as that
+ * connection's session: when the session is cut, the lock is gone and another replica may take it.
+ */
 export interface JobLock {
-  /** Releases the lock and returns the connection to the pool. */
+  /** False once the lock's session ended (or cannot be checked): stop acting as its holder. */
+  held(): Promise<boolean>;
+  /** Releases the lock and returns the connection to the pool (or drops a broken one). */
   release(): Promise<void>;
 }
 
@@ -137,16 +142,56 @@ export function createJobRunStore(pool: pg.Pool): JobRunStore {
     },
     async tryLock(jobId) {
       const client = await pool.connect();
+      // The session may end at any moment while the lock is held (a DBA, a restart): remember it.
+      // The pool's guard keeps the process alive; this only records that the lock went with it.
+      let lost: Error | undefined;
+      const onError = (err: Error) => {
+        lost ??= err;
+      };
+      const onEnd = () => {
+        lost ??= new Error('Connection ended');
+      };
+      client.on('error', onError);
+      client.once('end', onEnd);
+      const detach = () => {
+        client.removeListener('error', onError);
+        client.removeListener('end', onEnd);
+      };
       let locked = false;
       try {
         const r = await client.query<{ locked: boolean }>(sql('scheduler/lock-try'), [JOB_LOCK_CLASS, jobId]);
         locked = r.rows[0]?.locked === true;
+      } catch (err) {
+        lost ??= err instanceof Error ? err : new Error(String(err));
+        throw err;
       } finally {
-        if (!locked) client.release();
+        if (!locked) {
+          detach();
+          client.release(lost);
+        }
       }
       if (!locked) return undefined;
+      let released = false;
       return {
+        async held() {
+          if (lost || released) return false;
+          try {
+            const r = await client.query<{ held: boolean }>(sql('scheduler/lock-held'), [JOB_LOCK_CLASS, jobId]);
+            return r.rows[0]?.held === true;
+          } catch (err) {
+            lost ??= err instanceof Error ? err : new Error(String(err));
+            return false;
+          }
+        },
         async release() {
+          if (released) return;
+          released = true;
+          detach();
+          // A cut session took its lock with it; there is nothing to unlock, only a client to drop.
+          if (lost) {
+            client.release(lost);
+            return;
+          }
           try {
             await client.query(sql('scheduler/lock-release'), [JOB_LOCK_CLASS, jobId]);
             client.release();

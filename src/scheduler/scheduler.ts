@@ -109,6 +109,14 @@ export interface Scheduler {
   jobs(): readonly JobDefinition[];
 }
 
+/** The job's advisory lock went with its cut state-store session. */
+class LostJobLockError extends Error {
+  constructor(jobId: string) {
+    super(`lost the advisory lock of job ${jobId} (its state-store connection was cut); stopped and will look again next tick`);
+    this.name = 'LostJobLockError';
+  }
+}
+
 export function createScheduler(o: SchedulerOptions): Scheduler {
   const log = o.logger.child({ component: 'scheduler' });
   const store = o.store ?? createJobRunStore(o.pool);
@@ -207,6 +215,10 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       const grace = graceOf(job);
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
+        // The lock lives in one state-store session; if that was cut, another replica may hold
+        // the lock now. Stop here; the cursor stays put and the next tick looks again (claims
+        // keep any occurrence from running twice).
+        if (!(await lock.held())) throw new LostJobLockError(job.id);
         let reason: string | undefined;
         if (job.catchUp === 'latest-only' && i < slots.length - 1) reason = 'superseded by a newer occurrence';
         else if (now - slot.at > grace) reason = `missed by more than the ${Math.round(grace / 60_000)} min grace window`;
@@ -219,6 +231,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
         }
         await runOne(job, slot, now, report);
       }
+      if (slots.length > 0 && !(await lock.held())) throw new LostJobLockError(job.id);
       cursors.set(job.id, now);
       advanced.set(job.id, now);
     } finally {
@@ -293,7 +306,9 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     async start() {
       const report = await tick();
       for (const r of report.ran) log.info({ jobId: r.jobId, late: r.late, status: r.status }, 'caught up scheduled run');
-      task = cron.schedule(o.heartbeat ?? '* * * * *', () => tick(), {
+      // tick() reports its failures rather than throwing; the catch is the last line of defence
+      // against an unhandled rejection from the heartbeat.
+      task = cron.schedule(o.heartbeat ?? '* * * * *', () => tick().catch((err: unknown) => log.warn({ err }, 'scheduler tick failed')), {
         timezone: o.timezone,
         name: `opsbot-scheduler-${instance}`,
         noOverlap: true,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { SQL_DIR } from '../sql.js';
 import { OpsError } from '../errors.js';
+import { isConnectionLost } from '../db/connection-lost.js';
 
 export interface Migration {
   version: number;
@@ -84,6 +85,9 @@ export async function migrate(client: pg.ClientBase, migrations = listMigrations
         ]);
         await client.query('COMMIT');
       } catch (err) {
+        // On a lost session the server has rolled back already; say the connection was lost, not
+        // that the migration is wrong.
+        if (isConnectionLost(err)) throw err;
         await client.query('ROLLBACK');
         throw new OpsError('conflict', `Migration ${m.version}_${m.name} failed and was rolled back: ${(err as Error).message}`, {
           cause: err,
@@ -91,8 +95,13 @@ export async function migrate(client: pg.ClientBase, migrations = listMigrations
       }
       applied.push(m);
     }
-    return { applied, alreadyApplied: done.size };
-  } finally {
+    const result = { applied, alreadyApplied: done.size };
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    return result;
+  } catch (err) {
+    // Unlock on the way out, but never let a failed unlock (the session may be gone, which frees
+    // the lock anyway) hide why migrating failed.
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    throw err;
   }
 }

@@ -5,7 +5,8 @@ import { sql } from '../sql.js';
 import type { Logger } from '../log.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import { describeConnectError } from '../db/target.js';
-import { UpstreamError } from '../errors.js';
+import { connectionLost, guardPool, releaseArg } from '../db/connection-lost.js';
+import { UpstreamError, WHILE_LOST } from '../errors.js';
 
 export interface AuditEntry {
   actor: string;
@@ -36,21 +37,44 @@ export interface StateStore {
 }
 
 export function createStateStore(opts: { url: string; logger: Logger; connectTimeoutMs: number }): StateStore {
-  const pool = new pg.Pool({
-    connectionString: opts.url,
-    // Scheduled jobs hold one connection each for their advisory lock while using others.
-    max: 6,
-    connectionTimeoutMillis: opts.connectTimeoutMs,
-    application_name: 'opsbot/state',
-  });
-  pool.on('error', (err) => opts.logger.warn({ err }, 'state database idle client error'));
+  const cannotConnect = (err: unknown) =>
+    new UpstreamError(
+      `Cannot connect to the bot's state store (STATE_DATABASE_URL, or DATABASE_URL when unset): ${describeConnectError(err)}. ${WHILE_LOST.state}`,
+      { cause: err },
+    );
+  // Guarded: the scheduler, checklists and alerts query this pool directly, so its query() is
+  // where their lost connections become typed errors too.
+  const pool = guardPool(
+    new pg.Pool({
+      connectionString: opts.url,
+      // Scheduled jobs hold one connection each for their advisory lock while using others.
+      max: 6,
+      connectionTimeoutMillis: opts.connectTimeoutMs,
+      application_name: 'opsbot/state',
+      // TCP keepalive from 10 s: a silently dead peer (failover, cable pulled) is noticed in
+      // minutes rather than the kernel's default two hours.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    }),
+    'state',
+    opts.logger,
+    cannotConnect,
+  );
+  const connect = async (): Promise<pg.PoolClient> => {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      throw cannotConnect(err);
+    }
+  };
   return {
     pool,
     async query<R extends Record<string, unknown>>(name: string, params: unknown[] = []) {
       return (await pool.query(sql(name), params)).rows as R[];
     },
     async transaction<T>(fn: (q: StateQuery) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await connect();
+      let broken: Error | boolean | undefined;
       try {
         await client.query('BEGIN');
         const q: StateQuery = async <R extends Record<string, unknown>>(name: string, params: unknown[] = []) =>
@@ -59,10 +83,13 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
+        // A dead session has nothing to roll back; a failed ROLLBACK leaves the connection in an
+        // unknown state. Either way the pool must drop it, not hand it to the next caller.
+        broken = releaseArg(client, err);
+        if (!broken) await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : true));
+        throw connectionLost(err, 'state', client) ?? err;
       } finally {
-        client.release();
+        client.release(broken ?? releaseArg(client));
       }
     },
     async audit(e) {
@@ -76,18 +103,15 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
       ]);
     },
     async migrate() {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (err) {
-        throw new UpstreamError(`Cannot connect to the state database (STATE_DATABASE_URL, or DATABASE_URL when unset): ${describeConnectError(err)}`, {
-          cause: err,
-        });
-      }
+      const client = await connect();
+      let failure: unknown;
       try {
         return await migrate(client);
+      } catch (err) {
+        failure = err;
+        throw connectionLost(err, 'state', client) ?? err;
       } finally {
-        client.release();
+        client.release(releaseArg(client, failure));
       }
     },
     close: () => pool.end(),
