@@ -1,9 +1,11 @@
 // Runbook "restore from backup" as a playbook: destructive, two approvers (neither the
-// requester). The preview lists every table that will be replaced — the ones asked for plus
-// the tables referencing them — with its rows now and in the backup; the backup is pinned when
-// the preview is taken, so "latest" cannot change between approval and run. The run takes a
-// safety backup of exactly those tables, then restores them in one transaction that checks
-// every table's rows and checksum against the manifest before it commits.
+// requester). Only the tables asked for are replaced; the preview lists each with its rows now
+// and in the backup, and what happens to the rows of other tables that reference them (not
+// changed; a row they point at that the backup lacks is kept). The backup is pinned when the
+// preview is taken, so "latest" cannot change between approval and run. A backup that is not
+// verified, or whose verification failed, needs force=yes, and the request says so in capitals.
+// The run takes a safety backup of exactly those tables, then restores them in one transaction
+// that checks every table's rows and checksum and every foreign key before it commits.
 import { z } from 'zod';
 import { formatCount } from '../src/format.js';
 import { formatTime } from '../src/render/time.js';
@@ -25,6 +27,7 @@ const params = z
       .default('')
       .transform((s) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean).map((t) => (t.includes('.') ? t : `public.${t}`)))])
       .pipe(z.array(z.string().regex(TABLE, 'table names such as public.leads')).max(200)),
+    force: z.enum(['yes', 'no'], 'yes or no: yes restores from a backup that is not verified, or whose verification failed').default('no'),
   })
   .strict();
 
@@ -45,33 +48,50 @@ export function restoreBackupPlaybook(svc: Pick<BackupService, 'planRestore' | '
     params,
     paramHelp: {
       backup: 'a backup id from `/backup list`, or latest',
-      tables: 'comma-separated tables such as public.leads,public.quotes; empty restores every table of the backup',
+      tables: 'comma-separated tables such as public.leads,public.quotes; only these change; empty restores every table of the backup',
+      force: 'yes to restore from a backup that is not verified or failed its verification (the approvers see it); default no',
     },
     async preview(_ctx, p) {
-      const plan = await svc.planRestore(p.backup, p.tables.length ? p.tables : undefined);
+      const force = p.force === 'yes';
+      const plan = await svc.planRestore(p.backup, p.tables.length ? p.tables : undefined, { force });
       const now = plan.tables.reduce((s, t) => s + t.currentRows, 0);
       const then = plan.tables.reduce((s, t) => s + t.backupRows, 0);
-      const added = new Set(plan.addedForForeignKeys);
       const verified = plan.verifyState === 'passed' ? 'verified' : plan.verifyState === 'failed' ? 'VERIFY FAILED' : 'not verified yet';
-      const items = plan.tables.map(
-        (t) => `${t.table}: ${formatCount(t.currentRows)} rows now → ${formatCount(t.backupRows)} from the backup${added.has(t.table) ? ' (references a restored table)' : ''}`,
+      const forced =
+        plan.verifyState === 'passed'
+          ? ''
+          : `FORCED (force=yes): backup ${plan.backupId} ${plan.verifyState === 'failed' ? 'FAILED its verification' : 'HAS NOT BEEN VERIFIED'}; the requester asked to restore it anyway. `;
+      const items = plan.tables.map((t) => `${t.table}: ${formatCount(t.currentRows)} rows now → ${formatCount(t.backupRows)} from the backup`);
+      const dependents = plan.referencing.map(
+        (r) =>
+          `${r.table} is not changed: ${formatCount(r.rows)} of its rows reference ${r.references} (${r.constraint}); a ${r.references} row they reference that the backup lacks is kept, not deleted`,
       );
+      const parents = plan.parents.map((r) => `${r.table} references ${r.references} (${r.constraint}), which is not restored: a backup row whose ${r.references} row is gone stops the restore, nothing changes`);
+      const all = [...items, ...dependents, ...parents];
+      const others = new Set(plan.referencing.map((r) => r.table)).size;
       return {
-        summary: `Replace ${plan.tables.length} table(s) with backup ${plan.backupId} (taken ${formatTime(plan.backupStartedAt, timezone)}, ${verified}): ${formatCount(now)} rows now → ${formatCount(then)}. A safety backup of these tables is taken first.`,
+        summary: `${forced}Replace ${plan.tables.length} table(s) with backup ${plan.backupId} (taken ${formatTime(plan.backupStartedAt, timezone)}, ${verified}): ${formatCount(now)} rows now → ${formatCount(then)}. Only these tables change${others ? `; ${others} other table(s) reference them and keep all their rows` : ''}. A safety backup of these tables is taken first.`,
         count: plan.tables.length,
-        items: items.length > 20 ? [...items.slice(0, 19), `… and ${items.length - 19} more tables`] : items,
+        items: all.length > 20 ? [...all.slice(0, 19), `… and ${all.length - 19} more`] : all,
         keys: plan.tables.map((t) => t.table),
-        pinned: { backupId: plan.backupId, sha256: plan.sha256 },
-        detail: { requested: plan.requested, addedForForeignKeys: plan.addedForForeignKeys, tables: plan.tables },
+        pinned: { backupId: plan.backupId, sha256: plan.sha256, force: force ? 'yes' : 'no' },
+        detail: { requested: plan.requested, referencing: plan.referencing, parents: plan.parents, tables: plan.tables, verifyState: plan.verifyState, forced: force },
       };
     },
     async run(_ctx, _p, approved, meta) {
       // Only what people approved: the pinned backup and the listed tables, nothing recomputed.
-      const r = await svc.restore({ backupId: String(approved.pinned?.backupId), tables: approved.keys ?? [], actor: meta.requestedBy, approvedBy: meta.approvers });
+      const r = await svc.restore({
+        backupId: String(approved.pinned?.backupId),
+        tables: approved.keys ?? [],
+        actor: meta.requestedBy,
+        approvedBy: meta.approvers,
+        force: approved.pinned?.force === 'yes',
+      });
+      const kept = r.tables.filter((t) => t.kept > 0).map((t) => `${formatCount(t.kept)} in ${t.table}`);
       return {
         rowsAffected: r.rowsRestored,
-        summary: `${restoreOutcome(r).split('\n')[0] ?? ''}${r.notes.length ? ` (${r.notes.length} note(s): ${r.notes.join('; ')})` : ''}`,
-        steps: r.tables.map((t) => ({ step: t.table, rows: t.rowsAfter, ms: 0, note: `${t.rowsBefore} → ${t.rowsAfter} rows` })),
+        summary: `${restoreOutcome(r).split('\n')[0] ?? ''}${kept.length ? `; kept newer rows that other tables reference: ${kept.join(', ')}` : ''}${r.notes.length ? ` (${r.notes.length} note(s): ${r.notes.join('; ')})` : ''}`,
+        steps: r.tables.map((t) => ({ step: t.table, rows: t.rowsAfter, ms: 0, note: `${t.rowsBefore} → ${t.rowsAfter} rows${t.kept ? ` (${t.kept} newer row(s) kept: other tables reference them)` : ''}` })),
         detail: { backupId: r.backupId, safetyBackupId: r.safetyBackupId, durationMs: r.durationMs, notes: r.notes },
       };
     },

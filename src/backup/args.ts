@@ -6,14 +6,14 @@ export type BackupArgs =
   | { sub: 'now' }
   | { sub: 'list'; limit: number }
   | { sub: 'verify'; id: string }
-  | { sub: 'restore'; id: string; tables: string[] }
+  | { sub: 'restore'; id: string; tables: string[]; force?: true }
   | { sub: 'prune' };
 
 export const BACKUP_USAGE = [
   '`/backup now` — take a backup now (pg_dump, checked with pg_restore --list)',
   '`/backup list [n]` — backups, newest first: age, size, duration, verified or not',
   '`/backup verify <id|latest>` — restore into a scratch database and compare every table with the manifest',
-  '`/backup restore <id|latest> [table …]` — replace tables with the backup’s rows (needs two approvers; takes a safety backup first)',
+  '`/backup restore <id|latest> [table …]` — replace only those tables with the backup’s rows (needs two approvers; takes a safety backup first; add force=yes to restore a backup that is not verified)',
   '`/backup prune` — apply retention now (keeps 7 daily, 4 weekly, 12 monthly by default)',
 ].join('\n');
 
@@ -52,8 +52,15 @@ export function parseBackupArgs(text: string): BackupArgs {
     case 'verify':
       if (words.length > 2) throw new InputError('`/backup verify <id|latest>` takes one backup.');
       return { sub: 'verify', id: backupIdArg(words[1], 'verify') };
-    case 'restore':
-      return { sub: 'restore', id: backupIdArg(words[1], 'restore'), tables: [...new Set(words.slice(2).map(tableArg))] };
+    case 'restore': {
+      const rest = words.slice(2);
+      const flags = rest.filter((w) => w.includes('='));
+      for (const f of flags) {
+        if (!/^force=(yes|no)$/i.test(f)) throw new InputError(`"${f.slice(0, 40)}" is not an option of \`/backup restore\`. The only one is force=yes, to restore from a backup that is not verified.`);
+      }
+      const force = flags.some((f) => /^force=yes$/i.test(f));
+      return { sub: 'restore', id: backupIdArg(words[1], 'restore'), tables: [...new Set(rest.filter((w) => !w.includes('=')).map(tableArg))], ...(force ? { force: true as const } : {}) };
+    }
     case 'prune':
       return { sub: 'prune' };
     default:

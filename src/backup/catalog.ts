@@ -167,7 +167,7 @@ export function createBackupCatalog(state: StateStore): BackupCatalog {
           at(r.finishedAt),
           r.verdict,
           Math.round(r.restoreMs),
-          JSON.stringify({ checks: r.checks, mismatches: r.mismatches, tablesCompared: r.tablesCompared, rowsCompared: r.rowsCompared }),
+          JSON.stringify({ checks: r.checks, mismatches: r.mismatches, tablesCompared: r.tablesCompared, rowsCompared: r.rowsCompared, skipped: r.skipped }),
         ]);
         await q('backup/catalog/backup-set-verify', [r.backupId, r.verdict, at(r.finishedAt)]);
       });

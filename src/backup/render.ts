@@ -72,7 +72,12 @@ export function verifyOutcome(r: VerifyResult, surface: Surface): string {
 }
 
 export function restoreOutcome(r: RestoreResult): string {
-  const lines = r.tables.map((t) => `${t.table}: ${formatCount(t.rowsBefore)} → ${formatCount(t.rowsAfter)} rows${t.rowsAfter === t.expected ? '' : ` (backup had ${formatCount(t.expected)})`}`);
+  const lines = r.tables.map(
+    (t) =>
+      `${t.table}: ${formatCount(t.rowsBefore)} → ${formatCount(t.rowsAfter)} rows${
+        t.kept > 0 ? ` (the backup's ${formatCount(t.expected)}, plus ${formatCount(t.kept)} newer row(s) kept because other tables reference them)` : t.rowsAfter === t.expected ? '' : ` (backup had ${formatCount(t.expected)})`
+      }`,
+  );
   const notes = r.notes.map((n) => `note: ${n}`);
   return [
     `restored ${r.tables.length} table(s) from ${r.backupId}, ${formatCount(r.rowsRestored)} rows, row counts verified before commit; safety backup ${r.safetyBackupId}`,

@@ -1,13 +1,17 @@
-// Restoring tables of a backup into the target database. The plan says exactly which tables
-// are replaced (the ones asked for plus every table referencing them, which would otherwise
-// be left pointing at replaced rows) and how many rows each has now and in the backup. The run
-// is one transaction — psql --single-transaction reading: TRUNCATE of those tables, the data
-// from `pg_restore --data-only`, then a check that each table holds exactly the manifest's
-// rows and checksum — so it either completes verified or changes nothing.
+// Restoring tables of a backup into the target database. Only the tables asked for change.
+// Rows of other tables that reference them stay as they are: a restored-table row they point
+// at that the backup does not have (written after the backup) is kept, and the preview says so
+// for each referencing table. The run is one transaction — psql --single-transaction reading:
+// locks, the referenced rows set aside, the tables emptied, the data from `pg_restore
+// --data-only`, the set-aside rows the backup lacks put back, sequences never rewound, then
+// checks that each table holds exactly the manifest's rows and checksum (plus what was kept)
+// and that no foreign key touching them points at nothing — so it either completes verified or
+// changes nothing.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type pg from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage, InputError, isOpsError, OpsError } from '../errors.js';
 import { sql } from '../sql.js';
@@ -16,7 +20,7 @@ import { listArchive, type LiveProgress } from './dump.js';
 import { meter } from './meter.js';
 import { connect, ROW_HASH, run, tableCounts } from './pg-client.js';
 import { exitReason, runTool, toolEnv, toolError, type ToolJobEnv } from './pg-tools.js';
-import { fill, integer, literal, qualified, tableKey } from './sql-fill.js';
+import { fill, identifier, integer, literal, parseTableKey, qualified, tableKey, type TableRef } from './sql-fill.js';
 import type { BackupEntry, RestorePlan, TableStat } from './types.js';
 import { storedObject, tolerantSink } from './verify.js';
 
@@ -38,7 +42,40 @@ function list(keys: string[], max = 15): string {
   return keys.length > max ? `${keys.slice(0, max).join(', ')} and ${keys.length - max} more` : keys.join(', ');
 }
 
-/** Which tables a restore replaces, with their current and backed-up row counts (read-only). */
+/** A foreign key touching a restored table (sql/backup/db/fk-edges.sql). */
+interface FkEdge {
+  constraint: string;
+  child: TableRef;
+  parent: TableRef;
+  childColumns: string[];
+  parentColumns: string[];
+}
+
+async function fkEdges(client: pg.ClientBase, tables: string[]): Promise<FkEdge[]> {
+  const rows = await run<{ constraint: string; child_schema: string; child_name: string; parent_schema: string; parent_name: string; child_columns: string[]; parent_columns: string[] }>(
+    client,
+    'backup/db/fk-edges',
+    [tables],
+  );
+  return rows.map((r) => ({
+    constraint: r.constraint,
+    child: { schema: r.child_schema, name: r.child_name },
+    parent: { schema: r.parent_schema, name: r.parent_name },
+    childColumns: r.child_columns,
+    parentColumns: r.parent_columns,
+  }));
+}
+
+const col = (alias: string, name: string) => `${alias}.${identifier(name)}`;
+const notNull = (alias: string, cols: string[]) => cols.map((c) => `${col(alias, c)} IS NOT NULL`).join(' AND ');
+const matches = (a: string, aCols: string[], b: string, bCols: string[]) => aCols.map((c, i) => `${col(a, c)} = ${col(b, bCols[i]!)}`).join(' AND ');
+
+/**
+ * What a restore of `requested` does (read-only): only those tables are replaced. Rows of other
+ * tables that reference them are listed with what happens to them (they are not changed, and a
+ * row they point at that the backup lacks is kept); foreign keys from the restored tables to
+ * others are listed too (a backup row whose parent is gone stops the restore).
+ */
 export async function planRestore(env: RestoreEnv, entry: BackupEntry, requested: string[] | undefined): Promise<RestorePlan> {
   const manifest = manifestOf(entry);
   const inBackup = new Map(manifest.tables.map((t) => [tableKey(t), t]));
@@ -50,20 +87,22 @@ export async function planRestore(env: RestoreEnv, entry: BackupEntry, requested
   const client = await connect(env.databaseUrl, 'opsbot/restore-preview', TARGET, env.connectTimeoutMs, env.logger);
   try {
     await client.query('BEGIN READ ONLY');
-    const closure = await run<{ schema: string; name: string; requested: boolean }>(client, 'backup/db/fk-closure', [wanted]);
-    const onTarget = new Set(closure.map(tableKey));
+    const onTarget = new Set((await run<{ schema: string; name: string }>(client, 'backup/db/tables', [[], wanted])).map(tableKey));
     const absent = wanted.filter((k) => !onTarget.has(k));
     if (absent.length) {
       throw new InputError(`${list(absent)} does not exist in the target database. A restore replaces the rows of existing tables; recreate the table first.`);
     }
-    const added = closure.filter((r) => !r.requested).map(tableKey);
-    const cannot = added.filter((k) => !inBackup.has(k));
-    if (cannot.length) {
-      throw new InputError(
-        `${list(cannot)} reference${cannot.length === 1 ? 's' : ''} the tables to restore but ${cannot.length === 1 ? 'is' : 'are'} not in backup ${entry.id}, so they cannot be replaced together. Restore from a whole-database backup.`,
-      );
+    const set = new Set(wanted);
+    const edges = await fkEdges(client, wanted);
+    const referencing: RestorePlan['referencing'] = [];
+    for (const e of edges.filter((x) => set.has(tableKey(x.parent)) && !set.has(tableKey(x.child)))) {
+      const { rows } = await client.query<{ n: string }>(fill(sql('backup/db/fk-referencing-rows'), { child: qualified(e.child), not_null: notNull('c', e.childColumns) }));
+      referencing.push({ table: tableKey(e.child), references: tableKey(e.parent), constraint: e.constraint, rows: Number(rows[0]?.n ?? 0) });
     }
-    const tables = closure.map((r) => ({ schema: r.schema, name: r.name }));
+    const parents = edges
+      .filter((x) => set.has(tableKey(x.child)) && !set.has(tableKey(x.parent)))
+      .map((e) => ({ table: tableKey(e.child), references: tableKey(e.parent), constraint: e.constraint }));
+    const tables = wanted.sort().map(parseTableKey);
     const counts = await tableCounts(client, tables);
     await client.query('COMMIT');
     return {
@@ -72,7 +111,8 @@ export async function planRestore(env: RestoreEnv, entry: BackupEntry, requested
       verifyState: entry.verifyState,
       sha256: manifest.sha256,
       requested: wanted,
-      addedForForeignKeys: added,
+      referencing,
+      parents,
       tables: tables.map((t) => ({ table: tableKey(t), currentRows: counts.get(tableKey(t)) ?? 0, backupRows: inBackup.get(tableKey(t))!.rows })),
     };
   } finally {
@@ -105,6 +145,8 @@ export interface TableOutcome {
   rowsBefore: number;
   rowsAfter: number;
   expected: number;
+  /** Rows not in the backup kept because rows of other tables reference them. */
+  kept: number;
 }
 
 export interface RestoreOutcome {
@@ -113,9 +155,63 @@ export interface RestoreOutcome {
   notes: string[];
 }
 
+/** The psql script around the data: what runs before it (locks, set-aside rows) and after it (put back, checks). */
+async function restoreScript(client: pg.ClientBase, env: RestoreEnv, tables: TableStat[], sequences: string[]): Promise<{ before: string; after: string }> {
+  const set = new Set(tables.map(tableKey));
+  const edges = await fkEdges(client, [...set]);
+  const outside = [...new Set(edges.filter((e) => set.has(tableKey(e.parent)) && !set.has(tableKey(e.child))).map((e) => tableKey(e.child)))];
+  const before = [
+    fill(sql('backup/restore/prelude'), { tables: tables.map(qualified).join(', '), lock_timeout_ms: integer(env.restoreLockTimeoutMs) }),
+    ...(outside.length ? [fill(sql('backup/restore/lock-referencing'), { tables: outside.map((k) => qualified(parseTableKey(k))).join(', ') })] : []),
+    fill(sql('backup/restore/sequences-before'), { sequences: `ARRAY[${sequences.map((k) => literal(qualified(parseTableKey(k)))).join(', ')}]::text[]` }),
+  ];
+  const after = [sql('backup/restore/sequences-after')];
+  for (const [i, t] of tables.entries()) {
+    const keep = identifier(`opsbot_keep_${i}`);
+    const incoming = edges.filter((e) => tableKey(e.parent) === tableKey(t) && !set.has(tableKey(e.child)));
+    const referenced = incoming.length
+      ? incoming.map((e) => `EXISTS (SELECT 1 FROM ${qualified(e.child)} AS c WHERE ${matches('c', e.childColumns, 't', e.parentColumns)})`).join(' OR ')
+      : 'false';
+    const inBackup = incoming.length
+      ? incoming.map((e) => `EXISTS (SELECT 1 FROM ${qualified(t)} AS x WHERE ${matches('x', e.parentColumns, 'k', e.parentColumns)})`).join(' OR ')
+      : 'false';
+    const columns = (await run<{ name: string }>(client, 'backup/db/insertable-columns', [t.schema, t.name])).map((c) => identifier(c.name)).join(', ');
+    before.push(fill(sql('backup/restore/keep'), { keep, table: qualified(t), referenced }));
+    after.push(fill(sql('backup/restore/keep-back'), { keep, table: qualified(t), in_backup: inBackup, columns }));
+  }
+  after.push(sql('backup/restore/check-settings'));
+  for (const [i, t] of tables.entries()) {
+    after.push(
+      fill(sql('backup/restore/check'), {
+        table: qualified(t),
+        keep: identifier(`opsbot_keep_${i}`),
+        table_literal: literal(tableKey(t)),
+        row_hash: ROW_HASH[t.method],
+        rows: integer(t.rows),
+        checksum: integer(t.checksum),
+      }),
+    );
+  }
+  for (const e of edges) {
+    after.push(
+      fill(sql('backup/restore/check-fk'), {
+        child: qualified(e.child),
+        parent: qualified(e.parent),
+        not_null: notNull('c', e.childColumns),
+        join: matches('p', e.parentColumns, 'c', e.childColumns),
+        child_literal: literal(tableKey(e.child)),
+        parent_literal: literal(tableKey(e.parent)),
+        constraint_literal: literal(e.constraint),
+      }),
+    );
+  }
+  return { before: before.join('\n'), after: after.join('\n') };
+}
+
 /**
- * Replaces the rows of `tableKeys` with the backup's, in one verified transaction. The caller
- * has checked the file's integrity (checkIntegrity) and taken the safety backup.
+ * Replaces the rows of `tableKeys` with the backup's, in one verified transaction; no other
+ * table changes. The caller has checked the file's integrity (checkIntegrity) and taken the
+ * safety backup.
  */
 export async function runRestore(env: RestoreEnv, entry: BackupEntry, tableKeys: string[], progress: LiveProgress): Promise<RestoreOutcome> {
   const manifest = manifestOf(entry);
@@ -136,7 +232,8 @@ export async function runRestore(env: RestoreEnv, entry: BackupEntry, tableKeys:
   const client = await connect(env.databaseUrl, 'opsbot/restore', TARGET, env.connectTimeoutMs, env.logger);
   const dir = await mkdtemp(path.join(tmpdir(), 'opsbot-restore-'));
   try {
-    const sequences = new Set((await run<{ schema: string; name: string }>(client, 'backup/db/owned-sequences', [tableKeys])).map(tableKey));
+    const owned = (await run<{ schema: string; name: string }>(client, 'backup/db/owned-sequences', [tableKeys])).map(tableKey);
+    const sequences = new Set(owned);
     const wanted = new Set(tableKeys);
     // Keep archive order: pg_restore reads the stream front to back.
     const entries = listed.toc.lines.filter((line) => {
@@ -151,23 +248,9 @@ export async function runRestore(env: RestoreEnv, entry: BackupEntry, tableKeys:
     const listFile = path.join(dir, 'restore.list');
     await writeFile(listFile, `${entries.join('\n')}\n`, { mode: 0o600 });
     const before = await tableCounts(client, tables);
-
-    const prelude = fill(sql('backup/restore/prelude'), {
-      tables: tables.map(qualified).join(', '),
-      lock_timeout_ms: integer(env.restoreLockTimeoutMs),
-    });
-    const checks = [
-      sql('backup/restore/check-settings'),
-      ...tables.map((t) =>
-        fill(sql('backup/restore/check'), {
-          table: qualified(t),
-          table_literal: literal(tableKey(t)),
-          row_hash: ROW_HASH[t.method],
-          rows: integer(t.rows),
-          checksum: integer(t.checksum),
-        }),
-      ),
-    ].join('\n');
+    const script = await restoreScript(client, env, tables, owned);
+    const prelude = script.before;
+    const checks = script.after;
 
     progress.phase = 'restoring';
     progress.bytes = 0;
@@ -206,12 +289,10 @@ export async function runRestore(env: RestoreEnv, entry: BackupEntry, tableKeys:
     const after = await tableCounts(client, tables);
     const notes = [...psql.stderr().matchAll(/opsbot restore note: (.*)/g)].map((m) => m[1]!.trim());
     return {
-      tables: tables.map((t) => ({
-        table: tableKey(t),
-        rowsBefore: before.get(tableKey(t)) ?? 0,
-        rowsAfter: after.get(tableKey(t)) ?? 0,
-        expected: t.rows,
-      })),
+      tables: tables.map((t) => {
+        const rowsAfter = after.get(tableKey(t)) ?? 0;
+        return { table: tableKey(t), rowsBefore: before.get(tableKey(t)) ?? 0, rowsAfter, expected: t.rows, kept: Math.max(0, rowsAfter - t.rows) };
+      }),
       notes,
     };
   } finally {

@@ -60,10 +60,13 @@ export interface BackupService {
   find(idOrLatest: string): Promise<BackupEntry>;
   /** Restores a backup into a scratch database and compares it with its manifest; records the verdict. */
   verify(idOrLatest: string, o: { actor: string; onProgress?: ProgressListener }): Promise<VerifyResult>;
-  /** What a restore would replace (read-only); InputError when the request cannot be done. */
-  planRestore(idOrLatest: string, tables?: string[]): Promise<RestorePlan>;
-  /** Safety backup of the tables, then the restore in one verified transaction. */
-  restore(o: { backupId: string; tables: string[]; actor: string; approvedBy?: string[]; onProgress?: ProgressListener }): Promise<RestoreResult>;
+  /**
+   * What a restore would replace (read-only); InputError when the request cannot be done,
+   * including a backup not verified or whose verification failed unless `force`.
+   */
+  planRestore(idOrLatest: string, tables?: string[], o?: { force?: boolean }): Promise<RestorePlan>;
+  /** Safety backup of the tables, then the restore in one verified transaction (refused from an unverified backup unless `force`). */
+  restore(o: { backupId: string; tables: string[]; actor: string; approvedBy?: string[]; force?: boolean; onProgress?: ProgressListener }): Promise<RestoreResult>;
   /** Applies retention now. */
   prune(actor: string): Promise<RetentionResult>;
   /** The job this process runs now, if any. */
@@ -301,6 +304,19 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     return e;
   };
 
+  // A restore replaces production rows: from a backup nobody proved restorable only when the
+  // requester says so explicitly (force=yes), which the approvers then see in the request.
+  const verified = (e: BackupEntry, force: boolean | undefined): BackupEntry => {
+    if (e.verifyState === 'passed' || force) return e;
+    const state =
+      e.verifyState === 'failed'
+        ? `failed its last verification (see \`/backup list\`), so it may not restore what you expect`
+        : `has not been verified, so nobody has proved it restores`;
+    throw new InputError(
+      `Backup ${e.id} ${state}. Run \`/backup verify ${e.id}\` first, restore a verified backup, or add force=yes to request this restore anyway (the approvers will see that it was forced).`,
+    );
+  };
+
   return {
     settings,
     catalog,
@@ -330,19 +346,24 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
         await audit(o.actor, 'backup.verified', result.verdict, {
           backupId: entry.id,
           checks: result.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail })),
+          skipped: result.skipped,
           restoreMs: result.restoreMs,
         });
         log.info({ backupId: entry.id, verdict: result.verdict, restoreMs: result.restoreMs }, 'backup verified');
         return { value: result, outcome: result.verdict };
       });
     },
-    async planRestore(idOrLatest, tables) {
-      return planRestore(env, usable(await find(idOrLatest)), tables);
+    async planRestore(idOrLatest, tables, o) {
+      const entry = usable(await find(idOrLatest));
+      // What cannot be done at all (no such table) is said before what needs force.
+      const plan = await planRestore(env, entry, tables);
+      verified(entry, o?.force);
+      return plan;
     },
     async restore(o) {
       return withJob('restore', o.actor, o.backupId, o.onProgress, async (progress) => {
         const t0 = clock.monotonic();
-        const entry = usable(await find(o.backupId));
+        const entry = verified(usable(await find(o.backupId)), o.force);
         // A file that changed since the backup is refused before anything else happens.
         progress.phase = 'checking';
         await checkIntegrity(env, entry, progress);

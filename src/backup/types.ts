@@ -101,6 +101,8 @@ export interface VerifyResult {
   rowsCompared: number;
   /** How long the scratch restore took (an RTO estimate). */
   restoreMs: number;
+  /** Archive entries the scratch server could not hold and the restore left out, with why. */
+  skipped: { what: string; why: string }[];
   durationMs: number;
   startedAt: number;
   finishedAt: number;
@@ -129,7 +131,7 @@ export interface BackupProgress {
   tablesTotal: number;
 }
 
-/** The tables a restore replaces, with current and backed-up row counts. */
+/** The tables a restore replaces (only those asked for), with current and backed-up row counts. */
 export interface RestorePlan {
   backupId: string;
   backupStartedAt: number;
@@ -137,15 +139,21 @@ export interface RestorePlan {
   sha256: string;
   /** Tables asked for. */
   requested: string[];
-  /** Tables added because they reference a requested one (they would be emptied otherwise). */
-  addedForForeignKeys: string[];
+  /**
+   * Rows of other tables that reference a restored table, per foreign key. They are not
+   * changed; a restored-table row they point at that the backup lacks is kept.
+   */
+  referencing: { table: string; references: string; constraint: string; rows: number }[];
+  /** Foreign keys from restored tables to tables not restored: a backup row whose parent is gone stops the restore. */
+  parents: { table: string; references: string; constraint: string }[];
   tables: { table: string; currentRows: number; backupRows: number }[];
 }
 
 export interface RestoreResult {
   backupId: string;
   safetyBackupId: string;
-  tables: { table: string; rowsBefore: number; rowsAfter: number; expected: number }[];
+  /** `kept`: rows not in the backup, kept because rows of other tables reference them. */
+  tables: { table: string; rowsBefore: number; rowsAfter: number; expected: number; kept: number }[];
   /** Tables whose count matches but whose content checksum differs (e.g. a column added since). */
   notes: string[];
   rowsRestored: number;

@@ -1,8 +1,14 @@
 // Proves a backup restorable: stream the stored file into `pg_restore` on a fresh scratch
 // database (hashing it on the way), compare every table's exact row count and checksum with
 // the manifest, drop the scratch database. Each check says what it compared and what differed,
-// so "verify failed" always comes with which check failed and why.
+// so "verify failed" always comes with which check failed and why. The scratch server may be a
+// plain Postgres: what a Supabase-shaped archive needs and it lacks (platform schemas, API roles
+// named by policies, extensions it does not have) is decided by scratch-plan.ts, and the restore
+// check says what was left out.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -10,10 +16,11 @@ import { errorMessage, InputError, isOpsError } from '../errors.js';
 import { formatCount } from '../format.js';
 import { sql } from '../sql.js';
 import { refuseTransactionPooler, toolConnection, withDatabase } from './conn.js';
-import type { LiveProgress } from './dump.js';
+import { listArchive, type LiveProgress } from './dump.js';
 import { meter } from './meter.js';
 import { connect, run, tableStats } from './pg-client.js';
-import { exitReason, runTool, toolEnv, type ToolJobEnv } from './pg-tools.js';
+import { exitReason, runTool, toolEnv, toolOutputFrom, type ToolJobEnv } from './pg-tools.js';
+import { entriesToRender, planScratchRestore, skippedText, type ScratchPlan } from './scratch-plan.js';
 import { fill, identifier, tableKey } from './sql-fill.js';
 import type { StoredObject } from './store.js';
 import type { BackupEntry, Manifest, TableMismatch, VerifyCheck, VerifyResult } from './types.js';
@@ -92,6 +99,46 @@ async function compareTables(client: pg.Client, manifest: Manifest, progress: Li
   }
 }
 
+/**
+ * Lists the archive, reads the definitions that decide what the scratch server can hold, and
+ * creates the schemas its extensions need. Undefined when the archive cannot be listed: the
+ * restore then runs unfiltered and its failure says why.
+ */
+async function prepareScratch(env: VerifyEnv, entry: BackupEntry, scratchUrl: string, childEnv: Record<string, string>, dir: string): Promise<ScratchPlan | undefined> {
+  const obj = storedObject(entry);
+  const listed = await listArchive(env.tools, env.store, obj, childEnv);
+  if (!listed.ok) return undefined;
+  const toRender = entriesToRender(listed.toc.lines);
+  let definitions = '';
+  if (toRender.length) {
+    const file = path.join(dir, 'decide.list');
+    await writeFile(file, `${toRender.join('\n')}\n`, { mode: 0o600 });
+    const r = await toolOutputFrom(env.tools.path('pg_restore'), ['--no-owner', '--no-privileges', `--use-list=${file}`, '--file=-'], childEnv, env.store.read(obj));
+    if (r.code === 0 && !r.signal && !r.spawnError && !r.inputError) definitions = r.stdout;
+  }
+  const client = await connect(scratchUrl, 'opsbot/verify', 'the scratch database', env.connectTimeoutMs, env.logger);
+  try {
+    const [f] = await run<{ roles: string[]; extensions: string[]; schemas: string[]; superuser: boolean }>(client, 'backup/db/scratch-facts');
+    const plan = planScratchRestore(listed.toc.lines, definitions, {
+      roles: new Set(f?.roles ?? []),
+      extensions: new Set(f?.extensions ?? []),
+      schemas: new Set(f?.schemas ?? []),
+      superuser: f?.superuser === true,
+    });
+    for (const schema of plan.createSchemas) await client.query(fill(sql('backup/db/scratch-schema'), { schema: identifier(schema) }));
+    return plan;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A hint for a restore that failed on something the backup left out on purpose. */
+function excludedHint(stderr: string, excluded: readonly string[] | undefined): string {
+  const named = (excluded ?? []).filter((s) => new RegExp(`(schema "${s}"|\\b${s}\\.)`).test(stderr));
+  if (!named.length) return '';
+  return ` (${named.join(', ')} ${named.length === 1 ? 'is a schema' : 'are schemas'} that backups leave out, BACKUP_EXCLUDE_SCHEMAS; verify on a server that has ${named.length === 1 ? 'it' : 'them'}, such as the supabase/postgres image)`;
+}
+
 export async function runVerify(env: VerifyEnv, entry: BackupEntry, progress: LiveProgress): Promise<VerifyResult> {
   const manifest = entry.manifest;
   if (!manifest) throw new InputError(`Backup ${entry.id} has no manifest, so there is nothing to compare it with.`);
@@ -104,19 +151,29 @@ export async function runVerify(env: VerifyEnv, entry: BackupEntry, progress: Li
   const scratch = `opsbot_verify_${randomBytes(5).toString('hex')}`;
   const admin = await connect(env.verifyUrl, 'opsbot/verify', 'the verify server (VERIFY_DATABASE_URL)', env.connectTimeoutMs, env.logger);
   progress.tablesTotal = manifest.tables.length;
+  const dir = await mkdtemp(path.join(tmpdir(), 'opsbot-verify-'));
   try {
     await admin.query(fill(sql('backup/db/scratch-create'), { database: identifier(scratch) }));
     const scratchUrl = withDatabase(env.verifyUrl, scratch);
     const conn = toolConnection(scratchUrl);
+    const childEnv = toolEnv(conn, 'opsbot/verify', env.tools.searchPath);
     const checks: VerifyCheck[] = [];
 
-    // 1 and 2: hash the stored file while pg_restore reads it.
     progress.phase = 'restoring';
     const restoreStart = env.clock.monotonic();
+    const plan = await prepareScratch(env, entry, scratchUrl, childEnv, dir);
+    let useList: string[] = [];
+    if (plan) {
+      const file = path.join(dir, 'restore.list');
+      await writeFile(file, `${plan.list.join('\n')}\n`, { mode: 0o600 });
+      useList = [`--use-list=${file}`];
+    }
+    // 1 and 2: hash the stored file while pg_restore reads it. Owners, grants, security labels
+    // (pgsodium), subscriptions and tablespaces belong to the production server, not to a copy.
     const restore = runTool(
       env.tools.path('pg_restore'),
-      ['--exit-on-error', '--no-owner', '--no-privileges', '--single-transaction', `--dbname=${conn.url}`],
-      toolEnv(conn, 'opsbot/verify', env.tools.searchPath),
+      ['--exit-on-error', '--no-owner', '--no-privileges', '--no-security-labels', '--no-subscriptions', '--no-tablespaces', '--single-transaction', ...useList, `--dbname=${conn.url}`],
+      childEnv,
       'pipe',
     );
     progress.pid = restore.child.pid;
@@ -151,7 +208,9 @@ export async function runVerify(env: VerifyEnv, entry: BackupEntry, progress: Li
       name: 'restore',
       label: 'pg_restore into a scratch database',
       status: restored ? 'passed' : 'failed',
-      detail: restored ? `restored in ${Math.round(restoreMs)} ms` : env.redact(exitReason('pg_restore', exit, restore.stderr())),
+      detail: restored
+        ? `restored in ${Math.round(restoreMs)} ms${plan?.skipped.length ? `; ${skippedText(plan.skipped)}` : ''}`
+        : env.redact(`${exitReason('pg_restore', exit, restore.stderr())}${excludedHint(restore.stderr(), manifest.excludedSchemas)}`),
     });
 
     // 3: every table, exact rows and checksum.
@@ -187,6 +246,7 @@ export async function runVerify(env: VerifyEnv, entry: BackupEntry, progress: Li
       tablesCompared: restored ? manifest.tables.length : 0,
       rowsCompared,
       restoreMs: Math.round(restoreMs),
+      skipped: (plan?.skipped ?? []).map((k) => ({ what: k.what, why: k.why })),
       durationMs: Math.round(env.clock.monotonic() - t0),
       startedAt,
       finishedAt,
@@ -196,5 +256,6 @@ export async function runVerify(env: VerifyEnv, entry: BackupEntry, progress: Li
       env.logger.warn({ err, database: scratch }, 'could not drop the scratch database');
     });
     await admin.end().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,5 @@
 // `opsbot backup now|list|verify|prune [--json]`: the same service for when Slack is down, with
 // exit codes a script can act on (0 ok, 1 failed, 2 another job running, 3 bad usage).
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { createBackupService, type BackupService } from '../../src/backup/servic
 import { parseBackupSettings } from '../../src/backup/settings.js';
 import { systemClock } from '../../src/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
+import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
 const logger = pino({ level: 'silent' });
@@ -21,7 +21,7 @@ let dir: string;
 let noDump: string | undefined;
 
 function service(env: Record<string, string> = {}): BackupService {
-  const settings = parseBackupSettings({ BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl, ...env }, { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined });
+  const settings = parseBackupSettings({ ...backupTools().env, BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl, ...env }, { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined });
   return createBackupService({ settings, state, clock: systemClock, logger, timezone: 'America/New_York', searchPath: process.env.PATH });
 }
 
@@ -37,9 +37,7 @@ beforeAll(async () => {
   await db.pool.query(`INSERT INTO public.organizations (name) VALUES ('Maple Motors'), ('Birch Autos')`);
   state = createStateStore({ url: db.url, logger, connectTimeoutMs: 5000 });
   dir = await mkdtemp(path.join(tmpdir(), 'opsbot-backup-cli-'));
-  const major = Math.floor(Number((await db.pool.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`)).rows[0]!.n) / 10_000);
-  const client = /\(PostgreSQL\) (\d+)/.exec(execFileSync('pg_dump', ['--version'], { encoding: 'utf8' }))?.[1];
-  noDump = Number(client) >= major ? undefined : `pg_dump ${client} is older than the test server (${major})`;
+  noDump = backupTools().problem;
 });
 afterAll(async () => {
   await state.close();

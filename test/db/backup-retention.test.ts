@@ -15,6 +15,7 @@ import { fixedClock } from '../../src/clock.js';
 import { createHealthService } from '../../src/health/runner.js';
 import { healthText } from '../../src/render/health-text.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
+import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
 const logger = pino({ level: 'silent' });
@@ -64,7 +65,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   state = createStateStore({ url: db.url, logger, connectTimeoutMs: 5000 });
   dir = await mkdtemp(path.join(tmpdir(), 'opsbot-backup-ret-'));
-  const settings = parseBackupSettings({ BACKUP_LOCAL_DIR: dir }, { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined });
+  const settings = parseBackupSettings({ ...backupTools().env, BACKUP_LOCAL_DIR: dir }, { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined });
   svc = createBackupService({ settings, state, clock, logger, timezone: TZ, searchPath: process.env.PATH });
   // 400 daily backups at 02:00 New York time, 2025-01-01 … 2026-02-04, each with its two files;
   // plus two safety backups (10 and 40 days old) and a failed attempt.

@@ -2,7 +2,6 @@
 // table; counts and checksums taken in the dump's own snapshot; a changed byte in the stored
 // file fails the verification and says which check failed.
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { parseBackupSettings } from '../../src/backup/settings.js';
 import type { BackupStore } from '../../src/backup/store.js';
 import { systemClock } from '../../src/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
+import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
 const logger = pino({ level: 'silent' });
@@ -65,10 +65,8 @@ async function seed(pool: TestDatabase['pool']): Promise<void> {
 }
 
 /** Why pg_dump cannot dump this server (client older than server), or undefined when it can. */
-async function dumpProblem(pool: TestDatabase['pool']): Promise<string | undefined> {
-  const major = Math.floor(Number((await pool.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`)).rows[0]!.n) / 10_000);
-  const client = /\(PostgreSQL\) (\d+)/.exec(execFileSync('pg_dump', ['--version'], { encoding: 'utf8' }))?.[1];
-  return Number(client) >= major ? undefined : `pg_dump ${client} is older than the test server (${major}); dumps cannot work here`;
+async function dumpProblem(_pool: TestDatabase['pool']): Promise<string | undefined> {
+  return Promise.resolve(backupTools().problem);
 }
 
 /** Holds the dump stream after its first chunk until released (a long-running dump, on demand). */
@@ -100,7 +98,7 @@ function gatedStore(inner: BackupStore) {
 
 function service(store?: BackupStore): BackupService {
   const settings = parseBackupSettings(
-    { BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl, BACKUP_PROGRESS_SECONDS: '1' },
+    { ...backupTools().env, BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl, BACKUP_PROGRESS_SECONDS: '1' },
     { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined },
   );
   return createBackupService({ settings, state, clock: systemClock, logger, timezone: 'America/New_York', searchPath: process.env.PATH, ...(store ? { store } : {}) });

@@ -2,7 +2,6 @@
 // a strict fake for Slack. The ack comes first; a backup posts in the channel, reports progress
 // in the thread and ends by updating its message; a second request while one runs is told who
 // started it; listing is open, the rest needs on-call; a restore is a two-approver request.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,7 +27,9 @@ import type { Playbook } from '../../src/playbooks/types.js';
 import { createRedactor } from '../../src/redact.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
+import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { messageOf } from '../support/request-message.js';
 import { FakeHttp, postAction, postCommand, RESPONSE_URL, SIGNING_SECRET, SLACK_API, type RecordedCall } from '../support/slack.js';
 
 const logger = pino({ level: process.env.DBG ? 'debug' : 'silent' });
@@ -70,7 +71,7 @@ function gatedStore(inner: BackupStore) {
 
 async function start(store?: BackupStore): Promise<{ base: string; svc: BackupService }> {
   const settings = parseBackupSettings(
-    { BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl, BACKUP_PROGRESS_SECONDS: '1' },
+    { ...backupTools().env, BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl, BACKUP_PROGRESS_SECONDS: '1' },
     { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined },
   );
   const svc = createBackupService({ settings, state, clock: systemClock, logger, timezone: TZ, searchPath: process.env.PATH, ...(store ? { store } : {}) });
@@ -133,9 +134,7 @@ beforeAll(async () => {
   target = createTargetDb({ url: db.url, poolMax: 3, statementTimeoutMs: 10_000, lockTimeoutMs: 1000, connectTimeoutMs: 5000, logger, monotonic: () => performance.now() });
   admin = createAdminDb({ url: db.url, statementTimeoutMs: 30_000, lockTimeoutMs: 2000, connectTimeoutMs: 5000, logger });
   dir = await mkdtemp(path.join(tmpdir(), 'opsbot-backup-cmd-'));
-  const major = Math.floor(Number((await db.pool.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`)).rows[0]!.n) / 10_000);
-  const client = /\(PostgreSQL\) (\d+)/.exec(execFileSync('pg_dump', ['--version'], { encoding: 'utf8' }))?.[1];
-  noDump = Number(client) >= major ? undefined : `pg_dump ${client} is older than the test server (${major})`;
+  noDump = backupTools().problem;
 });
 afterEach(async () => {
   await slack?.stop();
@@ -214,22 +213,30 @@ describe('/backup over signed HTTP', () => {
     const { base, svc } = await start();
     expect((await svc.backupNow({ actor: 'U0ONCALL' })).state).toBe('succeeded');
     await db.pool.query(`DELETE FROM public.leads WHERE first_name IN ('Lead 1', 'Lead 2', 'Lead 3')`);
+    // Issue 12, item 19: the backup is not verified, so the request needs force=yes…
     await postCommand(base, '/backup', 'restore latest leads');
+    const refused = await http.waitFor((c) => api('chat.update')(c) && text(c).startsWith('Restore request was not created:'));
+    expect(text(refused)).toMatch(/has not been verified, .* add force=yes to request this restore anyway \(the approvers will see that it was forced\)/);
+    // …and the approvers see that it was forced.
+    await postCommand(base, '/backup', 'restore latest leads force=yes');
     const msg = await http.waitFor((c) => api('chat.update')(c) && blocksOf(c).includes('playbook_approve'));
     const blocks = blocksOf(msg);
+    expect(blocks).toContain('FORCED (force=yes): backup');
+    expect(blocks).toContain('HAS NOT BEEN VERIFIED');
     expect(blocks).toContain('restore-backup');
     expect(blocks).toContain('needs 2 approvals');
     expect(blocks).toContain('public.leads: 27 rows now → 30 from the backup');
     const requestId = /"value":"([0-9a-f-]{36})"/.exec(blocks)![1]!;
+    const at = messageOf(msg);
 
-    await postAction(base, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0ONCALL', responseUrl: 'https://hooks.slack.test/actions/own' });
+    await postAction(base, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0ONCALL', ...at, responseUrl: 'https://hooks.slack.test/actions/own' });
     await http.waitFor((c) => c.url === 'https://hooks.slack.test/actions/own' && ephemeralText({ ...c, url: RESPONSE_URL }));
-    await postAction(base, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER' });
+    await postAction(base, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER', ...at });
     await http.waitFor((c) => api('chat.update')(c) && blocksOf(c).includes('1 of 2'));
     expect(Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM public.leads')).rows[0]!.n)).toBe(27);
-    await postAction(base, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER2' });
+    await postAction(base, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER2', ...at });
     const done = await http.waitFor((c) => api('chat.update')(c) && blocksOf(c).includes('Done'), 20_000);
-    expect(blocksOf(done)).toMatch(/restored 3 table\(s\) from \d{8}T\d{6}Z-[0-9a-f]{4}/);
+    expect(blocksOf(done)).toMatch(/restored 1 table\(s\) from \d{8}T\d{6}Z-[0-9a-f]{4}/);
     expect(Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM public.leads')).rows[0]!.n)).toBe(30);
   });
 });

@@ -2,7 +2,6 @@
 // answered by a strict fake of the Storage API: large backups go up in parts with the content
 // type set, come back part by part for verification, and an upload error fails the backup with
 // its reason and leaves nothing in the bucket.
-import { execFileSync } from 'node:child_process';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackupService, type BackupService } from '../../src/backup/service.js';
@@ -10,6 +9,7 @@ import { parseBackupSettings } from '../../src/backup/settings.js';
 import { createSupabaseStore } from '../../src/backup/supabase-store.js';
 import { systemClock } from '../../src/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
+import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { FakeHttp, jsonResponse, type RecordedCall } from '../support/slack.js';
 
@@ -88,7 +88,7 @@ class FakeBucket {
 
 function service(bucket: FakeBucket): BackupService {
   const settings = parseBackupSettings(
-    { BACKUP_STORE: 'supabase', BACKUP_SUPABASE_URL: SUPABASE, BACKUP_SUPABASE_KEY: KEY, VERIFY_DATABASE_URL: db.serverUrl },
+    { ...backupTools().env, BACKUP_STORE: 'supabase', BACKUP_SUPABASE_URL: SUPABASE, BACKUP_SUPABASE_KEY: KEY, VERIFY_DATABASE_URL: db.serverUrl },
     { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined },
   );
   // Tiny parts so the fixture dump needs several; no pauses between retries in tests.
@@ -106,9 +106,7 @@ beforeAll(async () => {
      FROM public.organizations o, generate_series(1, 3000) g`,
   );
   state = createStateStore({ url: db.url, logger, connectTimeoutMs: 5000 });
-  const major = Math.floor(Number((await db.pool.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`)).rows[0]!.n) / 10_000);
-  const client = /\(PostgreSQL\) (\d+)/.exec(execFileSync('pg_dump', ['--version'], { encoding: 'utf8' }))?.[1];
-  noDump = Number(client) >= major ? undefined : `pg_dump ${client} is older than the test server (${major})`;
+  noDump = backupTools().problem;
 });
 afterAll(async () => {
   await state.close();

