@@ -8,7 +8,8 @@ import { formatMs } from '../src/format.js';
 import { formatLocal } from '../src/scheduler/zoned-time.js';
 import { auditInBackground } from '../src/slack/audit.js';
 import type { InteractionSpec } from '../src/slack/command.js';
-import { interaction } from '../src/slack/context.js';
+import { describeForAudit, interaction } from '../src/slack/context.js';
+import { checkIntId } from '../src/slack/input.js';
 
 export function alertInteractions(engine: AlertEngine): InteractionSpec {
   return {
@@ -19,14 +20,12 @@ export function alertInteractions(engine: AlertEngine): InteractionSpec {
         const { log } = interaction(context, deps.logger);
         const userId = body.user.id;
         const channelId = body.channel?.id ?? String(body.container.channel_id ?? '');
-        const alertId = Number(action.value);
-        if (!Number.isSafeInteger(alertId) || alertId <= 0) return;
+        const alertId = checkIntId(action.value, 'alert id');
+        describeForAudit(context, { action: 'alert.acknowledge', target: `alert:${alertId}` });
         // Acknowledging means "I am on it": the on-call role, like running diagnostics.
         const decision = await deps.authz.check('oncall', { userId, channelId });
-        if (!decision.allowed) {
-          auditInBackground(deps, log, { actor: userId, action: 'alert.acknowledge', target: `alert:${alertId}`, channel: channelId, outcome: 'refused' });
-          throw new ForbiddenError(decision.message);
-        }
+        // The refusal is audited once, by the global error handler.
+        if (!decision.allowed) throw new ForbiddenError(decision.message);
         const r = await engine.acknowledge(alertId, userId);
         if (r.status === 'not_found') {
           await respond({ response_type: 'ephemeral', replace_original: false, text: `Alert #${alertId} is not in the state store.` });

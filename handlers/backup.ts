@@ -17,6 +17,7 @@ import { auditInBackground } from '../src/slack/audit.js';
 import { sections } from '../src/slack/blocks.js';
 import type { CommandSpec } from '../src/slack/command.js';
 import { interaction } from '../src/slack/context.js';
+import { firstDelivery, REPLAY_MESSAGE } from '../src/slack/replay.js';
 
 const ACCESS: Record<BackupArgs['sub'], Access> = { help: 'read', list: 'read', now: 'oncall', verify: 'oncall', restore: 'oncall', prune: 'oncall' };
 
@@ -36,7 +37,7 @@ interface StatusMessage {
 async function statusMessage(chat: ChatPoster, channel: string, text: string, fallback: (text: string) => Promise<unknown>, log: Logger): Promise<StatusMessage> {
   let ts: string | undefined;
   try {
-    ts = (await chat.postMessage({ channel, text })).ts;
+    ts = (await chat.postMessage({ channel, text, purpose: 'the backup status message' })).ts;
   } catch (err) {
     // Not in the channel (or Slack is slow): the job still runs; the result comes back through response_url.
     log.warn({ err }, 'could not post the backup status message');
@@ -92,9 +93,13 @@ export function backupCommand(svc: BackupService, engine?: PlaybookEngine): Comm
         const audit = (outcome: string, detail: Record<string, unknown> = {}) =>
           auditInBackground(deps, log, { actor: who.userId, action: 'command', target: `/backup ${args.sub}`, channel: who.channelId, outcome, detail });
         const decision = await deps.authz.check(ACCESS[args.sub], who);
-        if (!decision.allowed) {
-          audit('refused');
-          throw new ForbiddenError(decision.message);
+        // The refusal is audited once, by the global error handler.
+        if (!decision.allowed) throw new ForbiddenError(decision.message);
+        // Everything but listing starts work or creates a request: once per Slack delivery.
+        if (args.sub !== 'list' && !(await firstDelivery(deps, command.trigger_id, `/backup ${args.sub}`, who.userId))) {
+          log.info({ sub: args.sub }, 'replayed backup command ignored');
+          await respond({ response_type: 'ephemeral', replace_original: false, text: REPLAY_MESSAGE });
+          return;
         }
         const inChannel = (text: string) => respond({ response_type: 'in_channel', replace_original: false, text });
         const chat = slackChatPoster(client);
@@ -139,18 +144,26 @@ export function backupCommand(svc: BackupService, engine?: PlaybookEngine): Comm
           case 'restore': {
             const playbook = engine?.find('restore-backup');
             if (!engine || !playbook) throw new InputError('Restores are not available in this bot: the restore-backup playbook is not registered.');
-            const raw: Record<string, string> = { backup: args.id, ...(args.tables.length ? { tables: args.tables.join(',') } : {}) };
+            const raw: Record<string, string> = { backup: args.id, ...(args.tables.length ? { tables: args.tables.join(',') } : {}), ...(args.force ? { force: 'yes' } : {}) };
             parseParams(playbook, raw);
-            const { ts } = await chat.postMessage({ channel: who.channelId, text: 'Preparing a preview of restore-backup…' });
+            const posted = await chat.postMessage({
+              channel: who.channelId,
+              text: 'Preparing a preview of restore-backup…',
+              purpose: 'the restore request message',
+              ifFails: 'nothing was requested',
+            });
+            // Approvals count only on this message, in the channel Slack says it is in.
+            const where = posted.channel || who.channelId;
+            const ts = posted.ts;
             try {
-              const { request } = await engine.request({ playbookId: playbook.id, rawParams: raw, requestedBy: who.userId, channel: who.channelId });
-              await engine.attachMessage(request.id, who.channelId, ts);
+              const { request } = await engine.request({ playbookId: playbook.id, rawParams: raw, requestedBy: who.userId, channel: where });
+              await engine.attachMessage(request.id, where, ts);
               const msg = requestMessage((await engine.get(request.id)) ?? request, playbook, deps.timezone);
-              await chat.update({ channel: who.channelId, ts, text: msg.text, blocks: msg.blocks });
+              await chat.update({ channel: where, ts, text: msg.text, blocks: msg.blocks });
               audit('ok', { requestId: request.id, backup: args.id, tables: args.tables });
             } catch (err) {
               const why = err instanceof OpsError ? err.userMessage : 'an unexpected error (see the bot logs)';
-              await chat.update({ channel: who.channelId, ts, text: `Restore request was not created: ${why}` }).catch(() => undefined);
+              await chat.update({ channel: where, ts, text: `Restore request was not created: ${why}` }).catch(() => undefined);
               throw err;
             }
             return;

@@ -9,7 +9,8 @@ import type { Checklist, ChecklistChange } from '../src/checklist/types.js';
 import { slackChatPoster } from '../src/scheduler/chat-poster.js';
 import { auditInBackground } from '../src/slack/audit.js';
 import type { InteractionSpec } from '../src/slack/command.js';
-import { interaction } from '../src/slack/context.js';
+import { describeForAudit, interaction } from '../src/slack/context.js';
+import { checkIntId, checkText } from '../src/slack/input.js';
 
 export interface ChecklistInteractionOptions {
   /** Called after a click changed something, e.g. for lockdown to react when all items are done. */
@@ -39,6 +40,12 @@ export function checklistInteractions(store: ChecklistStore, opts: ChecklistInte
         const { log } = interaction(context, deps.logger);
         const parsed = parseBlockId(action.block_id);
         if (!parsed) return;
+        // Numbers in a block id can still be out of the database's range; option values are ours but arrive from Slack.
+        checkIntId(parsed.checklistId, 'checklist id');
+        checkIntId(parsed.revision + 1, 'checklist revision');
+        checkIntId(parsed.group + 1, 'checklist group', 1000);
+        for (const o of action.selected_options) checkText('checklist item', o.value ?? '', { max: 200 });
+        describeForAudit(context, { action: 'checklist.tick', target: `checklist:${parsed.checklistId}` });
         const userId = body.user.id;
         const channelId = body.channel?.id ?? String(body.container.channel_id ?? '');
         const poster = slackChatPoster(client);
@@ -55,7 +62,7 @@ export function checklistInteractions(store: ChecklistStore, opts: ChecklistInte
             const reset = msg.blocks.map((b) => (b.type === 'actions' && b.block_id ? { ...b, block_id: `${b.block_id}r${deps.clock.now().toString(36)}` } : b));
             await poster.update({ channel: checklist.channel, ts: checklist.messageTs, text: msg.text, blocks: reset });
           }
-          auditInBackground(deps, log, { actor: userId, action: 'checklist.tick', target: `checklist:${checklist.id}`, channel: channelId, outcome: 'refused' });
+          // Audited once, by the global error handler.
           throw new ForbiddenError(`Your click on "${checklist.title}" was not recorded. ${decision.message}`);
         }
         const result = await serial(checklist.id, async () => {

@@ -7,7 +7,7 @@ import type { DiagnosticsService } from '../src/diagnostics/service.js';
 import { commandLine, type DiagnosticRequest } from '../src/diagnostics/types.js';
 import { auditInBackground } from '../src/slack/audit.js';
 import type { HandlerDeps } from '../src/slack/command.js';
-import { interaction } from '../src/slack/context.js';
+import { describeForAudit, interaction } from '../src/slack/context.js';
 
 export interface DiagnosticListener {
   command: '/db' | '/slowqueries';
@@ -30,11 +30,10 @@ export function registerDiagnosticListener(app: App, deps: HandlerDeps, diag: Di
     }
     await ack({ response_type: 'ephemeral', text: `Running \`${commandLine(request)}\`…` });
     const who = { userId: command.user_id, channelId: command.channel_id };
+    describeForAudit(context, { target: l.command, detail: l.detail(request) });
     const decision = await deps.authz.check('oncall', who);
-    if (!decision.allowed) {
-      auditInBackground(deps, log, { actor: who.userId, action: 'command', target: l.command, channel: who.channelId, outcome: 'refused' });
-      throw new ForbiddenError(decision.message);
-    }
+    // The refusal is audited once, by the global error handler.
+    if (!decision.allowed) throw new ForbiddenError(decision.message);
     const report = await diag.run(request);
     const msg = diagnosticBlocks(report, deps.timezone);
     await respond({ response_type: 'ephemeral', replace_original: false, text: msg.text, blocks: msg.blocks });

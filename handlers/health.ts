@@ -4,7 +4,7 @@ import { HEALTH_USAGE, parseHealthArgs } from '../src/health/args.js';
 import { healthBlocks } from '../src/render/health-blocks.js';
 import { auditInBackground } from '../src/slack/audit.js';
 import type { CommandSpec } from '../src/slack/command.js';
-import { interaction } from '../src/slack/context.js';
+import { describeForAudit, interaction } from '../src/slack/context.js';
 
 export const healthCommand: CommandSpec = {
   command: '/health',
@@ -27,11 +27,10 @@ export const healthCommand: CommandSpec = {
       }
       await ack({ response_type: 'ephemeral', text: `Running ${component ?? 'all'} health checks…` });
       const who = { userId: command.user_id, channelId: command.channel_id };
+      describeForAudit(context, { target: '/health', detail: { component: component ?? 'all' } });
       const decision = await deps.authz.check('read', who);
-      if (!decision.allowed) {
-        auditInBackground(deps, log, { actor: who.userId, action: 'command', target: '/health', channel: who.channelId, outcome: 'refused' });
-        throw new ForbiddenError(decision.message);
-      }
+      // The refusal is audited once, by the global error handler.
+      if (!decision.allowed) throw new ForbiddenError(decision.message);
       const report = await deps.health.run(component);
       const msg = healthBlocks(report, deps.timezone);
       await respond({ response_type: 'in_channel', replace_original: false, text: msg.text, blocks: msg.blocks });

@@ -5,8 +5,15 @@ import { ForbiddenError, InputError } from '../src/errors.js';
 import { lockdownStatusBlocks, REMINDER_DONE_ACTION } from '../src/lockdown/render.js';
 import type { LockdownService } from '../src/lockdown/service.js';
 import { lockdownStatus } from '../src/lockdown/status.js';
+import { quoteInput } from '../src/slack/blocks.js';
 import type { CommandSpec } from '../src/slack/command.js';
+import { describeForAudit, interaction } from '../src/slack/context.js';
+import { checkRequestId, checkText } from '../src/slack/input.js';
+import { firstDelivery, REPLAY_MESSAGE } from '../src/slack/replay.js';
 import { createRequest, type PlaybookHandlerServices } from './playbook.js';
+
+/** Longest lockdown reason: a sentence or two, shown in every lockdown post. */
+export const MAX_LOCKDOWN_REASON = 500;
 
 const USAGE = 'Usage: `/lockdown` (status and preview), `/lockdown start <reason>`, `/lockdown lift <reason>`.';
 
@@ -21,7 +28,8 @@ export function lockdownCommand(s: { lockdown: LockdownService; playbooks: Playb
       { example: '/lockdown lift keys rotated, all clear', description: 'request lifting it (needs an approver)', access: 'oncall' },
     ],
     register(app, deps) {
-      app.command('/lockdown', async ({ command, ack, respond }) => {
+      app.command('/lockdown', async ({ command, ack, respond, context }) => {
+        const { log } = interaction(context, deps.logger);
         const text = command.text.trim();
         const [word = '', ...rest] = text.split(/\s+/);
         const sub = word.toLowerCase();
@@ -36,10 +44,16 @@ export function lockdownCommand(s: { lockdown: LockdownService; playbooks: Playb
           return;
         }
         if (sub !== 'start' && sub !== 'lift') {
-          await ack({ response_type: 'ephemeral', text: `Unknown subcommand "${sub.slice(0, 30)}". ${USAGE}` });
+          await ack({ response_type: 'ephemeral', text: `Unknown subcommand "${quoteInput(sub, 30)}". ${USAGE}` });
           return;
         }
         const reason = rest.join(' ').trim();
+        try {
+          checkText('lockdown reason', reason, { max: MAX_LOCKDOWN_REASON });
+        } catch (err) {
+          await ack({ response_type: 'ephemeral', text: (err as Error).message });
+          return;
+        }
         if (reason.length < 5) {
           await ack({ response_type: 'ephemeral', text: `\`/lockdown ${sub}\` needs a reason of at least 5 characters, e.g. \`/lockdown ${sub} ${sub === 'start' ? 'service-role key posted in a public repo' : 'keys rotated, sessions clean'}\`.` });
           return;
@@ -49,15 +63,22 @@ export function lockdownCommand(s: { lockdown: LockdownService; playbooks: Playb
         if (!d.allowed) throw new ForbiddenError(d.message);
         const playbook = s.playbooks.engine.find(`lockdown-${sub}`);
         if (!playbook) throw new InputError(`lockdown-${sub} is not available in this bot.`);
+        if (!(await firstDelivery(deps, command.trigger_id, `/lockdown ${sub}`, command.user_id))) {
+          log.info({ sub }, 'replayed lockdown request ignored');
+          await respond({ response_type: 'ephemeral', replace_original: false, text: REPLAY_MESSAGE });
+          return;
+        }
         await createRequest(s.playbooks, deps, playbook, { reason }, command.user_id, command.channel_id);
       });
 
-      app.action<BlockAction<ButtonAction>>(REMINDER_DONE_ACTION, async ({ ack, body, action, respond }) => {
+      app.action<BlockAction<ButtonAction>>(REMINDER_DONE_ACTION, async ({ ack, body, action, respond, context }) => {
         await ack();
+        const [rawId = '', kind = '', ...extra] = (action.value ?? '').split(':');
+        describeForAudit(context, { action: 'lockdown.reminder_done', target: `lockdown:${rawId.slice(0, 40)}` });
         const d = await deps.authz.check('oncall', { userId: body.user.id, channelId: body.channel?.id ?? '' });
         if (!d.allowed) throw new ForbiddenError(d.message);
-        const [lockdownId = '', kind = ''] = (action.value ?? '').split(':');
-        if (kind !== '24h' && kind !== '72h') throw new InputError('This reminder button is not valid any more.');
+        if ((kind !== '24h' && kind !== '72h') || extra.length > 0) throw new InputError('This reminder button is not valid any more (its value names no 24h or 72h deadline). Use the buttons on the latest reminder.');
+        const lockdownId = checkRequestId(rawId, 'lockdown id');
         const changed = await s.lockdown.markReminderDone(lockdownId, kind, body.user.id);
         await respond({
           replace_original: true,

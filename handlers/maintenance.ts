@@ -10,6 +10,7 @@ import { auditInBackground } from '../src/slack/audit.js';
 import { escapeMrkdwn } from '../src/slack/blocks.js';
 import type { CommandSpec } from '../src/slack/command.js';
 import { interaction } from '../src/slack/context.js';
+import { firstDelivery, REPLAY_MESSAGE } from '../src/slack/replay.js';
 
 const ACCESS: Record<MaintenanceArgs['sub'], Access> = { next: 'read', list: 'read', help: 'read', add: 'oncall', skip: 'oncall' };
 
@@ -48,9 +49,11 @@ export function maintenanceCommand(svc: MaintenanceService): CommandSpec {
         const audit = (outcome: string, detail: Record<string, unknown> = {}) =>
           auditInBackground(deps, log, { actor: who.userId, action: 'command', target: `/maintenance ${args.sub}`, channel: who.channelId, outcome, detail });
         const decision = await deps.authz.check(ACCESS[args.sub], who);
-        if (!decision.allowed) {
-          audit('refused');
-          throw new ForbiddenError(decision.message);
+        // The refusal is audited once, by the global error handler.
+        if (!decision.allowed) throw new ForbiddenError(decision.message);
+        if ((args.sub === 'add' || args.sub === 'skip') && !(await firstDelivery(deps, command.trigger_id, `/maintenance ${args.sub}`, who.userId))) {
+          await respond({ response_type: 'ephemeral', replace_original: false, text: REPLAY_MESSAGE });
+          return;
         }
         const tz = svc.timezone;
         const now = svc.now();

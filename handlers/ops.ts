@@ -1,5 +1,6 @@
 // /ops help: what the caller may run here, with an example of each.
 import { InputError } from '../src/errors.js';
+import { quoteInput } from '../src/slack/blocks.js';
 import type { CommandSpec } from '../src/slack/command.js';
 
 export const opsCommand: CommandSpec = {
@@ -11,7 +12,7 @@ export const opsCommand: CommandSpec = {
     app.command('/ops', async ({ command, ack, respond }) => {
       const sub = command.text.trim().toLowerCase();
       if (sub !== '' && sub !== 'help') {
-        await ack({ response_type: 'ephemeral', text: `Unknown subcommand "${sub.slice(0, 40)}". Try \`/ops help\`.` });
+        await ack({ response_type: 'ephemeral', text: `Unknown subcommand "${quoteInput(sub, 40)}". Try \`/ops help\`.` });
         return;
       }
       await ack();

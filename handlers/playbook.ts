@@ -11,10 +11,14 @@ import { BREAK_GLASS_MIN_REASON, type ApproveOutcome, type PlaybookEngine } from
 import { APPROVE_ACTION, BREAK_GLASS_ACTION, DENY_ACTION, formatParams, requestMessage } from '../src/playbooks/render.js';
 import type { Playbook } from '../src/playbooks/types.js';
 import type { StateStore } from '../src/state/store.js';
-import { escapeMrkdwn, sections } from '../src/slack/blocks.js';
+import { escapeMrkdwn, escapeText, quoteInput, sections } from '../src/slack/blocks.js';
+import { actorMention } from '../src/checklist/render.js';
+import type { PlaybookRequest } from '../src/playbooks/request.js';
+import { checkRequestId, checkText, parseMetadata } from '../src/slack/input.js';
+import { firstDelivery, REPLAY_MESSAGE } from '../src/slack/replay.js';
 import type { ChatPoster } from '../src/scheduler/chat-poster.js';
 import type { CommandSpec, HandlerDeps } from '../src/slack/command.js';
-import { interaction } from '../src/slack/context.js';
+import { describeForAudit, interaction } from '../src/slack/context.js';
 
 export const PARAMS_VIEW = 'playbook_params';
 export const BREAK_GLASS_VIEW = 'playbook_break_glass_reason';
@@ -102,6 +106,17 @@ export interface PlaybookHandlerServices {
   alertsChannel?: string;
 }
 
+/** Longest parameter value a request accepts (schemas are stricter; this bounds what reaches them). */
+const MAX_PARAM_VALUE = 1000;
+
+/** Every raw parameter is clean text before a schema or a query sees it; the error names it. */
+export function checkRawParams(raw: Record<string, string>): void {
+  for (const [key, value] of Object.entries(raw)) {
+    checkText(`parameter name \`${quoteInput(key, 40)}\``, key, { max: 64 });
+    checkText(`value of \`${quoteInput(key, 40)}\``, value, { max: MAX_PARAM_VALUE });
+  }
+}
+
 /** Validates, posts a placeholder, records the request with its preview, and shows it. */
 export async function createRequest(
   s: PlaybookHandlerServices,
@@ -110,21 +125,56 @@ export async function createRequest(
   raw: Record<string, string>,
   userId: string,
   channel: string,
-): Promise<void> {
+): Promise<PlaybookRequest> {
   // Validate before posting anything, so bad input leaves no trace but the error.
+  checkRawParams(raw);
   parseParams(playbook, raw);
-  const { ts } = await s.chat.postMessage({ channel, text: `Preparing a preview of ${playbook.id}…` });
+  const posted = await s.chat.postMessage({
+    channel,
+    text: `Preparing a preview of ${playbook.id}…`,
+    purpose: 'the request message',
+    ifFails: 'nothing was requested',
+  });
+  // The request remembers where Slack put its message: approvals count only there.
+  const where = posted.channel || channel;
+  const ts = posted.ts;
   try {
-    const { request } = await s.engine.request({ playbookId: playbook.id, rawParams: raw, requestedBy: userId, channel });
-    await s.engine.attachMessage(request.id, channel, ts);
-    const current = (await s.engine.get(request.id)) ?? request;
+    const { request } = await s.engine.request({ playbookId: playbook.id, rawParams: raw, requestedBy: userId, channel: where });
+    await s.engine.attachMessage(request.id, where, ts);
+    const current = (await s.engine.get(request.id)) ?? { ...request, channel: where, messageTs: ts };
     const msg = requestMessage(current, playbook, deps.timezone, { breakGlassEnabled: s.engine.breakGlassEnabled() });
-    await s.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
+    await s.chat.update({ channel: where, ts, text: msg.text, blocks: msg.blocks, purpose: 'the request message' });
+    return current;
   } catch (err) {
     const why = err instanceof OpsError ? err.userMessage : 'an unexpected error (see the bot logs)';
-    await s.chat.update({ channel, ts, text: `Request for ${playbook.id} was not created: ${why}` }).catch(() => undefined);
+    await s.chat.update({ channel: where, ts, text: `Request for ${playbook.id} was not created: ${why}` }).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * An approval, denial or break-glass click counts only on the request's own message in the
+ * request's own channel: a payload naming another channel or message (a DM, a copied button, a
+ * forged value) is refused, and nothing runs.
+ */
+export function assertOwnMessage(req: PlaybookRequest, body: { channel?: { id?: string }; message?: { ts?: string }; container?: { message_ts?: string; channel_id?: string } }): void {
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const ts = body.message?.ts ?? body.container?.message_ts;
+  if (!req.channel || !req.messageTs || channel !== req.channel || ts !== req.messageTs) {
+    throw new ForbiddenError(
+      `Approve, Deny and Break glass count only on the request message itself${req.channel ? `, in <#${req.channel}>` : ''}. Nothing ran; use the buttons there.`,
+    );
+  }
+}
+
+/** The request a button names, checked before any query and recorded for the audit log. */
+async function requestFromButton(s: PlaybookHandlerServices, context: Parameters<typeof describeForAudit>[0], value: string | undefined, action: string): Promise<PlaybookRequest> {
+  const id = checkRequestId(value);
+  describeForAudit(context, { action, target: id, detail: { requestId: id } });
+  const req = await s.engine.get(id);
+  if (!req) throw new InputError('This request no longer exists. Nothing ran.');
+  describeForAudit(context, { target: req.playbookId });
+  return req;
 }
 
 export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
@@ -171,13 +221,13 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
           );
           const lines = rows.map(
             (r) =>
-              `• ${formatTime(r.at.getTime(), deps.timezone)} <@${r.actor}> ${r.action.replace('playbook.', '')} *${escapeMrkdwn(r.target)}* → ${escapeMrkdwn(r.outcome)}${typeof r.detail.rowsAffected === 'number' ? `, ${r.detail.rowsAffected} rows` : ''}${r.detail.params ? ` ${formatParams(r.detail.params as Record<string, unknown>)}` : ''}`,
+              `• ${formatTime(r.at.getTime(), deps.timezone)} ${actorMention(r.actor)} ${escapeMrkdwn(r.action.replace('playbook.', ''))} *${escapeMrkdwn(r.target ?? '')}* → ${escapeMrkdwn(r.outcome)}${typeof r.detail.rowsAffected === 'number' ? `, ${r.detail.rowsAffected} rows` : ''}${r.detail.params ? ` ${formatParams(r.detail.params as Record<string, unknown>)}` : ''}`,
           );
           await respond({ response_type: 'ephemeral', text: 'Playbook audit', blocks: sections(lines.length ? `*Playbook audit* (newest first)\n${lines.join('\n')}` : 'No playbook activity yet.') });
           return;
         }
         if (sub !== 'run') {
-          await ack({ response_type: 'ephemeral', text: `Unknown subcommand "${sub.slice(0, 30)}". ${USAGE}` });
+          await ack({ response_type: 'ephemeral', text: `Unknown subcommand "${quoteInput(sub, 30)}". ${USAGE}` });
           return;
         }
         const id = words[1];
@@ -185,28 +235,48 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
         let raw: Record<string, string>;
         try {
           if (!id) throw new InputError(`Which playbook? ${USAGE}`);
-          if (!playbook) throw new InputError(`There is no playbook "${id.slice(0, 60)}". See \`/playbook list\`.`);
+          if (!playbook) throw new InputError(`There is no playbook "${quoteInput(id, 60)}". See \`/playbook list\`.`);
           raw = keyValues(words.slice(2));
+        } catch (err) {
+          await ack({ response_type: 'ephemeral', text: (err as Error).message });
+          return;
+        }
+        try {
+          checkRawParams(raw);
         } catch (err) {
           await ack({ response_type: 'ephemeral', text: (err as Error).message });
           return;
         }
         const missing = missingRequired(playbook, raw);
         await ack(missing.length ? undefined : { response_type: 'ephemeral', text: `Preparing a preview of ${playbook.id}…` });
+        describeForAudit(context, { detail: { playbookId: playbook.id } });
         const d = await deps.authz.check('oncall', who);
         if (!d.allowed) throw new ForbiddenError(d.message);
         if (missing.length > 0) {
-          // trigger_id lives 3 s: open the form right away, before any other work.
+          // trigger_id lives 3 s: open the form right away, before any other work. The form
+          // creates nothing itself; its submission is claimed once like a command.
           await client.views.open({ trigger_id: command.trigger_id, view: paramsModal(playbook, raw, command.channel_id) });
+          return;
+        }
+        if (!(await firstDelivery(deps, command.trigger_id, '/playbook run', command.user_id))) {
+          log.info({ playbookId: playbook.id }, 'replayed playbook request ignored');
+          await respond({ response_type: 'ephemeral', replace_original: false, text: REPLAY_MESSAGE });
           return;
         }
         await createRequest(s, deps, playbook, raw, command.user_id, command.channel_id);
         log.info({ playbookId: playbook.id }, 'playbook requested');
       });
 
-      app.view(PARAMS_VIEW, async ({ ack, view, body }) => {
-        const meta = JSON.parse(view.private_metadata) as { playbookId: string; channel: string };
-        const playbook = s.engine.find(meta.playbookId);
+      app.view(PARAMS_VIEW, async ({ ack, view, body, context }) => {
+        let meta: Record<string, unknown>;
+        try {
+          meta = parseMetadata(view.private_metadata);
+        } catch (err) {
+          await ack();
+          throw err;
+        }
+        const channel = typeof meta.channel === 'string' ? meta.channel : '';
+        const playbook = typeof meta.playbookId === 'string' ? s.engine.find(meta.playbookId) : undefined;
         if (!playbook) {
           await ack({ response_action: 'errors', errors: {} });
           return;
@@ -217,6 +287,7 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
           if (typeof value === 'string' && value.trim() !== '') raw[blockId.replace(/^param_/, '')] = value.trim();
         }
         try {
+          checkRawParams(raw);
           parseParams(playbook, raw);
         } catch (err) {
           const errors: Record<string, string> = {};
@@ -224,52 +295,58 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
           for (const key of Object.keys(playbook.paramHelp)) {
             if (text.includes(`\`${key}\``)) errors[`param_${key}`] = text.split('\n').find((l) => l.includes(`\`${key}\``))?.replace(/^• /, '').slice(0, 150) ?? 'invalid';
           }
+          // A message that names no field still has to be shown somewhere.
+          const first = Object.keys(playbook.paramHelp)[0];
+          if (Object.keys(errors).length === 0 && first) errors[`param_${first}`] = text.slice(0, 150);
           await ack({ response_action: 'errors', errors });
           return;
         }
         await ack();
-        const d = await deps.authz.check('oncall', { userId: body.user.id, channelId: meta.channel });
+        describeForAudit(context, { action: 'command', target: '/playbook run', channel, detail: { playbookId: playbook.id } });
+        const d = await deps.authz.check('oncall', { userId: body.user.id, channelId: channel });
         if (!d.allowed) throw new ForbiddenError(d.message);
-        await createRequest(s, deps, playbook, raw, body.user.id, meta.channel);
+        if (!(await firstDelivery(deps, (body as { trigger_id?: string }).trigger_id, PARAMS_VIEW, body.user.id))) return;
+        await createRequest(s, deps, playbook, raw, body.user.id, channel);
       });
 
-      app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, async ({ ack, body, action }) => {
+      app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, async ({ ack, body, action, context }) => {
         await ack();
-        const channel = body.channel?.id ?? '';
-        const d = await deps.authz.check('approver', { userId: body.user.id, channelId: channel });
+        const req = await requestFromButton(s, context, action.value, 'playbook.approve');
+        assertOwnMessage(req, body);
+        const d = await deps.authz.check('approver', { userId: body.user.id, channelId: body.channel?.id ?? '' });
         if (!d.allowed) throw new ForbiddenError(`${d.message} Nothing ran.`);
-        const outcome = await s.engine.approve(action.value ?? '', body.user.id);
+        const outcome = await s.engine.approve(req.id, body.user.id);
         const err = refusal(outcome, deps.timezone);
         if (err) throw err;
       });
 
-      app.action<BlockAction<ButtonAction>>(DENY_ACTION, async ({ ack, body, action }) => {
+      app.action<BlockAction<ButtonAction>>(DENY_ACTION, async ({ ack, body, action, context }) => {
         await ack();
-        const id = action.value ?? '';
-        const req = await s.engine.get(id);
-        if (!req) throw new InputError('This request no longer exists.');
-        // The requester may withdraw; otherwise only approvers decide.
-        if (req.requestedBy !== body.user.id) {
-          const d = await deps.authz.check('approver', { userId: body.user.id, channelId: body.channel?.id ?? '' });
-          if (!d.allowed) throw new ForbiddenError(d.message);
-        }
-        const denied = await s.engine.deny(id, body.user.id);
+        const req = await requestFromButton(s, context, action.value, 'playbook.deny');
+        assertOwnMessage(req, body);
+        // The requester may withdraw; otherwise only approvers decide. Either way, only in an allowed channel.
+        const d = await deps.authz.check(req.requestedBy === body.user.id ? 'read' : 'approver', { userId: body.user.id, channelId: body.channel?.id ?? '' });
+        if (!d.allowed) throw new ForbiddenError(d.message);
+        const denied = await s.engine.deny(req.id, body.user.id);
         if (!denied) throw new OpsError('conflict', `This request is already ${req.state}; your click changed nothing.`);
       });
 
       // Break-glass: the requester alone, with a typed reason, when switched on (lockdown only).
-      app.action<BlockAction<ButtonAction>>(BREAK_GLASS_ACTION, async ({ ack, body, action, client }) => {
+      app.action<BlockAction<ButtonAction>>(BREAK_GLASS_ACTION, async ({ ack, body, action, client, context }) => {
         await ack();
-        const req = await s.engine.get(action.value ?? '');
-        if (!req) throw new InputError('This request no longer exists.');
+        const req = await requestFromButton(s, context, action.value, 'playbook.break_glass');
+        assertOwnMessage(req, body);
         if (req.requestedBy !== body.user.id) throw new ForbiddenError('Only the requester can break glass; approvers use Approve.');
+        // A lone responder: still on call, and still in an allowed channel.
+        const d = await deps.authz.check('oncall', { userId: body.user.id, channelId: body.channel?.id ?? '' });
+        if (!d.allowed) throw new ForbiddenError(d.message);
         if (!s.engine.breakGlassEnabled()) throw new ForbiddenError('Break-glass self-approval is switched off (BREAK_GLASS_ENABLED). Ask an approver.');
         await client.views.open({
           trigger_id: body.trigger_id,
           view: {
             type: 'modal',
             callback_id: BREAK_GLASS_VIEW,
-            private_metadata: JSON.stringify({ requestId: req.id, channel: body.channel?.id ?? '' }),
+            private_metadata: JSON.stringify({ requestId: req.id, channel: req.channel, messageTs: req.messageTs }),
             title: { type: 'plain_text', text: 'Break glass' },
             submit: { type: 'plain_text', text: 'Self-approve' },
             close: { type: 'plain_text', text: 'Cancel' },
@@ -286,20 +363,46 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
         });
       });
 
-      app.view(BREAK_GLASS_VIEW, async ({ ack, view, body }) => {
-        const meta = JSON.parse(view.private_metadata) as { requestId: string; channel: string };
+      app.view(BREAK_GLASS_VIEW, async ({ ack, view, body, context }) => {
         const reason = view.state.values.reason?.value?.value?.trim() ?? '';
-        const outcome = await s.engine.approve(meta.requestId, body.user.id, { breakGlassReason: reason });
+        let req: PlaybookRequest | undefined;
+        try {
+          const meta = parseMetadata(view.private_metadata);
+          const id = checkRequestId(meta.requestId);
+          describeForAudit(context, { action: 'playbook.break_glass', target: id, detail: { requestId: id } });
+          checkText('reason', reason, { max: 1000 });
+          req = await s.engine.get(id);
+          if (!req) throw new InputError('This request no longer exists. Nothing ran.');
+          describeForAudit(context, { target: req.playbookId, ...(req.channel ? { channel: req.channel } : {}) });
+          // The form was opened from the request message; it must still be that request's form.
+          if (meta.channel !== req.channel || meta.messageTs !== req.messageTs) {
+            throw new ForbiddenError('This form belongs to another request message. Nothing ran; use Break glass on the request message itself.');
+          }
+          const d = await deps.authz.check('oncall', { userId: body.user.id, channelId: req.channel ?? '' });
+          if (!d.allowed) throw new ForbiddenError(d.message);
+        } catch (err) {
+          if (!(err instanceof OpsError)) throw err;
+          await ack({ response_action: 'errors', errors: { reason: err.userMessage.slice(0, 150) } });
+          // Refusals go on to the error handler, which audits them (there is no response_url to answer).
+          if (err instanceof ForbiddenError) throw err;
+          return;
+        }
+        const outcome = await s.engine.approve(req.id, body.user.id, { breakGlassReason: reason });
         const err = refusal(outcome, deps.timezone);
         if (err) {
           await ack({ response_action: 'errors', errors: { reason: err.userMessage.slice(0, 150) } });
+          if (err instanceof ForbiddenError) throw err;
           return;
         }
         await ack();
         if (outcome.kind === 'started' && s.alertsChannel) {
+          // Plain text only, and the reason is the requester's own words: escaped, so it cannot
+          // notify the channel or hide a link in the alert.
           await s.chat.postMessage({
             channel: s.alertsChannel,
-            text: `:rotating_light: BREAK-GLASS: <@${body.user.id}> self-approved ${outcome.request.playbookId} without a second person. Reason: ${reason}`,
+            text: `:rotating_light: BREAK-GLASS: <@${body.user.id}> self-approved ${outcome.request.playbookId} without a second person. Reason: ${escapeText(reason)}`,
+            purpose: 'the break-glass alert',
+            ifFails: 'the run was approved and started, but the alerts channel was not told',
           });
         }
       });

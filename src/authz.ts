@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { Logger } from './log.js';
 
 export type Role = 'oncall' | 'approver';
-/** What a command needs: `read` = anyone in an allowed channel. */
+/** What a command needs: `read` = anyone; every access also needs an allowed channel. */
 export type Access = 'read' | Role;
 
 /** Slack user-group membership, behind an interface so tests use a fake. */
@@ -26,7 +26,7 @@ export interface AuthzConfig {
 export type Decision = { allowed: true } | { allowed: false; message: string };
 
 export interface Authorizer {
-  /** Decides whether `userId` may run a command needing `access` in `channelId`. */
+  /** Decides whether `userId` may run a command needing `access` in `channelId` (allow-list first, then role). */
   check(access: Access, who: { userId: string; channelId: string }): Promise<Decision>;
   /** Forgets cached memberships (e.g. on subteam_members_changed). */
   invalidate(): void;
@@ -71,15 +71,16 @@ export function createAuthorizer(cfg: AuthzConfig, directory: Directory, clock: 
 
   return {
     async check(access, { userId, channelId }) {
-      if (access === 'read') {
-        if (cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId)) {
-          return {
-            allowed: false,
-            message: `This command runs only in ${cfg.allowedChannels.map((c) => `<#${c}>`).join(', ')}. Run it there, or ask an admin to add this channel to ALLOWED_CHANNEL_IDS.`,
-          };
-        }
-        return { allowed: true };
+      // The allow-list holds for every command and action, whatever the role: an approver in a DM
+      // or another workspace channel is still outside it. Ids are compared exactly as Slack sent
+      // them (no trimming, no case folding), so a look-alike id is not let through.
+      if (cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId)) {
+        return {
+          allowed: false,
+          message: `This runs only in ${cfg.allowedChannels.map((c) => `<#${c}>`).join(', ')}. Run it there, or ask an admin to add this channel to ALLOWED_CHANNEL_IDS.`,
+        };
       }
+      if (access === 'read') return { allowed: true };
       const r = await hasRole(access, userId);
       if (r === 'yes') return { allowed: true };
       if (r === 'unverified') {

@@ -4,7 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { actorMention } from '../checklist/render.js';
 import { formatMs } from '../format.js';
 import { formatLocal } from '../scheduler/zoned-time.js';
-import { context, escapeMrkdwn, header, sections } from '../slack/blocks.js';
+import { context, escapeMrkdwn, escapeText, header, sections } from '../slack/blocks.js';
 import type { AlertRecord } from './store.js';
 
 export const ACK_ACTION_ID = 'alert.ack';
@@ -51,13 +51,13 @@ export function alertMessage(a: AlertRecord, timezone: string): Message {
       ],
     });
   }
-  return { text: `${head} — ${a.value}`, blocks };
+  return { text: escapeText(`${head} — ${a.value}`), blocks };
 }
 
 export function reminderMessage(a: AlertRecord, timezone: string, now: number): Message {
   const text = `${ICON[a.severity]} Still ${WORD[a.severity].toLowerCase()} and nobody has acknowledged it for ${formatMs(now - (a.notifiedAt ?? a.firedAt))}: ${a.title} — now ${a.value}`;
   return {
-    text,
+    text: escapeText(text),
     blocks: [...sections(escapeMrkdwn(text)), context([`Reminder ${a.reminders} · press Acknowledge on the alert to stop reminders · alert #${a.id} fired ${formatLocal(a.firedAt, timezone)}`])],
   };
 }
@@ -65,7 +65,7 @@ export function reminderMessage(a: AlertRecord, timezone: string, now: number): 
 export function recoveryMessage(a: AlertRecord, timezone: string): Message {
   const text = `✅ Recovered: ${a.title} — now ${a.recoveredValue ?? a.value}, after ${formatMs((a.recoveredAt ?? a.firedAt) - a.firedAt)}`;
   return {
-    text,
+    text: escapeText(text),
     blocks: [
       ...sections(escapeMrkdwn(text)),
       context([
@@ -85,7 +85,7 @@ export function heldSummaryMessage(alerts: AlertRecord[], timezone: string): Mes
   const firing = alerts.filter((a) => a.heldWindow && a.recoveredAt === null).length;
   const title = '🧾 Alerts held during maintenance';
   return {
-    text: `${title}: ${alerts.length} (${firing} still firing)`,
+    text: escapeText(`${title}: ${alerts.length} (${firing} still firing)`),
     blocks: [header(title), ...sections(lines.join('\n')), context([`${alerts.length} held, ${firing} still firing. Alerts are live again.`])],
   };
 }

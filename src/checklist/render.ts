@@ -3,7 +3,7 @@
 // group and the revision: Slack keeps a user's local checkbox state for an unchanged block_id,
 // so a new revision makes every client redraw from the recorded state.
 import type { KnownBlock } from '@slack/types';
-import { context, escapeMrkdwn, fitMessage, header, sections, truncate } from '../slack/blocks.js';
+import { context, escapeMrkdwn, escapeText, fitMessage, header, sections, truncate } from '../slack/blocks.js';
 import { formatLocal } from '../scheduler/zoned-time.js';
 import { type Checklist, type ChecklistItem, MAX_LABEL } from './types.js';
 
@@ -67,6 +67,6 @@ export function checklistMessage(c: Checklist, timezone: string): ChecklistMessa
     .map((i) => `✅ *${escapeMrkdwn(i.label)}* — ${actorMention(i.checkedBy!)}, ${formatLocal(i.checkedAt ?? 0, timezone)}`);
   if (log.length > 0) blocks.push(...sections(log.join('\n')));
   blocks.push(context([`${done} of ${c.items.length} done · checklist #${c.id} · every tick and untick is recorded with who and when`]));
-  const text = `${c.title}: ${done} of ${c.items.length} done`;
+  const text = `${escapeText(c.title)}: ${done} of ${c.items.length} done`;
   return { text, blocks: fitMessage(blocks, `See checklist #${c.id} in the state store.`) };
 }

@@ -3,7 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatMs } from '../format.js';
 import { formatTime } from '../render/time.js';
-import { context, escapeMrkdwn, fitMessage, header, sections } from '../slack/blocks.js';
+import { context, escapeMrkdwn, escapeText, fitMessage, header, sections } from '../slack/blocks.js';
 import { NOTIFY, type Lockdown, type LockdownPreview, type Reminder } from './service.js';
 
 export const REMINDER_DONE_ACTION = 'lockdown_reminder_done';
@@ -77,15 +77,15 @@ export function lockdownStatusBlocks(s: LockdownStatus, tz: string): { text: str
     );
   }
   blocks.push(context([`Lockdown ${open.id} · lift with \`/lockdown lift <reason>\` (needs an approver)`]));
-  return { text: open.state === 'active' ? `LOCKDOWN ACTIVE: ${open.reason}` : `Lockdown incomplete: ${open.reason}`, blocks: fitMessage(blocks, 'Run `opsbot lockdown status --json`.') };
+  return { text: open.state === 'active' ? `LOCKDOWN ACTIVE: ${escapeText(open.reason)}` : `Lockdown incomplete: ${escapeText(open.reason)}`, blocks: fitMessage(blocks, 'Run `opsbot lockdown status --json`.') };
 }
 
 export function reminderMessage(r: Reminder, lockdown: Lockdown | undefined, tz: string): { text: string; blocks: KnownBlock[] } {
-  const text = `:alarm_clock: Breach notification deadline (${r.kind} after the lockdown started): ${NOTIFY[r.kind]}`;
+  const text = `:alarm_clock: Breach notification deadline (${r.kind} after the lockdown started): ${escapeText(NOTIFY[r.kind])}`;
   return {
     text,
     blocks: [
-      ...sections(`${escapeMrkdwn(text)}\nLockdown: ${escapeMrkdwn(lockdown?.reason ?? r.lockdownId)} · due ${formatTime(r.dueAt.getTime(), tz)}${r.posts > 1 ? ` · reminder ${r.posts}` : ''}`),
+      ...sections(`${text}\nLockdown: ${escapeMrkdwn(lockdown?.reason ?? r.lockdownId)} · due ${formatTime(r.dueAt.getTime(), tz)}${r.posts > 1 ? ` · reminder ${r.posts}` : ''}`),
       {
         type: 'actions',
         elements: [

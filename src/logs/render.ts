@@ -4,7 +4,7 @@
 // start the normal request → approval flow.
 import type { KnownBlock } from '@slack/types';
 import { formatCount, formatPct } from '../format.js';
-import { context, divider, escapeMrkdwn, fitMessage, header, LIMITS, sections, truncate } from '../slack/blocks.js';
+import { context, divider, escapedWithin, escapeMrkdwn, fitMessage, header, LIMITS, sections, truncate } from '../slack/blocks.js';
 import { clockTime } from './offline-summary.js';
 import type { LogSummary } from './summary.js';
 
@@ -96,7 +96,7 @@ export function renderSummaryBlocks(s: LogSummary): SlackSummaryMessage {
   blocks.push(context([escapeMrkdwn(statsLine(s)), escapeMrkdwn(usageLine(s))]));
   const label = s.source === 'offline' ? ' (offline summary)' : '';
   return {
-    text: truncate(`Log summary${label}: ${s.headline}`, 300),
+    text: escapedWithin(`Log summary${label}: ${s.headline}`, 300),
     blocks: fitMessage(blocks, 'Run `opsbot logs summarize` in a terminal for the full text.'),
   };
 }

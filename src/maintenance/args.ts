@@ -1,5 +1,7 @@
 // Parsing of `/maintenance …` (pure; errors say what is wrong and show the accepted format).
 import { InputError } from '../errors.js';
+import { quoteInput } from '../slack/blocks.js';
+import { checkText } from '../slack/input.js';
 import { formatDate, isRealDate, type LocalDate, localToUtc } from '../scheduler/zoned-time.js';
 
 export type MaintenanceArgs =
@@ -29,11 +31,11 @@ export function parseStart(text: string, timezone: string): number {
   const example = '2026-12-13T02:00';
   const m = DATETIME.exec(text);
   if (!m) {
-    throw new InputError(`I couldn't read the start time "${text.slice(0, 40)}". Write it as YYYY-MM-DDTHH:MM in ${timezone}, e.g. \`/maintenance add ${example} 2h Postgres 16 upgrade\`.`);
+    throw new InputError(`I couldn't read the start time "${quoteInput(text, 40)}". Write it as YYYY-MM-DDTHH:MM in ${timezone}, e.g. \`/maintenance add ${example} 2h Postgres 16 upgrade\`.`);
   }
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
   if (!isRealDate({ year, month, day }) || hour > 23 || minute > 59) {
-    throw new InputError(`"${text.slice(0, 40)}" is not a real date and time. Write it as YYYY-MM-DDTHH:MM in ${timezone}, e.g. \`${example}\`.`);
+    throw new InputError(`"${quoteInput(text, 40)}" is not a real date and time. Write it as YYYY-MM-DDTHH:MM in ${timezone}, e.g. \`${example}\`.`);
   }
   const zone = m[6];
   if (zone) {
@@ -54,7 +56,7 @@ export function parseDuration(text: string): number {
   const m = /^(?:(\d{1,2})h)?(?:(\d{1,4})m(?:in)?)?$/i.exec(text);
   const minutes = m && (m[1] || m[2]) ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : NaN;
   if (!Number.isFinite(minutes) || minutes < 1 || minutes * 60_000 > MAX_DURATION_MS) {
-    throw new InputError(`I couldn't read the duration "${text.slice(0, 20)}". Write it like 90m, 2h or 1h30m (at most 24h), e.g. \`/maintenance add 2026-12-13T02:00 2h Postgres 16 upgrade\`.`);
+    throw new InputError(`I couldn't read the duration "${quoteInput(text, 20)}". Write it like 90m, 2h or 1h30m (at most 24h), e.g. \`/maintenance add 2026-12-13T02:00 2h Postgres 16 upgrade\`.`);
   }
   return minutes * 60_000;
 }
@@ -64,7 +66,7 @@ export function parseDate(text: string): LocalDate {
   const m = DATE.exec(text);
   const d = m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : undefined;
   if (!d || !isRealDate(d)) {
-    throw new InputError(`I couldn't read the date "${text.slice(0, 40)}". Write it as YYYY-MM-DD, e.g. \`/maintenance skip 2026-12-06 holiday freeze\`.`);
+    throw new InputError(`I couldn't read the date "${quoteInput(text, 40)}". Write it as YYYY-MM-DD, e.g. \`/maintenance skip 2026-12-06 holiday freeze\`.`);
   }
   return d;
 }
@@ -89,17 +91,17 @@ export function parseMaintenanceArgs(text: string, timezone: string): Maintenanc
       const durationMs = parseDuration(words.shift() ?? '');
       const reason = words.join(' ').trim();
       if (reason === '') throw new InputError(`Say why the window is needed, e.g. \`/maintenance add ${startText} 2h Postgres 16 upgrade\`.`);
-      if (reason.length > MAX_REASON) throw new InputError(`The reason is too long (${reason.length} characters; at most ${MAX_REASON}).`);
+      checkText('maintenance reason', reason, { max: MAX_REASON });
       return { sub, startsAt, durationMs, reason, startText };
     }
     case 'skip': {
       if (words.length === 0) throw new InputError(`\`/maintenance skip\` needs the date of the window, e.g. \`/maintenance skip 2026-12-06 holiday freeze\` (YYYY-MM-DD).`);
       const date = parseDate(words.shift()!);
       const reason = words.join(' ').trim();
-      if (reason.length > MAX_REASON) throw new InputError(`The reason is too long (${reason.length} characters; at most ${MAX_REASON}).`);
+      checkText('skip reason', reason, { max: MAX_REASON });
       return { sub, date, reason: reason === '' ? null : reason };
     }
     default:
-      throw new InputError(`I don't know \`/maintenance ${sub.slice(0, 30)}\`.\n${maintenanceUsage(timezone)}`);
+      throw new InputError(`I don't know \`/maintenance ${quoteInput(sub, 30)}\`.\n${maintenanceUsage(timezone)}`);
   }
 }

@@ -7,7 +7,7 @@ import type { BackupResult } from '../scheduler/backup-port.js';
 import { healthSummary } from '../scheduler/health-summary.js';
 import type { RunStatus } from '../scheduler/run-store.js';
 import { formatDistance, formatLocal } from '../scheduler/zoned-time.js';
-import { context, escapeMrkdwn, fitMessage, header, sections } from '../slack/blocks.js';
+import { context, escapeMrkdwn, escapeText, fitMessage, header, sections } from '../slack/blocks.js';
 import { describeWindow, type MaintenanceWindow } from './calendar.js';
 
 export interface Message {
@@ -44,7 +44,7 @@ export function noticeMessage(w: MaintenanceWindow, hoursBefore: number, timezon
     ...lateLine(late, timezone),
     context([`Notice ${hoursText(hoursBefore)} ahead, as the runbook asks (72 h notice). \`/maintenance next\` shows the plan.`]),
   ];
-  return { text: `${title}: ${describeWindow(w, timezone)} — ${w.reason}`, blocks };
+  return { text: `${title}: ${describeWindow(w, timezone)} — ${escapeText(w.reason)}`, blocks };
 }
 
 export function startMessage(w: MaintenanceWindow, timezone: string, health: HealthReport | string, backupNote: string, late?: Lateness): Message {
@@ -89,7 +89,7 @@ export function addedMessage(w: MaintenanceWindow, timezone: string, missedNotic
       : '';
   const title = '📅 Maintenance window added';
   return {
-    text: `${title}: ${describeWindow(w, timezone)} — ${w.reason}`,
+    text: `${title}: ${describeWindow(w, timezone)} — ${escapeText(w.reason)}`,
     blocks: [header(title), ...sections(`${whereWhy(w, timezone)}${note}`)],
   };
 }

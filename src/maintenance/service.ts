@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { ChatPoster } from '../scheduler/chat-poster.js';
 import type { JobRunStore, Queryable } from '../scheduler/run-store.js';
 import { formatDate, type LocalDate, localParts } from '../scheduler/zoned-time.js';
+import { escapeMrkdwn } from '../slack/blocks.js';
 import { sql } from '../sql.js';
 import { describeWindow, type MaintenanceCalendar, type MaintenanceWindow } from './calendar.js';
 import { END_JOB, noticeJobId, START_JOB } from './jobs.js';
@@ -122,7 +123,7 @@ export function createMaintenanceService(d: MaintenanceServiceDeps): Maintenance
       if (clash) {
         throw new OpsError(
           'conflict',
-          `That window overlaps the ${clash.kind === 'rule' ? 'regular' : 'one-off'} window ${describeWindow(clash, tz)} (${clash.reason}). Skip that one first with \`/maintenance skip ${localDay(clash.startsAt, tz)}\`, or pick another time.`,
+          `That window overlaps the ${clash.kind === 'rule' ? 'regular' : 'one-off'} window ${describeWindow(clash, tz)} (${escapeMrkdwn(clash.reason)}). Skip that one first with \`/maintenance skip ${localDay(clash.startsAt, tz)}\`, or pick another time.`,
         );
       }
       let id: number;

@@ -4,7 +4,7 @@
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { Clock } from '../clock.js';
-import { InputError, UpstreamError } from '../errors.js';
+import { InputError, isOpsError, type OpsError, UpstreamError } from '../errors.js';
 
 /** A message for a channel, optionally as a reply in a thread. */
 export interface ChatMessage {
@@ -16,6 +16,10 @@ export interface ChatMessage {
   threadTs?: string;
   /** With threadTs: also show the reply in the channel. */
   broadcast?: boolean;
+  /** What this post is, for the error message if Slack fails (default "a message"). */
+  purpose?: string;
+  /** What a failure means for the user (default "nothing was posted"). */
+  ifFails?: string;
 }
 
 /** Where a posted message landed. */
@@ -30,6 +34,8 @@ export interface ChatUpdate {
   ts: string;
   text: string;
   blocks?: KnownBlock[];
+  /** What this message is, for the error message if Slack fails (default "a message"). */
+  purpose?: string;
 }
 
 /** Posts and edits bot messages in channels. */
@@ -43,16 +49,56 @@ export interface ChatPoster {
 /** The part of Bolt's WebClient the adapter uses (app.client, or a WebClient for background posts). */
 export type SlackChatClient = Pick<webApi.WebClient, 'chat'>;
 
-/** Slack errors a person can fix, as messages that say how; anything else unchanged. */
-function translate(err: unknown, channel: string): Error {
-  const code = (err as { data?: { error?: string } }).data?.error;
-  if (code === 'not_in_channel' || code === 'channel_not_found') {
-    return new InputError(`I can't post in <#${channel}>: invite me first with \`/invite @opsbot\`, then try again.`);
+/** What the bot was doing when Slack failed, and what that means, for the user's message. */
+export interface SlackFailureContext {
+  /** e.g. "posting the request message". */
+  doing: string;
+  /** e.g. "nothing was requested". */
+  outcome?: string;
+  channel?: string;
+}
+
+const STILL_WORKS = '/health and the opsbot CLI still work.';
+
+/**
+ * Slack Web API failures as messages that name Slack, say what did not happen and what to do:
+ * HTTP errors (5xx), rate limits after our retries, network failures, and the platform errors a
+ * person can fix (not_in_channel, channel_not_found, is_archived). Undefined for anything that is
+ * not a Slack Web API error.
+ */
+export function describeSlackFailure(err: unknown, ctx: SlackFailureContext): OpsError | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown; retryAfter?: unknown; data?: { error?: unknown }; original?: { message?: unknown } } | undefined;
+  if (!e || typeof e !== 'object') return undefined;
+  const outcome = ctx.outcome ?? 'nothing was done';
+  const where = ctx.channel ? `<#${ctx.channel}>` : 'this channel';
+  const platform = typeof e.data?.error === 'string' ? e.data.error : undefined;
+  if (e.code === 'slack_webapi_rate_limited_error' || platform === 'ratelimited') {
+    const wait = typeof e.retryAfter === 'number' ? ` (it asked me to wait ${e.retryAfter} s)` : '';
+    return new UpstreamError(`Slack is rate limiting me${wait} while ${ctx.doing}; ${outcome}. Try again in a minute; ${STILL_WORKS}`, { cause: err });
   }
-  if (code === 'ratelimited' || (err as { code?: string }).code === 'slack_webapi_rate_limited_error') {
-    return new UpstreamError('Slack is rate limiting me right now; try again in a minute.');
+  if (e.code === 'slack_webapi_http_error') {
+    const status = typeof e.statusCode === 'number' ? e.statusCode : '?';
+    return new UpstreamError(`Slack's API answered ${status} while ${ctx.doing}; ${outcome} — try again in a minute (Slack's status: status.slack.com); ${STILL_WORKS}`, { cause: err });
   }
-  return err instanceof Error ? err : new Error(String(err));
+  if (e.code === 'slack_webapi_request_error') {
+    return new UpstreamError(`I could not reach Slack's API while ${ctx.doing}; ${outcome} — try again in a minute; ${STILL_WORKS}`, { cause: err });
+  }
+  if (platform === 'not_in_channel' || platform === 'channel_not_found') {
+    return new InputError(`I can't post in ${where} (Slack said ${platform}); ${outcome}. Invite me first with \`/invite @opsbot\`, then try again.`);
+  }
+  if (platform === 'is_archived') {
+    return new InputError(`${where} is archived, so Slack refused ${ctx.doing}; ${outcome}. Unarchive it, or run the command in another channel.`);
+  }
+  if (e.code === 'slack_webapi_platform_error' && platform) {
+    return new UpstreamError(`Slack refused ${ctx.doing} (${platform.slice(0, 60)}); ${outcome}. Try again; if it keeps failing, ${STILL_WORKS}`, { cause: err });
+  }
+  return undefined;
+}
+
+/** Slack errors as user messages (see describeSlackFailure); anything else unchanged. */
+function translate(err: unknown, ctx: SlackFailureContext): Error {
+  if (isOpsError(err)) return err;
+  return describeSlackFailure(err, ctx) ?? (err instanceof Error ? err : new Error(String(err)));
 }
 
 /** ChatPoster over Slack's chat.postMessage and chat.update (scope chat:write). */
@@ -77,8 +123,18 @@ export function slackChatPoster(client: SlackChatClient): ChatPoster {
     },
   };
   return {
-    postMessage: (msg) => poster.postMessage(msg).catch((err: unknown) => Promise.reject(translate(err, msg.channel))),
-    update: (msg) => poster.update(msg).catch((err: unknown) => Promise.reject(translate(err, msg.channel))),
+    postMessage: (msg) =>
+      poster
+        .postMessage(msg)
+        .catch((err: unknown) =>
+          Promise.reject(translate(err, { doing: `posting ${msg.purpose ?? 'a message'}`, outcome: msg.ifFails ?? 'nothing was posted', channel: msg.channel })),
+        ),
+    update: (msg) =>
+      poster
+        .update(msg)
+        .catch((err: unknown) =>
+          Promise.reject(translate(err, { doing: `updating ${msg.purpose ?? 'a message'}`, outcome: 'the message may show an old state', channel: msg.channel })),
+        ),
   };
 }
 

@@ -4,11 +4,14 @@
 import { App, LogLevel } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Clock } from '../clock.js';
-import { isOpsError } from '../errors.js';
+import { InputError, isOpsError, type OpsError, UpstreamError } from '../errors.js';
+import { describeSlackFailure } from '../scheduler/chat-poster.js';
+import { defuseBroadcasts } from './blocks.js';
+import { findControlChars } from './input.js';
 import { boltLogger, type Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import type { CommandSpec, HandlerDeps, InteractionSpec } from './command.js';
-import { attachInteraction, interaction, referenceId } from './context.js';
+import { attachInteraction, type AuditHint, interaction, referenceId } from './context.js';
 import { StrictHttpReceiver } from './receiver.js';
 
 export interface SlackAppOptions {
@@ -41,8 +44,47 @@ interface BodyLike {
   user_id?: string;
   user?: { id?: string };
   command?: string;
+  text?: string;
+  channel_id?: string;
+  channel?: { id?: string };
+  container?: { channel_id?: string };
+  callback_id?: string;
   type?: string;
-  actions?: { action_id?: string }[];
+  actions?: { action_id?: string; value?: string }[];
+  view?: { callback_id?: string; private_metadata?: string };
+}
+
+/** How long a refusal's audit write may hold up the answer to the user. */
+const REFUSAL_AUDIT_WAIT_MS = 2000;
+
+/** The audit name of a payload before any handler refines it. */
+function defaultAuditHint(b: BodyLike): AuditHint {
+  const actor = b.user_id ?? b.user?.id ?? 'unknown';
+  const channel = b.channel_id ?? b.channel?.id ?? b.container?.channel_id;
+  const base = { actor, ...(channel ? { channel } : {}) };
+  if (b.command) {
+    // The subcommand is part of the name when it is a plain word (`/backup restore`).
+    const sub = /^\s*([a-z][a-z-]{0,20})(?:\s|$)/i.exec(b.text ?? '')?.[1]?.toLowerCase();
+    return { ...base, action: 'command', target: sub ? `${b.command} ${sub}` : b.command };
+  }
+  const action = b.actions?.[0];
+  if (action?.action_id) return { ...base, action: action.action_id, target: (action.value ?? '').slice(0, 100) || action.action_id };
+  if (b.view?.callback_id) return { ...base, action: b.view.callback_id, target: b.view.callback_id };
+  return { ...base, action: b.type ?? 'event', target: b.callback_id ?? b.type ?? 'event' };
+}
+
+/** Database connection failures that no adapter typed: said plainly rather than as a reference. */
+function connectionFailure(err: unknown): OpsError | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const msg = err instanceof Error ? err.message : '';
+  const lost =
+    (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE)$/.test(code) || /^(08|57P0)/.test(code))) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(msg);
+  if (!lost) return undefined;
+  return new UpstreamError(
+    'A database connection failed or was cut while I was working on this, so it did not finish. `/health` shows which database is down; run the command again once it is back (a playbook run reports what it committed in its own message).',
+    { cause: err },
+  );
 }
 
 export function createSlackApp(o: SlackAppOptions): SlackApp {
@@ -76,40 +118,81 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     },
   });
 
-  app.use(async ({ context, body, next }) => {
+  app.use(async (args) => {
+    const { context, body, next } = args;
     const b = body as BodyLike;
     attachInteraction(context, o.logger, {
       userId: b.user_id ?? b.user?.id,
       kind: b.command ? 'command' : (b.type ?? 'event'),
       name: b.command ?? b.actions?.[0]?.action_id,
+      audit: defaultAuditHint(b),
     });
+    // Backstop for buttons, menus and forms: a NUL (or another control character) in a value
+    // never reaches a query. Commands are left to their parsers, which name the field (e.g.
+    // "the lockdown reason") in their answer.
+    const where = b.command ? undefined : findControlChars(body);
+    if (where) {
+      const message = `${where[0]!.toUpperCase()}${where.slice(1)} contains an invisible control character (such as a NUL byte), so I did not act on it. Type it again without pasting, and send it again.`;
+      const ack = (args as { ack?: (r?: unknown) => Promise<void> }).ack;
+      if (b.type === 'view_submission' && ack) {
+        await ack({ response_action: 'errors', errors: Object.fromEntries(Object.keys((body as { view?: { state?: { values?: object } } }).view?.state?.values ?? {}).map((k) => [k, message.slice(0, 150)])) });
+        return;
+      }
+      if (ack) await ack();
+      throw new InputError(message);
+    }
     await next();
   });
 
   app.error(async ({ error, context, body }: ExtendedErrorHandlerArgs) => {
     const original = (error as { original?: unknown }).original ?? error;
     const ic = interaction(context, o.logger);
+    // Typed errors keep their message; Slack Web API and connection failures that reached here
+    // untyped (a views.open, a files.list, a pg error no adapter wrapped) still say what failed.
+    const typed = isOpsError(original)
+      ? original
+      : (describeSlackFailure(original, { doing: 'answering your request', outcome: 'it did not finish' }) ?? connectionFailure(original));
     let text: string;
-    if (isOpsError(original)) {
-      ic.log.info({ code: original.code }, 'request refused');
-      text = original.userMessage;
+    if (typed) {
+      ic.log.info({ code: typed.code, ...(typed === original ? {} : { err: original }) }, 'request refused');
+      text = typed.userMessage;
     } else {
       const ref = referenceId();
       ic.log.error({ err: original, ref }, 'unexpected error in handler');
       text = `Something went wrong on my side (reference ${ref}). The details are in the bot's logs under that reference; try again, or use the \`opsbot\` CLI if Slack keeps failing.`;
     }
+    // Every refusal (role, channel, own request, break-glass) is audited here, once, for all
+    // listeners. The answer waits for the row briefly, so the log is written before the user
+    // reads the refusal, but a slow state store cannot hold the answer back for long.
+    if (typed?.code === 'forbidden') await auditRefusal(ic.audit ?? defaultAuditHint((body ?? {}) as BodyLike), typed.userMessage, ic.log);
     const url = (body as BodyLike | undefined)?.response_url;
     if (!url) return;
     try {
       await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: o.redactor.redact(text) }),
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: o.redactor.redact(defuseBroadcasts(text)) }),
       });
     } catch (err) {
       ic.log.warn({ err }, 'could not deliver error message to user');
     }
   });
+
+  const auditRefusal = async (hint: AuditHint, message: string, log: Logger): Promise<void> => {
+    const write = o.deps.state
+      .audit({
+        actor: hint.actor,
+        action: hint.action,
+        target: hint.target,
+        ...(hint.channel ? { channel: hint.channel } : {}),
+        outcome: 'refused',
+        detail: { ...hint.detail, why: o.redactor.redact(message).slice(0, 500) },
+      })
+      .catch((err: unknown) => log.warn({ err }, 'audit write failed'));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([write, new Promise<void>((resolve) => (timer = setTimeout(resolve, REFUSAL_AUDIT_WAIT_MS)))]);
+    clearTimeout(timer);
+  };
 
   for (const spec of o.commands) spec.register(app, o.deps, o.commands);
   for (const spec of o.interactions ?? []) spec.register(app, o.deps);

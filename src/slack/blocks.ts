@@ -12,9 +12,35 @@ export const LIMITS = {
   buttonText: 75,
 } as const;
 
-/** Escapes text from outside (table names, queries, log lines) for mrkdwn. */
+/**
+ * Escapes text from outside (user input, table names, queries, log lines, model output) the way
+ * Slack asks: &, < and > become entities, so `<!channel>`, `<@U…>`, `<#C…>`, `<!subteam^…>` and
+ * `<https://…|…>` show as typed instead of notifying people or hiding a link. This is the one
+ * escape every renderer uses, for blocks and for the top-level `text` alike.
+ */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The same escape, named for the top-level `text` of a message (notifications, fallbacks). */
+export const escapeText = escapeMrkdwn;
+
+/**
+ * Outside input echoed back in a message (an unknown word, a bad value): control characters
+ * removed, cut to `max` characters, then escaped.
+ */
+export function quoteInput(text: string, max = 60): string {
+  // eslint-disable-next-line no-control-regex
+  return escapeMrkdwn(truncate(text.replace(/[\u0000-\u001f\u007f]/g, ' '), max));
+}
+
+/**
+ * Defuses the broadcast mentions (`<!channel>`, `<!here>`, `<!everyone>`) in text the bot
+ * composes from several sources, e.g. error messages: the bot itself never broadcasts, so any
+ * such mention came from outside. User, channel and group mentions are left alone.
+ */
+export function defuseBroadcasts(text: string): string {
+  return text.replace(/<!(channel|here|everyone)\b([^>]*)>/gi, (_m, word: string, rest: string) => `&lt;!${word}${rest}&gt;`);
 }
 
 export function truncate(text: string, max: number, suffix = '…'): string {
@@ -22,8 +48,20 @@ export function truncate(text: string, max: number, suffix = '…'): string {
   return text.slice(0, Math.max(0, max - suffix.length)) + suffix;
 }
 
+/** A header block; its text is taken as plain (outside) text and escaped here. */
 export function header(text: string): KnownBlock {
-  return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true } };
+  return { type: 'header', text: { type: 'plain_text', text: escapedWithin(text, LIMITS.headerText), emoji: true } };
+}
+
+/** Escaped text of at most `max` characters, cut before escaping so no entity is split. */
+export function escapedWithin(text: string, max: number): string {
+  let out = escapeMrkdwn(truncate(text, max));
+  // An entity is at most 5 characters, so each step removes at least what is over the limit.
+  for (let n = max; out.length > max && n > 1; ) {
+    n = Math.max(1, n - Math.max(1, Math.ceil((out.length - max) / 4)));
+    out = escapeMrkdwn(truncate(text, n));
+  }
+  return out.length > max ? truncate('', max) : out;
 }
 
 /** Splits text into chunks of at most `max` characters, preferring line breaks. */

@@ -4,18 +4,34 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from '@slack/bolt';
 import type { Logger } from '../log.js';
 
+/** How a refusal of this interaction is written to the audit log (one row, by the error handler). */
+export interface AuditHint {
+  actor: string;
+  action: string;
+  target: string;
+  channel?: string;
+  detail?: Record<string, unknown>;
+}
+
 export interface InteractionContext {
   interactionId: string;
   log: Logger;
+  /** Set by the global middleware from the payload; handlers refine it with describeForAudit(). */
+  audit?: AuditHint;
 }
 
 const KEY = 'opsbot';
 
-export function attachInteraction(context: Context, root: Logger, fields: { userId?: string; kind: string; name?: string }): InteractionContext {
+export function attachInteraction(
+  context: Context,
+  root: Logger,
+  fields: { userId?: string; kind: string; name?: string; audit?: AuditHint },
+): InteractionContext {
   const interactionId = randomUUID();
   const ic: InteractionContext = {
     interactionId,
     log: root.child({ interactionId, userId: fields.userId, kind: fields.kind, name: fields.name }),
+    ...(fields.audit ? { audit: fields.audit } : {}),
   };
   context[KEY] = ic;
   return ic;
@@ -24,6 +40,17 @@ export function attachInteraction(context: Context, root: Logger, fields: { user
 export function interaction(context: Context, root: Logger): InteractionContext {
   const ic = context[KEY] as InteractionContext | undefined;
   return ic ?? { interactionId: 'none', log: root };
+}
+
+/**
+ * Names what this interaction is about for the audit log (e.g. action 'command', target
+ * '/backup restore'), so a refusal thrown later is recorded under the right name.
+ */
+export function describeForAudit(context: Context, hint: Partial<AuditHint>): void {
+  const ic = context[KEY] as InteractionContext | undefined;
+  if (!ic) return;
+  const base: AuditHint = ic.audit ?? { actor: 'unknown', action: 'interaction', target: 'unknown' };
+  ic.audit = { ...base, ...hint, detail: { ...base.detail, ...hint.detail } };
 }
 
 /** A short reference id shown to users for unexpected errors and logged with the error. */

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { seedBreachFixture } from '../support/lockdown.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { messageOf, type MessageRef } from '../support/request-message.js';
 import { postAction, postCommand, postViewSubmission, RESPONSE_URL, type RecordedCall } from '../support/slack.js';
 
 let db: TestDatabase;
@@ -28,10 +29,10 @@ const blocksOf = (c: RecordedCall) => {
 };
 const inChannel = (c: RecordedCall) => c.url === RESPONSE_URL && (c.json as { response_type?: string }).response_type === 'in_channel';
 
-async function requestStart(b: TestBot, user = 'U0ONCALL'): Promise<string> {
+async function requestStart(b: TestBot, user = 'U0ONCALL'): Promise<{ id: string; at: MessageRef }> {
   await postCommand(b.baseUrl, '/lockdown', 'start service-role key pasted in a public gist', { fields: { user_id: user, channel_id: 'C0WAR' } });
   const msg = await b.http.waitFor((c) => c.url.endsWith('/chat.update') && blocksOf(c).includes('playbook_approve'));
-  return /"value":"([0-9a-f-]{36})"/.exec(blocksOf(msg))![1]!;
+  return { id: /"value":"([0-9a-f-]{36})"/.exec(blocksOf(msg))![1]!, at: messageOf(msg) };
 }
 
 describe('/lockdown', () => {
@@ -47,8 +48,8 @@ describe('/lockdown', () => {
   it('an approved start revokes everything, posts the checklist, and /health and /lockdown show it', async () => {
     await seedBreachFixture(db.pool, { sessions: 40, integrationsActive: 3, integrationsInactive: 2 });
     bot = await startTestBot({ env: testEnv(db.url) });
-    const id = await requestStart(bot);
-    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: id }, { userId: 'U0APPROVER', channelId: 'C0WAR' });
+    const { id, at } = await requestStart(bot);
+    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: id }, { userId: 'U0APPROVER', ...at });
     const done = await bot.http.waitFor((c) => c.url.endsWith('/chat.update') && blocksOf(c).includes('lockdown active'));
     expect(blocksOf(done)).toContain('40 sessions');
     expect(blocksOf(done)).toContain('Access tokens already issued stay valid until they expire');
@@ -74,10 +75,10 @@ describe('/lockdown', () => {
   it('break-glass: the requester self-approves with a reason and the alerts channel is told', async () => {
     await seedBreachFixture(db.pool, { sessions: 3, integrationsActive: 1, integrationsInactive: 0 });
     bot = await startTestBot({ env: testEnv(db.url, { BREAK_GLASS_ENABLED: 'true', ALERTS_CHANNEL_ID: 'C0ALERTS' }) });
-    const id = await requestStart(bot);
+    const { id, at } = await requestStart(bot);
     const request = bot.http.calls.find((c) => c.url.endsWith('/chat.update') && blocksOf(c).includes('playbook_approve'))!;
     expect(blocksOf(request)).toContain('playbook_break_glass');
-    await postAction(bot.baseUrl, { action_id: 'playbook_break_glass', value: id }, { userId: 'U0ONCALL', channelId: 'C0WAR' });
+    await postAction(bot.baseUrl, { action_id: 'playbook_break_glass', value: id }, { userId: 'U0ONCALL', ...at });
     const modal = await bot.http.waitFor((c) => c.url.endsWith('/views.open'));
     const meta = JSON.parse(String((JSON.parse(String((modal.json as { view: string }).view)) as { private_metadata: string }).private_metadata)) as object;
     const short = await postViewSubmission(bot.baseUrl, { callback_id: 'playbook_break_glass_reason', private_metadata: JSON.stringify(meta), values: { reason: { value: { value: 'hurry' } } } }, 'U0ONCALL');
@@ -96,10 +97,10 @@ describe('/lockdown', () => {
   it('without break-glass the requester is refused and no break-glass button is offered', async () => {
     await seedBreachFixture(db.pool, { sessions: 2, integrationsActive: 0, integrationsInactive: 0 });
     bot = await startTestBot({ env: testEnv(db.url) });
-    const id = await requestStart(bot, 'U0LEAD');
+    const { id, at } = await requestStart(bot, 'U0LEAD');
     const request = bot.http.calls.find((c) => c.url.endsWith('/chat.update') && blocksOf(c).includes('playbook_approve'))!;
     expect(blocksOf(request)).not.toContain('playbook_break_glass');
-    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: id }, { userId: 'U0LEAD', responseUrl: 'https://hooks.slack.test/actions/self' });
+    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: id }, { userId: 'U0LEAD', ...at, responseUrl: 'https://hooks.slack.test/actions/self' });
     const refused = await bot.http.waitFor((c) => c.url.endsWith('/self'));
     expect((refused.json as { text: string }).text).toMatch(/someone else/);
     expect((await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM auth.sessions')).rows[0]?.n).toBe(2);
@@ -108,8 +109,8 @@ describe('/lockdown', () => {
   it('posts a due deadline reminder once per interval, and "Mark done" stops it', async () => {
     await seedBreachFixture(db.pool, { sessions: 1, integrationsActive: 0, integrationsInactive: 0 });
     bot = await startTestBot({ env: testEnv(db.url, { ALERTS_CHANNEL_ID: 'C0ALERTS' }) });
-    const id = await requestStart(bot);
-    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: id }, { userId: 'U0APPROVER', channelId: 'C0WAR' });
+    const { id, at } = await requestStart(bot);
+    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: id }, { userId: 'U0APPROVER', ...at });
     await bot.http.waitFor((c) => c.url.endsWith('/chat.update') && blocksOf(c).includes('lockdown active'));
     const lockdownId = (await bot.bot.lockdown.current())!.id;
     // Make the 24 h deadline due now (the bot runs on the real clock here).

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { seedOrg } from '../support/playbooks.js';
+import { messageOf, type MessageRef } from '../support/request-message.js';
 import { postAction, postCommand, RESPONSE_URL, type RecordedCall } from '../support/slack.js';
 
 let db: TestDatabase;
@@ -29,7 +30,7 @@ const isUpdate = (c: RecordedCall) => c.url.endsWith('/chat.update');
 const blocksOf = (c: RecordedCall) => String((c.json as { blocks?: string }).blocks ?? '');
 const ephemeral = (c: RecordedCall) => c.url.startsWith('https://hooks.slack.test/actions/') && (c.json as { response_type?: string }).response_type === 'ephemeral';
 
-async function requestClear(requester = 'U0ONCALL'): Promise<{ requestId: string }> {
+async function requestClear(requester = 'U0ONCALL'): Promise<{ requestId: string; at: MessageRef }> {
   await db.pool.query(`INSERT INTO public.leads (organization_id, email) SELECT $1, 'l' || g || '@test.com' FROM generate_series(1, 6) g`, [org]);
   await db.pool.query(`INSERT INTO public.leads (organization_id, email) VALUES ($1, 'keep@example.com')`, [org]);
   const res = await postCommand(bot.baseUrl, '/playbook', 'run clear-test-data domain=test.com', { fields: { user_id: requester } });
@@ -37,13 +38,13 @@ async function requestClear(requester = 'U0ONCALL'): Promise<{ requestId: string
   const update = await bot.http.waitFor((c) => isUpdate(c) && blocksOf(c).includes('playbook_approve'));
   const requestId = /"value":"([0-9a-f-]{36})"/.exec(blocksOf(update))?.[1];
   expect(requestId).toBeDefined();
-  return { requestId: requestId! };
+  return { requestId: requestId!, at: messageOf(update) };
 }
 const leads = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM public.leads')).rows[0]!.n;
 
 describe('/playbook run and approval', () => {
   it('posts the request with parameters, preview, requester and buttons; an approver runs it; the message ends as done', async () => {
-    const { requestId } = await requestClear();
+    const { requestId, at } = await requestClear();
     const first = bot.http.calls.find((c) => isUpdate(c) && blocksOf(c).includes('playbook_approve'))!;
     const text = blocksOf(first);
     expect(text).toContain('clear-test-data');
@@ -53,7 +54,7 @@ describe('/playbook run and approval', () => {
     expect(text).toContain('Expires');
     expect(text).toContain('playbook_deny');
     expect(text).toContain('"confirm"');
-    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER' });
+    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER', ...at });
     const done = await bot.http.waitFor((c) => isUpdate(c) && blocksOf(c).includes('Done'));
     expect(blocksOf(done)).not.toContain('playbook_approve');
     expect(blocksOf(done)).toContain('6 row(s)');
@@ -65,30 +66,30 @@ describe('/playbook run and approval', () => {
 
   it('refuses the requester (even an approver), a non-approver, and a click after a denial, each with an ephemeral message; nothing runs', async () => {
     // U0LEAD is both on-call and an approver: still not allowed to approve their own request.
-    const { requestId } = await requestClear('U0LEAD');
-    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0LEAD', responseUrl: 'https://hooks.slack.test/actions/own' });
+    const { requestId, at } = await requestClear('U0LEAD');
+    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0LEAD', ...at, responseUrl: 'https://hooks.slack.test/actions/own' });
     const own = await bot.http.waitFor((c) => c.url.endsWith('/own') && ephemeral(c));
     expect((own.json as { text: string }).text).toMatch(/You asked for this run, so someone else/);
-    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0NOBODY', responseUrl: 'https://hooks.slack.test/actions/outsider' });
+    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0NOBODY', ...at, responseUrl: 'https://hooks.slack.test/actions/outsider' });
     const outsider = await bot.http.waitFor((c) => c.url.endsWith('/outsider') && ephemeral(c));
     expect((outsider.json as { text: string }).text).toMatch(/Only the approvers group .* Nothing ran/);
-    await postAction(bot.baseUrl, { action_id: 'playbook_deny', value: requestId }, { userId: 'U0APPROVER' });
+    await postAction(bot.baseUrl, { action_id: 'playbook_deny', value: requestId }, { userId: 'U0APPROVER', ...at });
     await bot.http.waitFor((c) => isUpdate(c) && blocksOf(c).includes('Denied'));
-    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER', responseUrl: 'https://hooks.slack.test/actions/late' });
+    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER', ...at, responseUrl: 'https://hooks.slack.test/actions/late' });
     const late = await bot.http.waitFor((c) => c.url.endsWith('/late') && ephemeral(c));
     expect((late.json as { text: string }).text).toMatch(/already denied by <@U0APPROVER>/);
     expect(await leads()).toBe(7);
   });
 
   it('20 concurrent Approve clicks and a repeated delivery run the playbook exactly once', async () => {
-    const { requestId } = await requestClear();
+    const { requestId, at } = await requestClear();
     const clicks = await Promise.all(
-      Array.from({ length: 20 }, () => postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER' })),
+      Array.from({ length: 20 }, () => postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER', ...at })),
     );
     expect(clicks.every((c) => c.status === 200)).toBe(true);
     await bot.http.waitFor((c) => isUpdate(c) && blocksOf(c).includes('Done'));
     await bot.bot.playbooks.idle();
-    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER' });
+    await postAction(bot.baseUrl, { action_id: 'playbook_approve', value: requestId }, { userId: 'U0APPROVER', ...at });
     await bot.bot.playbooks.idle();
     const { rows } = await db.pool.query<{ action: string; n: number }>(
       `SELECT action, count(*)::int AS n FROM opsbot.audit_log WHERE detail->>'requestId' = $1 GROUP BY action ORDER BY action`,
@@ -121,7 +122,7 @@ describe('/playbook run and approval', () => {
   });
 
   it('missing required parameters open a form (views.open with the trigger id)', async () => {
-    await postCommand(bot.baseUrl, '/playbook', 'run disable-user');
+    await postCommand(bot.baseUrl, '/playbook', 'run disable-user', { fields: { trigger_id: '1.2.3' } });
     const open = await bot.http.waitFor((c) => c.url.endsWith('/views.open'));
     expect((open.json as { trigger_id: string }).trigger_id).toBe('1.2.3');
     expect(String((open.json as { view: string }).view)).toContain('param_user');

@@ -14,6 +14,12 @@ export function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = 
   };
 }
 
+let triggers = 0;
+/** A fresh trigger_id, as Slack gives every delivery its own (the bot ignores a repeated one). */
+export function nextTriggerId(): string {
+  return `${++triggers}.${process.pid}.${Math.random().toString(16).slice(2, 10)}`;
+}
+
 export function commandBody(command: string, text = '', fields: Record<string, string> = {}): string {
   return new URLSearchParams({
     command,
@@ -24,7 +30,7 @@ export function commandBody(command: string, text = '', fields: Record<string, s
     team_id: 'T1',
     api_app_id: 'A1',
     response_url: RESPONSE_URL,
-    trigger_id: '1.2.3',
+    trigger_id: nextTriggerId(),
     ...fields,
   }).toString();
 }
@@ -148,7 +154,7 @@ export async function postAction(
     container: { type: 'message', message_ts: opts.messageTs ?? '1700000000.000100', channel_id: opts.channelId ?? 'C0OPS' },
     message: { ts: opts.messageTs ?? '1700000000.000100', type: 'message' },
     response_url: opts.responseUrl ?? 'https://hooks.slack.test/actions/T1/1/click',
-    trigger_id: '1.2.3',
+    trigger_id: nextTriggerId(),
     actions: [{ type: 'button', block_id: 'b1', action_ts: '1', ...action }],
   };
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -171,7 +177,7 @@ export async function postViewSubmission(
     user: { id: userId },
     team: { id: 'T1' },
     api_app_id: 'A1',
-    trigger_id: '1.2.4',
+    trigger_id: nextTriggerId(),
     view: {
       id: 'V1',
       type: 'modal',

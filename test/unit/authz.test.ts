@@ -112,9 +112,25 @@ describe('roles', () => {
     expect(directory.calls).toEqual([]);
   });
 
-  it('role checks do not depend on the channel allow-list', async () => {
-    const { authz } = setup({ allowedChannels: ['C0OPS'] });
-    expect(await authz.check('oncall', { userId: 'U0ALICE', channelId: 'D0DIRECT' })).toEqual({ allowed: true });
+  it('the channel allow-list applies to every role: on-call and approvers are refused outside it, before Slack is asked', async () => {
+    const { authz, directory } = setup({ allowedChannels: ['C0OPS'] });
+    expect(await authz.check('oncall', { userId: 'U0ALICE', channelId: 'C0OPS' })).toEqual({ allowed: true });
+    for (const channelId of ['D0DIRECT', 'G0PRIVATE', 'C0OTHER', '']) {
+      for (const [access, userId] of [['oncall', 'U0ALICE'], ['approver', 'U0CAROL'], ['read', 'U0ANYONE']] as const) {
+        const d = await authz.check(access, { userId, channelId });
+        expect(d, `${access} in "${channelId}"`).toEqual({ allowed: false, message: expect.stringContaining('ALLOWED_CHANNEL_IDS') });
+      }
+    }
+    // Only the one lookup for the allowed channel.
+    expect(directory.calls).toEqual([ONCALL_GROUP]);
+  });
+
+  it('channel ids are compared exactly: no trimming, no case folding, no prefix match', async () => {
+    const { authz } = setup({ allowedChannels: ['C0OPS'], oncallUsers: ['U0DAVE'] });
+    for (const channelId of [' C0OPS', 'C0OPS ', 'c0ops', 'C0Ops', 'C0OPS2', 'C0OP', 'C0OPS\u0000', 'C0OPS,C0OTHER']) {
+      expect((await authz.check('oncall', { userId: 'U0DAVE', channelId })).allowed, JSON.stringify(channelId)).toBe(false);
+    }
+    expect((await authz.check('oncall', { userId: 'U0DAVE', channelId: 'C0OPS' })).allowed).toBe(true);
   });
 });
 

@@ -1,7 +1,14 @@
 // Block Kit limits by construction: 3000 characters per section, 50 blocks, 150 per header.
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { context, escapeMrkdwn, fitMessage, header, LIMITS, sections, splitText, truncate } from '../../src/slack/blocks.js';
+import { alertMessage, heldSummaryMessage, recoveryMessage, reminderMessage } from '../../src/alerts/messages.js';
+import type { AlertRecord } from '../../src/alerts/store.js';
+import { checklistMessage } from '../../src/checklist/render.js';
+import { renderSummaryBlocks } from '../../src/logs/render.js';
+import type { LogSummary } from '../../src/logs/summary.js';
+import type { MaintenanceWindow } from '../../src/maintenance/calendar.js';
+import { addedMessage, noticeMessage, skippedMessage } from '../../src/maintenance/messages.js';
+import { context, defuseBroadcasts, escapedWithin, escapeMrkdwn, fitMessage, header, LIMITS, quoteInput, sections, splitText, truncate } from '../../src/slack/blocks.js';
 
 function lines(n: number, width: number): string[] {
   return Array.from({ length: n }, (_, i) => `${String(i).padStart(4, '0')} ${'x'.repeat(width - 5)}`);
@@ -123,5 +130,74 @@ describe('escapeMrkdwn', () => {
 
   it('section text built from escaped values stays escaped', () => {
     expect(sectionText(sections(escapeMrkdwn('public.<leads>'))[0]!)).toBe('public.&lt;leads&gt;');
+  });
+});
+
+// Issue 12, item 7: everything from outside (users, the model, the database) is escaped in the
+// top-level `text` (what notifications show) as well as in blocks, by every renderer.
+const HOSTILE = '<!channel> <!here> <@U0VICTIM> <#C0OTHER> <!subteam^S0EVIL> <https://evil.test|click> &';
+const UNESCAPED = /<!(channel|here|everyone)|<@U0VICTIM|<#C0OTHER|<!subteam\^S0EVIL|<https?:/;
+
+describe('escaping of outside text in every renderer', () => {
+  const noMarkup = (m: { text: string; blocks: unknown }) => {
+    expect(m.text).not.toMatch(UNESCAPED);
+    expect(JSON.stringify(m.blocks)).not.toMatch(UNESCAPED);
+    expect(m.text).toContain('&lt;');
+  };
+
+  it('escapeMrkdwn, header, quoteInput and escapedWithin', () => {
+    expect(escapeMrkdwn(HOSTILE)).toBe('&lt;!channel&gt; &lt;!here&gt; &lt;@U0VICTIM&gt; &lt;#C0OTHER&gt; &lt;!subteam^S0EVIL&gt; &lt;https://evil.test|click&gt; &amp;');
+    expect(JSON.stringify(header(HOSTILE))).not.toMatch(UNESCAPED);
+    // Cut before escaping: no half entity at the end, and never over the limit.
+    const long = escapedWithin('<'.repeat(200), 150);
+    expect(long.length).toBeLessThanOrEqual(150);
+    expect(long).toMatch(/^(&lt;)+…$/);
+    expect(quoteInput('a\u0000<!here>', 40)).toBe('a &lt;!here&gt;');
+    expect(defuseBroadcasts('Only <!subteam^S0ONCALL> may; <!channel> <!here|here>')).toBe('Only <!subteam^S0ONCALL> may; &lt;!channel&gt; &lt;!here|here&gt;');
+  });
+
+  it('log summaries: the model headline, subject, timeline and notes', () => {
+    const s: LogSummary = {
+      source: 'gemini',
+      model: 'gemini-2.5-flash',
+      subject: `file ${HOSTILE}.log`,
+      headline: `Outage ${HOSTILE}`,
+      impact: HOSTILE,
+      suspectedCause: HOSTILE,
+      timeline: [{ time: HOSTILE, event: HOSTILE }],
+      keyTemplates: [{ id: 'T1', template: HOSTILE, count: 3, level: 'error', note: HOSTILE }],
+      suggestedPlaybooks: [{ id: 'kill-idle-connections', reason: HOSTILE }],
+      caveats: [HOSTILE],
+      stats: { lines: 3, templates: 1, errorLines: 3, errorShare: 1 },
+      usage: { promptTokensEstimate: 10, rawTokensEstimate: 10, attempts: 1 },
+    };
+    noMarkup(renderSummaryBlocks(s));
+  });
+
+  it('alerts: fired, reminder, recovery and the held summary', () => {
+    const a: AlertRecord = {
+      id: 7, ruleId: 'r', severity: 'critical', title: `Title ${HOSTILE}`, value: HOSTILE, threshold: HOSTILE, advice: HOSTILE, breaches: 3,
+      firedAt: 0, notifiedAt: 0, channel: 'C0ALERTS', messageTs: '1.1', heldWindow: 'w', recoveredInWindow: null, summarisedAt: null, lastReminderAt: null,
+      reminders: 1, acknowledgedBy: null, acknowledgedAt: null, timeToAckMs: null, recoveredAt: null, recoveredValue: HOSTILE,
+    };
+    noMarkup(alertMessage(a, 'UTC'));
+    noMarkup(reminderMessage(a, 'UTC', 60_000));
+    noMarkup(recoveryMessage({ ...a, recoveredAt: 60_000 }, 'UTC'));
+    expect(JSON.stringify(heldSummaryMessage([a], 'UTC'))).not.toMatch(UNESCAPED);
+  });
+
+  it('maintenance posts: added, notice and skipped', () => {
+    const w: MaintenanceWindow = { id: 'custom:1', kind: 'custom', startsAt: Date.UTC(2030, 0, 8, 7), endsAt: Date.UTC(2030, 0, 8, 8), reason: HOSTILE, createdBy: 'U0ONCALL', createdAt: 0, skipped: null };
+    noMarkup(addedMessage(w, 'America/New_York', [72]));
+    noMarkup(noticeMessage(w, 72, 'America/New_York'));
+    expect(JSON.stringify(skippedMessage([w], 'U0ONCALL', HOSTILE, 'America/New_York', undefined))).not.toMatch(UNESCAPED);
+  });
+
+  it('checklists: title and labels', () => {
+    const m = checklistMessage(
+      { id: 1, kind: 'k', title: `List ${HOSTILE}`, description: null, access: 'oncall', channel: 'C0', messageTs: '1.1', revision: 0, items: [{ key: 'a', label: HOSTILE, checked: false, checkedBy: null, checkedAt: null }] } as unknown as Parameters<typeof checklistMessage>[0],
+      'UTC',
+    );
+    noMarkup(m);
   });
 });
