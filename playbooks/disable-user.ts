@@ -1,6 +1,10 @@
 // Runbook "Managing Users": disable a user — Supabase Auth ban (blocks sign-in and token
 // refresh), profile inactive, sessions deleted. enable-user undoes exactly the reversible part:
 // the ban and the profile flag (deleted sessions stay deleted; the user signs in again).
+// Scope "keys" with the user as the only key: the run touches that user's rows only, and all
+// of their sessions at run time go — including sessions opened after the preview, since a
+// disable that left a fresh session alive would not disable anyone. The session count in the
+// preview is information, not a limit.
 import { z } from 'zod';
 import { InputError } from '../src/errors.js';
 import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
@@ -36,6 +40,7 @@ export const disableUser = definePlaybook({
   risk: 'destructive',
   approvals: 1,
   scope: 'keys',
+  effect: { noun: 'changes (ban, profile, sessions)', verb: 'made' },
   params: z.object({ user: uuid }).strict(),
   paramHelp: { user: 'the user id (uuid) from auth.users' },
   preview: (ctx, p) => userPreview(ctx, p.user, 'disable'),
@@ -43,12 +48,14 @@ export const disableUser = definePlaybook({
     const t0 = ctx.clock.monotonic();
     // Ban first: if Auth refuses, nothing else has changed and the run fails cleanly.
     await ctx.authAdmin.setBan(p.user, PERMANENT_BAN);
+    ctx.committed(1, 'auth ban');
     const t1 = ctx.clock.monotonic();
     const { rows } = await ctx.admin.transaction('disable-user', (q) => q('playbooks/disable-user/disable', [p.user]));
     const r = rows[0] ?? {};
     const sessions = toNum(r.sessions);
+    ctx.committed(toNum(r.profiles) + sessions + toNum(r.refresh_tokens), 'profile + sessions');
     return {
-      rowsAffected: toNum(r.profiles) + sessions + toNum(r.refresh_tokens),
+      rowsAffected: 1 + toNum(r.profiles) + sessions + toNum(r.refresh_tokens),
       summary: `banned in Auth, profile inactive, ${sessions} session(s) deleted. Access tokens already issued stay valid until they expire (default 1 h).`,
       steps: [
         { step: 'auth ban', rows: 1, ms: Math.round(t1 - t0) },
@@ -71,9 +78,11 @@ export const enableUser = definePlaybook({
   async run(ctx, p) {
     const t0 = ctx.clock.monotonic();
     await ctx.authAdmin.setBan(p.user, 'none');
+    ctx.committed(1, 'auth unban');
     const t1 = ctx.clock.monotonic();
     const { rows } = await ctx.admin.transaction('enable-user', (q) => q('playbooks/enable-user/enable', [p.user]));
     const profiles = toNum(rows[0]?.profiles);
+    ctx.committed(profiles, 'profile');
     return {
       rowsAffected: profiles + 1,
       summary: `ban lifted in Auth${profiles ? ', profile active again' : ' (profile was already active)'}`,

@@ -1,6 +1,8 @@
 // Runbook "Connection Pool Exhausted": end sessions idle for longer than N minutes. Only the
 // approved sessions are touched, each re-checked (same pid and start time, still idle) right
 // before it is ended; the bot's own, superuser, replication and platform sessions never are.
+// Scope "keys": a session that ended, got busy or appeared between preview and run stops the
+// run before anything is ended (the engine says how many were added and gone).
 import { z } from 'zod';
 import { definePlaybook } from '../src/playbooks/types.js';
 import { PLATFORM_ROLES, text, toNum, wholeNumber } from './_shared.js';
@@ -12,6 +14,7 @@ export const killIdleConnections = definePlaybook({
   risk: 'destructive',
   approvals: 1,
   scope: 'keys',
+  effect: { noun: 'sessions', verb: 'terminated' },
   params: z
     .object({
       minutes: wholeNumber(0, 10_080).default(60),
@@ -42,7 +45,11 @@ export const killIdleConnections = definePlaybook({
       for (const key of keys) {
         const [pid, start] = key.split(':');
         const { rows } = await q('playbooks/kill-idle-connections/terminate', [Number(pid), start]);
-        if (rows[0]?.terminated === true) terminated++;
+        if (rows[0]?.terminated === true) {
+          terminated++;
+          // pg_terminate_backend takes effect at once, whatever happens to this transaction.
+          ctx.committed(1, `terminate pid ${pid}`);
+        }
       }
     });
     return {

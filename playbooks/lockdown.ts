@@ -1,8 +1,15 @@
 // The runbook's P0 breach response as two playbooks on the approval gate: lockdown-start
 // (evidence, revoke every session, switch off integrations, checklist, reminders) and
 // lockdown-lift (re-enable exactly what the lockdown switched off). Both allow break-glass.
-// Scope is "keys" with a single key on purpose: a breach response must revoke the sessions
-// that exist when it runs, even if more appeared since the preview.
+// What "the scope the approver saw" means here (issue 12, item 3), decided on purpose:
+// - lockdown-start approves an action, not a list: "revoke every session and switch off every
+//   integration". Its key is that action (a fresh start, or completing lockdown <id>), so the
+//   run stops if that changed; but it revokes the sessions and switches off the integrations
+//   that exist when it runs, including any created after the preview — in a breach, a session
+//   opened after the preview may well be the attacker's, and leaving it alive would defeat the
+//   lockdown. The counts in the preview are information, not a limit; the run reports its own.
+// - lockdown-lift approves re-enabling exactly the integrations it lists: they are its keys,
+//   the run re-enables only those, and a different set stops it before anything is re-enabled.
 import { z } from 'zod';
 import { InputError } from '../src/errors.js';
 import type { LockdownService } from '../src/lockdown/service.js';
@@ -21,6 +28,7 @@ export function lockdownPlaybooks(svc: LockdownService): Playbook<unknown>[] {
     approvals: 1,
     breakGlass: true,
     scope: 'keys',
+    effect: { noun: 'sessions, tokens and integrations', verb: 'revoked or switched off' },
     params: z.object({ reason }).strict(),
     paramHelp: { reason: 'why: what was breached or suspected (5–500 characters)' },
     async preview() {
@@ -38,7 +46,7 @@ export function lockdownPlaybooks(svc: LockdownService): Playbook<unknown>[] {
           `${p.integrationsActive} active integrations (${p.integrationsTotal - p.integrationsActive} already off stay off)`,
           'access tokens already issued stay valid until they expire (1 h by default)',
         ],
-        keys: ['lockdown'],
+        keys: [resume && p.open ? `lockdown:complete:${p.open.id}` : 'lockdown:start'],
       };
     },
     async run(ctx, p, _approved, meta) {
@@ -50,6 +58,7 @@ export function lockdownPlaybooks(svc: LockdownService): Playbook<unknown>[] {
         channel: meta.channel,
         requestId: meta.requestId,
         heartbeat: () => ctx.heartbeat(),
+        committed: (n, step) => ctx.committed(n, step),
       });
       return {
         rowsAffected: r.sessionsRevoked + r.tokensRevoked + r.integrationsDisabled,
@@ -68,6 +77,7 @@ export function lockdownPlaybooks(svc: LockdownService): Playbook<unknown>[] {
     approvals: 1,
     breakGlass: true,
     scope: 'keys',
+    effect: { noun: 'integrations', verb: 're-enabled' },
     params: z.object({ reason }).strict(),
     paramHelp: { reason: 'why it is safe to lift (5–500 characters)' },
     async preview() {
@@ -78,11 +88,13 @@ export function lockdownPlaybooks(svc: LockdownService): Playbook<unknown>[] {
         summary: `lift the lockdown active since ${open.activeSince?.toISOString() ?? '?'}; re-enable ${integrations.length} integration(s) it switched off`,
         count: integrations.length,
         items: integrations.map((i) => `${i.provider} (${i.id})`),
-        keys: [`lockdown:${open.id}`],
+        keys: [`lockdown:${open.id}`, ...integrations.map((i) => `integration:${i.id}`)],
       };
     },
-    async run(_ctx, p, _approved, meta) {
-      const r = await svc.lift({ reason: p.reason, by: meta.approvers.at(-1) ?? meta.requestedBy, requestId: meta.requestId });
+    async run(ctx, p, approved, meta) {
+      const only = (approved.keys ?? []).filter((k) => k.startsWith('integration:')).map((k) => k.slice('integration:'.length));
+      const r = await svc.lift({ reason: p.reason, by: meta.approvers.at(-1) ?? meta.requestedBy, requestId: meta.requestId, only });
+      ctx.committed(r.reenabled, 're-enable integrations');
       const hours = (r.durationMs / 3_600_000).toFixed(1);
       return {
         rowsAffected: r.reenabled,

@@ -1,6 +1,8 @@
 // Runbook "Vacuum & Analyze": VACUUM (ANALYZE) named tables, which must exist. Runs outside a
 // transaction (VACUUM cannot run inside one); table names come from the catalog, escaped as
-// identifiers, never from the user's text.
+// identifiers, never from the user's text. Scope "keys": each table is pinned by name and oid,
+// so a table dropped, renamed or replaced by another of the same name since the preview stops
+// the run before anything is vacuumed.
 import { z } from 'zod';
 import { InputError } from '../src/errors.js';
 import { definePlaybook } from '../src/playbooks/types.js';
@@ -15,6 +17,7 @@ export const vacuumAnalyze = definePlaybook({
   risk: 'write',
   approvals: 1,
   scope: 'keys',
+  effect: { noun: 'tables', verb: 'vacuumed' },
   params: z
     .object({
       tables: z
@@ -33,15 +36,18 @@ export const vacuumAnalyze = definePlaybook({
       summary: `VACUUM (ANALYZE) ${rows.length} table${rows.length === 1 ? '' : 's'}`,
       count: rows.length,
       items: rows.map((r) => `${String(r.schema)}.${String(r.table)}: ${toNum(r.dead_tuples)} dead / ${toNum(r.live_tuples)} live rows`),
-      keys: rows.map((r) => `${String(r.schema)}.${String(r.table)}`),
+      keys: [...new Set(rows.map((r) => `${String(r.schema)}.${String(r.table)}@${String(r.oid)}`))],
     };
   },
   async run(ctx, _p, approved) {
     const steps = [];
-    for (const table of approved.keys ?? []) {
+    for (const key of approved.keys ?? []) {
+      // "schema.table@oid": the name is what VACUUM gets (escaped), the oid only pins identity.
+      const table = key.slice(0, key.lastIndexOf('@') < 0 ? key.length : key.lastIndexOf('@'));
       const t0 = ctx.clock.monotonic();
       await ctx.admin.standalone('vacuum-analyze', 'playbooks/vacuum-analyze/vacuum', { table }, { statementTimeoutMs: 30 * 60_000, lockTimeoutMs: 5000 });
       steps.push({ step: table, rows: 1, ms: Math.round(ctx.clock.monotonic() - t0) });
+      ctx.committed(1, table);
       await ctx.heartbeat();
     }
     return { rowsAffected: steps.length, summary: `vacuumed and analyzed ${steps.map((s) => s.step).join(', ')}`, steps };

@@ -119,9 +119,22 @@ export interface LockdownService {
   /** The newest lockdown, open or lifted. */
   latest(): Promise<Lockdown | undefined>;
   /** Runs (or completes) a start; throws an OpsError that says what was and was not done. */
-  start(input: { reason: string; requestedBy: string; approvedBy: string; breakGlass: boolean; channel: string | null; requestId: string; heartbeat(): Promise<void> }): Promise<StartResult>;
-  /** Lifts the active lockdown, re-enabling exactly what it switched off. */
-  lift(input: { reason: string; by: string; requestId: string }): Promise<{ lockdown: Lockdown; reenabled: number; durationMs: number }>;
+  start(input: {
+    reason: string;
+    requestedBy: string;
+    approvedBy: string;
+    breakGlass: boolean;
+    channel: string | null;
+    requestId: string;
+    heartbeat(): Promise<void>;
+    /** Told after each committed batch (sessions, tokens, integrations), so a cut run still reports its count. */
+    committed?(rows: number, step: string): void;
+  }): Promise<StartResult>;
+  /**
+   * Lifts the active lockdown, re-enabling exactly what it switched off — and, with `only`, only
+   * those of them (the integrations the approver saw).
+   */
+  lift(input: { reason: string; by: string; requestId: string; only?: readonly string[] }): Promise<{ lockdown: Lockdown; reenabled: number; durationMs: number }>;
   /** Integrations the lockdown recorded. */
   integrations(lockdownId: string): Promise<{ id: string; provider: string; disabledAt: Date; reenabledAt: Date | null }[]>;
   /** Evidence held for a lockdown. */
@@ -278,8 +291,9 @@ export function createLockdownService(d: LockdownDeps): LockdownService {
             try {
               const { rows } = await d.admin.transaction('lockdown', (q) => q('playbooks/lockdown/revoke-sessions-batch', [batch]), { statementTimeoutMs: 60_000 });
               const n = toNumber(rows[0]?.sessions) ?? 0;
-              if (n > 0) await d.state.query('lockdown/add-revoked', [id, n, 0]);
               sessionsRevoked += n;
+              if (n > 0) input.committed?.(n, 'revoke sessions batch');
+              if (n > 0) await d.state.query('lockdown/add-revoked', [id, n, 0]);
               await input.heartbeat();
               if (n < batch) return;
             } catch (err) {
@@ -293,8 +307,9 @@ export function createLockdownService(d: LockdownDeps): LockdownService {
         for (;;) {
           const { rows } = await d.admin.transaction('lockdown', (q) => q('playbooks/lockdown/revoke-legacy-tokens', [batch]), { statementTimeoutMs: 60_000 });
           const n = toNumber(rows[0]?.tokens) ?? 0;
-          if (n > 0) await d.state.query('lockdown/add-revoked', [id, 0, n]);
           tokensRevoked += n;
+          if (n > 0) input.committed?.(n, 'revoke legacy refresh tokens batch');
+          if (n > 0) await d.state.query('lockdown/add-revoked', [id, 0, n]);
           if (n < batch) break;
         }
         await d.state.query('lockdown/set-sessions-done', [id, at()]);
@@ -311,6 +326,7 @@ export function createLockdownService(d: LockdownDeps): LockdownService {
           .map((r) => r.integration_id);
         const { rows: disabled } = await d.admin.transaction('lockdown', (q) => q('playbooks/lockdown/disable-integrations', [recorded]));
         integrationsDisabled = disabled.length;
+        if (integrationsDisabled > 0) input.committed?.(integrationsDisabled, 'disable integrations');
         await d.state.query('lockdown/set-integrations-done', [id, at()]);
         steps.push({ step: 'disable integrations', rows: integrationsDisabled, ms: Math.round(d.clock.monotonic() - t0) });
         done.push(`${integrationsDisabled} integrations switched off (${recorded.length} recorded by this lockdown)`);
@@ -349,8 +365,9 @@ export function createLockdownService(d: LockdownDeps): LockdownService {
     async lift(input) {
       const lockdown = await current();
       if (lockdown?.state !== 'active') throw new InputError('No lockdown is active, so there is nothing to lift.');
+      const only = input.only ? new Set(input.only) : undefined;
       const ids = (await d.state.query<{ integration_id: string; reenabled_at: Date | null }>('lockdown/integrations-list', [lockdown.id]))
-        .filter((r) => r.reenabled_at === null)
+        .filter((r) => r.reenabled_at === null && (only === undefined || only.has(String(r.integration_id))))
         .map((r) => r.integration_id);
       const { rows } = await d.admin.transaction('lockdown-lift', (q) => q('playbooks/lockdown/enable-integrations', [ids]));
       await d.state.query('lockdown/integrations-reenabled', [lockdown.id, ids, at()]);

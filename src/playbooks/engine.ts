@@ -2,16 +2,18 @@
 // The rules are DESIGN.md's safety model: the approver holds the role (checked by the caller)
 // and is not the requester; the request is pending and unexpired; the claim is a single
 // UPDATE … WHERE state = 'pending' RETURNING under a row lock, so any number of clicks,
-// retries or replicas run a playbook once; the preview is recomputed before running and a
-// grown scope stops the run; a run whose process died is reported as interrupted, never re-run.
+// retries or replicas run a playbook once; the plan hash is checked and the preview recomputed
+// before running, and a changed scope stops the run; every outcome records the rows committed
+// so far; a run whose process died is reported as interrupted, never re-run.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { errorMessage, InputError, isOpsError, OpsError } from '../errors.js';
+import { formatCount } from '../format.js';
 import type { Logger } from '../log.js';
 import type { StateStore } from '../state/store.js';
 import { normalizeParams, parseParams } from './params.js';
 import { rowToRequest, type PlaybookRequest } from './request.js';
-import type { Playbook, PlaybookContext, Preview, RunResult } from './types.js';
+import { ScopeChangedError, type Playbook, type PlaybookContext, type Preview, type RunResult } from './types.js';
 
 /** Shows a request's current state wherever it was posted (Slack message, …). */
 export interface RequestNotifier {
@@ -101,10 +103,66 @@ export function validateRegistry(registry: readonly Playbook<unknown>[]): void {
   }
 }
 
-function planHash(playbookId: string, params: unknown, preview: Preview): string {
+/** JSON with object keys sorted at every level: jsonb does not keep key order, this does not need to. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * The plan hash: what runs (playbook, parameters) and exactly what it may touch (count, keys,
+ * pinned values, fingerprint) plus what the approver read (summary, items). It is checked again
+ * when the run starts, so a request row changed in the state store after the preview does not
+ * run. It is a plain digest, not a signature: it catches edits that do not also recompute it.
+ */
+export function planHash(playbookId: string, params: unknown, preview: Preview): string {
   return createHash('sha256')
-    .update(JSON.stringify({ playbookId, params, count: preview.count, keys: preview.keys ?? null, pinned: preview.pinned ?? null }))
+    .update(
+      canonicalJson({
+        playbookId,
+        params,
+        count: preview.count,
+        keys: preview.keys ?? null,
+        pinned: preview.pinned ?? null,
+        fingerprint: preview.fingerprint ?? null,
+        summary: preview.summary,
+        items: preview.items,
+      }),
+    )
     .digest('hex');
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/**
+ * The one scope check (DESIGN.md): the preview recomputed with the approved pinned values
+ * against the preview people approved. Returns why the run must stop, or undefined.
+ */
+export function scopeChange(playbook: Pick<Playbook<unknown>, 'scope' | 'effect'>, approved: Preview, now: Preview): string | undefined {
+  const noun = playbook.effect?.noun ?? 'rows';
+  const again = 'Nothing was changed; request it again to see and approve the current scope.';
+  if (playbook.scope === 'keys') {
+    const before = new Set(approved.keys ?? []);
+    const after = new Set(now.keys ?? []);
+    const added = [...after].filter((k) => !before.has(k)).length;
+    const gone = [...before].filter((k) => !after.has(k)).length;
+    if (added === 0 && gone === 0) return undefined;
+    return `the scope changed after the preview: ${formatCount(after.size)} ${noun} match now, but ${formatCount(before.size)} were approved (${formatCount(added)} added, ${formatCount(gone)} gone). ${again}`;
+  }
+  if (now.count !== approved.count) {
+    const diff = Math.abs(now.count - approved.count);
+    return `the scope changed after the preview: ${formatCount(now.count)} ${noun} match the approved condition now, but ${formatCount(approved.count)} were approved (${formatCount(diff)} ${now.count > approved.count ? 'more' : 'fewer'}). ${again}`;
+  }
+  if ((approved.fingerprint ?? null) !== (now.fingerprint ?? null)) {
+    return `the scope changed after the preview: ${plural(now.count, 'row')} match, as approved, but they are not the ones that were approved (rows were swapped). ${again}`;
+  }
+  return undefined;
 }
 
 export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
@@ -144,90 +202,120 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
     const playbook = byId.get(claimed.playbookId);
     const log = deps.logger.child({ playbookId: claimed.playbookId, runId: claimed.id });
     const started = deps.clock.monotonic();
-    const beat = async () => {
-      await deps.state.query('state/playbooks/heartbeat', [claimed.id, at(deps.clock.now())]);
+    // What is committed so far, kept here and in the request row (heartbeat), so a run that
+    // fails, stops or dies still records and reports how much it did.
+    let committed = 0;
+    const progress: { step: string; rows: number; ms: number }[] = [];
+    let lastStep = started;
+    // Heartbeats run one after another: a late one never races a newer one.
+    let beating: Promise<void> = Promise.resolve();
+    const beat = (): Promise<void> => {
+      beating = beating
+        .then(async () => {
+          await deps.state.query('state/playbooks/heartbeat', [claimed.id, at(deps.clock.now()), committed, progress.length]);
+        })
+        .catch((err: unknown) => log.warn({ err }, 'heartbeat failed'));
+      return beating;
     };
-    const timer = setInterval(() => {
-      beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed'));
-    }, heartbeatMs);
+    const timer = setInterval(() => void beat(), heartbeatMs);
     timer.unref();
     let state: 'succeeded' | 'failed' | 'stopped' = 'failed';
     let result: RunResult | undefined;
     let error: string | null = null;
     let current: Preview | undefined;
-    let committed = 0;
     try {
       await audit(claimed, 'playbook.started', 'ok', claimed.decidedBy ?? claimed.requestedBy, { approvers: claimed.approvers });
       await notify(claimed);
       if (!playbook) throw new OpsError('not_found', `Playbook ${claimed.playbookId} no longer exists in this version of the bot.`);
+      if (planHash(claimed.playbookId, claimed.params, claimed.preview) !== claimed.planHash) {
+        throw new OpsError(
+          'conflict',
+          'The stored request no longer matches the plan that was approved (its parameters or preview were changed in the state store). Nothing ran; request it again.',
+        );
+      }
       const params = playbook.params.parse(claimed.params);
       const ctx: PlaybookContext = {
         ...deps.context,
         log,
         heartbeat: beat,
-        committed: (n) => {
+        committed: (n, step) => {
+          if (!(n > 0)) return;
           committed += n;
+          const t = deps.clock.monotonic();
+          progress.push({ step: step ?? `step ${progress.length + 1}`, rows: n, ms: Math.round(t - lastStep) });
+          lastStep = t;
+          void beat();
         },
       };
-      // The scope guard: what would change now, against what people approved.
-      current = await playbook.preview(ctx, params);
-      if (playbook.scope === 'count' && current.count > claimed.preview.count) {
-        state = 'stopped';
-        error = `Stopped before changing anything: ${current.count} rows match now, but ${claimed.preview.count} were approved. Request it again to see and approve the new scope.`;
-      } else {
-        result = await playbook.run(ctx, params, claimed.preview, {
-          requestId: claimed.id,
-          requestedBy: claimed.requestedBy,
-          approvers: claimed.approvers,
-          channel: claimed.channel,
-          breakGlassReason: claimed.breakGlassReason,
-        });
-        state = 'succeeded';
-      }
+      // The scope guard: what would change now, under the approved pins, against what people approved.
+      current = await playbook.preview(ctx, params, claimed.preview);
+      const why = scopeChange(playbook, claimed.preview, current);
+      if (why) throw new ScopeChangedError(why);
+      result = await playbook.run(ctx, params, claimed.preview, {
+        requestId: claimed.id,
+        requestedBy: claimed.requestedBy,
+        approvers: claimed.approvers,
+        channel: claimed.channel,
+        breakGlassReason: claimed.breakGlassReason,
+      });
+      state = 'succeeded';
     } catch (err) {
-      state = 'failed';
+      state = err instanceof ScopeChangedError ? 'stopped' : 'failed';
       error = isOpsError(err) ? err.userMessage : errorMessage(err);
-      log.warn({ err }, 'playbook run failed');
+      if (state === 'failed') log.warn({ err, committed }, 'playbook run failed');
+      else log.info({ committed, why: error }, 'playbook run stopped: scope changed');
     } finally {
       clearInterval(timer);
+      await beating;
     }
     const durationMs = Math.round(deps.clock.monotonic() - started);
+    const rowsAffected = result?.rowsAffected ?? committed;
+    const steps = result?.steps ?? progress;
     const resultJson = {
       summary: result?.summary ?? null,
-      steps: result?.steps ?? [],
+      steps,
       durationMs,
       detail: result?.detail ?? {},
-      ...(playbook?.scope === 'keys' && current?.keys
-        ? { notApprovedNow: current.keys.filter((k) => !(claimed.preview.keys ?? []).includes(k)).length }
-        : {}),
+      progress: { rows: committed, steps: progress.length },
+      ...(current?.outside ? { notApprovedNow: current.outside } : {}),
       ...(current ? { previewAtRun: { count: current.count, summary: current.summary } } : {}),
     };
-    const rows = await deps.state.query('state/playbooks/finish', [
-      claimed.id,
-      state,
-      at(deps.clock.now()),
-      result?.rowsAffected ?? 0,
-      JSON.stringify(resultJson),
-      error,
-    ]);
-    const finished = (await get(claimed.id)) ?? (rows[0] ? rowToRequest(rows[0]) : claimed);
-    await audit(finished, 'playbook.finished', state, finished.decidedBy ?? finished.requestedBy, {
-      playbook: claimed.playbookId,
-      approvers: finished.approvers,
-      preview: { summary: claimed.preview.summary, count: claimed.preview.count, items: claimed.preview.items.slice(0, 20) },
-      rowsAffected: result?.rowsAffected ?? 0,
-      durationMs,
-      outcome: state,
-      error,
-      steps: result?.steps ?? [],
-    });
-    log.info({ state, rowsAffected: result?.rowsAffected ?? 0, durationMs }, 'playbook run finished');
+    try {
+      const rows = await deps.state.query('state/playbooks/finish', [claimed.id, state, at(deps.clock.now()), rowsAffected, JSON.stringify(resultJson), error]);
+      if (!rows[0]) log.warn({ state, rowsAffected }, 'playbook run was no longer running when it finished (interrupted by a sweep)');
+    } catch (err) {
+      // The state store is gone: keep the process up; the row stays "running" with the count
+      // of its last heartbeat, and a sweep reports it as interrupted with that count.
+      log.error({ err, state, rowsAffected, error }, 'could not record the end of a playbook run');
+      return { ...claimed, state: 'running', rowsAffected: committed, error };
+    }
+    const finished = (await get(claimed.id).catch(() => undefined)) ?? { ...claimed, state, rowsAffected, error, result: resultJson };
+    try {
+      await audit(finished, 'playbook.finished', state, finished.decidedBy ?? finished.requestedBy, {
+        playbook: claimed.playbookId,
+        approvers: finished.approvers,
+        preview: { summary: claimed.preview.summary, count: claimed.preview.count, items: claimed.preview.items.slice(0, 20) },
+        rowsAffected,
+        stepsDone: steps.length,
+        durationMs,
+        outcome: state,
+        error,
+        steps,
+      });
+    } catch (err) {
+      log.error({ err, state, rowsAffected }, 'could not audit the end of a playbook run');
+    }
+    log.info({ state, rowsAffected, durationMs }, 'playbook run finished');
     await notify(finished);
     return finished;
   };
 
   const start = (claimed: PlaybookRequest): Promise<PlaybookRequest> => {
-    const p = execute(claimed);
+    // A run never rejects: whatever fails is recorded (or logged when even that fails).
+    const p = execute(claimed).catch((err: unknown) => {
+      deps.logger.error({ err, requestId: claimed.id }, 'playbook run crashed');
+      return claimed;
+    });
     running.add(p);
     void p.finally(() => running.delete(p)).catch(() => undefined);
     return p;
@@ -376,6 +464,9 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
           playbook: req.playbookId,
           approvers: req.approvers,
           preview: { summary: req.preview.summary, count: req.preview.count },
+          // What the run had committed up to its last heartbeat.
+          rowsAffected: req.rowsAffected ?? 0,
+          stepsDone: req.result?.progress?.steps ?? 0,
           outcome: 'interrupted',
           error: req.error,
         });

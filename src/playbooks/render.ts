@@ -2,8 +2,8 @@
 // when it expires — and, while pending, Approve / Deny buttons with confirm dialogs. Re-rendered
 // at every state change; the buttons disappear once a decision is made.
 import type { KnownBlock } from '@slack/types';
-import { formatMs } from '../format.js';
-import { context, escapeMrkdwn, fitMessage, header, sections, truncate } from '../slack/blocks.js';
+import { formatCount, formatMs } from '../format.js';
+import { context, escapedWithin, escapeMrkdwn, fitMessage, header, sections, truncate } from '../slack/blocks.js';
 import { formatTime } from '../render/time.js';
 import type { PlaybookRequest, RequestState } from './request.js';
 import type { Playbook } from './types.js';
@@ -29,7 +29,20 @@ export function formatParams(params: Record<string, unknown>): string {
   return entries.map(([k, v]) => `\`${k}=${escapeMrkdwn(Array.isArray(v) ? v.join(',') : String(v))}\``).join(' ');
 }
 
-function statusText(req: PlaybookRequest, timeZone: string): string {
+/**
+ * How much a run that did not finish had committed: "after 7,200 of 30,000 rows were deleted".
+ * The count is the request's rows_affected, which every outcome (and every heartbeat) records.
+ */
+export function progressText(req: PlaybookRequest, playbook: Playbook<unknown> | undefined): string {
+  const noun = playbook?.effect?.noun ?? 'rows';
+  const verb = playbook?.effect?.verb ?? 'changed';
+  const done = req.rowsAffected ?? 0;
+  const of = req.preview.count;
+  if (done === 0) return `before any of the ${formatCount(of)} ${noun} were ${verb}`;
+  return `after ${formatCount(done)} of ${formatCount(of)} ${noun} were ${verb}`;
+}
+
+function statusText(req: PlaybookRequest, playbook: Playbook<unknown> | undefined, timeZone: string): string {
   const by = req.decidedBy ? `<@${req.decidedBy}>` : 'someone';
   const approvers = req.approvers.map((a) => `<@${a}>`).join(', ');
   switch (req.state) {
@@ -38,13 +51,13 @@ function statusText(req: PlaybookRequest, timeZone: string): string {
     case 'running':
       return `${STATE_LINE.running} — approved by ${approvers || by}, started ${req.startedAt ? formatTime(req.startedAt.getTime(), timeZone) : ''}.`;
     case 'succeeded':
-      return `${STATE_LINE.succeeded}: ${escapeMrkdwn(req.result?.summary ?? '')} — ${req.rowsAffected ?? 0} row(s) in ${formatMs(req.result?.durationMs ?? 0)}. Approved by ${approvers || by}.${req.result?.notApprovedNow ? ` ${req.result.notApprovedNow} newer match(es) were not approved and were left alone.` : ''}`;
+      return `${STATE_LINE.succeeded}: ${escapeMrkdwn(req.result?.summary ?? '')} — ${formatCount(req.rowsAffected ?? 0)} row(s) in ${formatMs(req.result?.durationMs ?? 0)}. Approved by ${approvers || by}.${req.result?.notApprovedNow ? ` ${formatCount(req.result.notApprovedNow)} newer match(es) were not approved and were left alone.` : ''}`;
     case 'failed':
-      return `${STATE_LINE.failed}: ${escapeMrkdwn(req.error ?? 'unknown error')}`;
+      return `${STATE_LINE.failed} ${progressText(req, playbook)}: ${escapeMrkdwn(req.error ?? 'unknown error')}`;
     case 'stopped':
-      return `${STATE_LINE.stopped}: ${escapeMrkdwn(req.error ?? '')}`;
+      return `${STATE_LINE.stopped} ${progressText(req, playbook)}: ${escapeMrkdwn(req.error ?? '')}`;
     case 'interrupted':
-      return `${STATE_LINE.interrupted}: ${escapeMrkdwn(req.error ?? '')} It will not be re-run.`;
+      return `${STATE_LINE.interrupted} ${progressText(req, playbook)} (as of its last heartbeat): ${escapeMrkdwn(req.error ?? '')} It will not be re-run.`;
     case 'denied':
       return `${STATE_LINE.denied} by ${by}. Nothing ran.`;
     case 'expired':
@@ -74,7 +87,7 @@ export function requestMessage(
   const items = req.preview.items.slice(0, 20).map((i) => `• ${escapeMrkdwn(truncate(i, 200))}`);
   const more = req.preview.count > items.length && items.length > 0 ? `\n_…and ${req.preview.count - items.length} more_` : '';
   blocks.push(...sections(`*Preview* (read-only, before approval): ${escapeMrkdwn(req.preview.summary)}${items.length ? `\n${items.join('\n')}` : ''}${more}`));
-  blocks.push(...sections(statusText(req, timeZone)));
+  blocks.push(...sections(statusText(req, playbook, timeZone)));
   if (req.state === 'pending') {
     blocks.push({
       type: 'actions',
@@ -88,7 +101,7 @@ export function requestMessage(
           value: req.id,
           confirm: {
             title: { type: 'plain_text', text: truncate(`Approve ${req.playbookId}?`, 100) },
-            text: { type: 'plain_text', text: truncate(`This runs ${req.playbookId} (${req.preview.summary}) on production once enough approvers agree.`, 300) },
+            text: { type: 'plain_text', text: escapedWithin(`This runs ${req.playbookId} (${req.preview.summary}) on production once enough approvers agree.`, 300) },
             confirm: { type: 'plain_text', text: 'Approve and run' },
             deny: { type: 'plain_text', text: 'Cancel' },
             style: 'danger',
@@ -121,6 +134,7 @@ export function requestMessage(
     });
   }
   blocks.push(context([`Request ${req.id} · plan ${req.planHash.slice(0, 12)} · requested ${formatTime(req.createdAt.getTime(), timeZone)}`]));
-  const text = `Playbook ${req.playbookId} requested by <@${req.requestedBy}>: ${STATE_LINE[req.state].replace(/^:[a-z_]+: /, '')}`;
+  const ended = req.state === 'failed' || req.state === 'stopped' || req.state === 'interrupted' ? ` ${progressText(req, playbook)}` : '';
+  const text = `Playbook ${req.playbookId} requested by <@${req.requestedBy}>: ${STATE_LINE[req.state].replace(/^:[a-z_]+: /, '')}${ended}`;
   return { text, blocks: fitMessage(blocks, 'See `/playbook audit`.') };
 }

@@ -23,7 +23,17 @@ export interface PlaybookRequest {
   startedAt: Date | null;
   finishedAt: Date | null;
   rowsAffected: number | null;
-  result: { summary?: string | null; durationMs?: number; steps?: unknown[]; notApprovedNow?: number } | null;
+  /**
+   * How the run ended; while running (and when interrupted) only `progress`: what the last
+   * heartbeat stored. `rowsAffected` is the rows committed so far on every outcome.
+   */
+  result: {
+    summary?: string | null;
+    durationMs?: number;
+    steps?: unknown[];
+    notApprovedNow?: number;
+    progress?: { rows: number; steps: number };
+  } | null;
   error: string | null;
   approvers: string[];
 }

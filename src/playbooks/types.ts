@@ -2,6 +2,7 @@
 // must declare at least one approval or it does not compile (and registry validation rejects
 // it again at start-up, for anything built around the types).
 import type { z } from 'zod';
+import { OpsError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { AdminDb } from '../db/admin.js';
 import type { TargetDb } from '../db/target.js';
@@ -24,6 +25,16 @@ export interface Preview {
   keys?: string[];
   /** Values fixed at preview time that the run must reuse (e.g. the cutoff timestamp). */
   pinned?: Record<string, string | number>;
+  /**
+   * A digest of exactly which rows are in scope (e.g. a hash over their ids), for count-scoped
+   * playbooks: the same count with a different fingerprint means the rows were swapped.
+   */
+  fingerprint?: string;
+  /**
+   * Rows that match the request's condition now but are outside what was approved (e.g. above
+   * the pinned id ceiling). Only set by a recomputed preview; they are left alone and reported.
+   */
+  outside?: number;
   /** Details for the audit log and --json. */
   detail?: Record<string, unknown>;
 }
@@ -56,13 +67,27 @@ export interface PlaybookContext {
   authAdmin: AuthAdmin;
   clock: Clock;
   log: Logger;
-  /** Called by long runs between batches so the run is not mistaken for interrupted. */
+  /**
+   * Called by long runs between batches so the run is not mistaken for interrupted; it also
+   * stores the rows committed so far. Never throws: a state-store blip must not undo a run.
+   */
   heartbeat(): Promise<void>;
   /**
    * Adds rows (sessions, objects) that a step changed and that are committed: a run that fails
-   * or is cut later still records and reports how much it did. Call it after each commit.
+   * or is cut later still records and reports how much it did. Call it after each commit;
+   * `step` names the step for the audit log ("batch 3").
    */
-  committed(rows: number): void;
+  committed(rows: number, step?: string): void;
+}
+
+/**
+ * Thrown by a run that finds, between batches, that what it would change next is no longer what
+ * was approved: the engine records the run as stopped (with the rows committed so far).
+ */
+export class ScopeChangedError extends OpsError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
 }
 
 /** Who asked and who approved the run being executed. */
@@ -85,13 +110,25 @@ interface PlaybookCommon<P> {
   /** Expected form of each parameter, shown with errors and in /playbook list. */
   paramHelp: Record<string, string>;
   /**
-   * How a grown scope is handled when the preview is recomputed before running:
-   * `keys` — the run only touches approved keys (new ones are left alone and reported);
-   * `count` — more rows in scope than approved stops the run before it changes anything.
+   * What "the scope the approver saw" is, checked when the preview is recomputed before running
+   * (DESIGN.md: exact keys, or an id ceiling plus the approved count, pinned at preview time):
+   * `keys` — the exact keys; any key added or gone stops the run before it changes anything,
+   *   and the run touches approved keys only;
+   * `count` — the pinned condition (e.g. cutoff + id ceiling); a different count or fingerprint
+   *   stops the run before it changes anything, and the run never changes more than the count.
    */
   scope: 'keys' | 'count';
-  /** Read-only: what a run would change. Throw InputError when the parameters point at nothing valid. */
-  preview(ctx: PlaybookContext, params: P): Promise<Preview>;
+  /**
+   * How the rows counted by `committed` and `rowsAffected` are named in messages:
+   * "Failed after 7,200 of 30,000 rows were deleted". Default: rows, changed.
+   */
+  effect?: { noun: string; verb: string };
+  /**
+   * Read-only: what a run would change. Throw InputError when the parameters point at nothing
+   * valid. Before running, the engine calls it again with the approved preview: it must then
+   * reuse the approved pinned values (cutoff, id ceiling, …), so the two are comparable.
+   */
+  preview(ctx: PlaybookContext, params: P, approved?: Preview): Promise<Preview>;
   /** Makes the change; `approved` is the preview people approved. */
   run(ctx: PlaybookContext, params: P, approved: Preview, meta: RunMeta): Promise<RunResult>;
   /**

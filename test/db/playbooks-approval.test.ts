@@ -136,7 +136,7 @@ describe('scope guard', () => {
     if (outcome.kind !== 'started') throw new Error(outcome.kind);
     const done = await outcome.done;
     expect(done.state).toBe('stopped');
-    expect(done.error).toMatch(/14 rows match now, but 10 were approved/);
+    expect(done.error).toMatch(/14 leads match now, but 10 were approved \(4 added, 0 gone\)/);
     expect(await countLeads()).toBe(14);
   });
 });

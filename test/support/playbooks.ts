@@ -33,6 +33,10 @@ export function engineHarness(
     staleMs?: number;
     heartbeatMs?: number;
     breakGlassEnabled?: boolean;
+    /** Wraps the admin connection the playbooks get (hooks between batches, injected faults). */
+    admin?: (real: AdminDb) => AdminDb;
+    /** Wraps the state store the engine gets (e.g. one that is gone when a run finishes). */
+    state?: (real: StateStore) => StateStore;
   } = {},
 ): EngineHarness {
   const clock = opts.clock ?? fixedClock(Date.now());
@@ -50,8 +54,8 @@ export function engineHarness(
   };
   const engine = createPlaybookEngine({
     registry: opts.registry ?? PLAYBOOKS,
-    state,
-    context: { target, admin, authAdmin, clock },
+    state: opts.state ? opts.state(state) : state,
+    context: { target, admin: opts.admin ? opts.admin(admin) : admin, authAdmin, clock },
     clock,
     logger: silent,
     notifier: {
@@ -102,4 +106,22 @@ export async function appRole(pool: pg.Pool): Promise<{ name: string; url: (dbUr
 export async function seedOrg(pool: pg.Pool, name = 'Maple Motors'): Promise<string> {
   const { rows } = await pool.query<{ id: string }>('INSERT INTO public.organizations (name) VALUES ($1) RETURNING id', [name]);
   return rows[0]!.id;
+}
+
+/**
+ * An admin connection that calls `hook(n)` before its n-th transaction (1-based): rows inserted
+ * there arrive after the scope check, i.e. during the run, between batches.
+ */
+export function hookedAdmin(hook: (n: number) => Promise<void>): (real: AdminDb) => AdminDb {
+  return (real) => {
+    let n = 0;
+    return {
+      transaction: async (purpose, fn, o) => {
+        await hook(++n);
+        return real.transaction(purpose, fn, o);
+      },
+      standalone: (purpose, name, ids, o) => real.standalone(purpose, name, ids, o),
+      close: () => real.close(),
+    };
+  };
 }

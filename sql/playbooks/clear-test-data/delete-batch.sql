@@ -1,13 +1,14 @@
--- Deletes one batch of test leads with their quotes and interactions (explicitly, so it works
--- whether or not the foreign keys cascade). Returns: leads, quotes, interactions deleted.
--- $1 domain (lower case), $2 batch size. Row locks on the batch (SKIP LOCKED: never waits).
+-- Deletes one batch of approved test leads, by exact id and only while still at the domain,
+-- with their quotes and interactions (explicitly, so it works whether or not the foreign keys
+-- cascade). Leads added after the preview are never in $2, so never touched.
+-- Returns: leads, quotes, interactions deleted. $1 domain (lower case), $2 approved lead ids
+-- (text[] of uuids). Row locks on the batch (waits up to lock_timeout for a locked lead).
 WITH batch AS (
   SELECT id FROM public.leads
-  WHERE lower(split_part(email, '@', 2)) = $1
-     OR right(lower(split_part(email, '@', 2)), length($1) + 1) = '.' || $1
-  ORDER BY id
-  LIMIT $2
-  FOR UPDATE SKIP LOCKED
+  WHERE id = ANY ($2::text[]::uuid[])
+    AND (lower(split_part(email, '@', 2)) = $1
+      OR right(lower(split_part(email, '@', 2)), length($1) + 1) = '.' || $1)
+  FOR UPDATE
 ),
 q AS (DELETE FROM public.quotes WHERE lead_id IN (SELECT id FROM batch) RETURNING 1),
 i AS (DELETE FROM public.interactions WHERE lead_id IN (SELECT id FROM batch) RETURNING 1),
