@@ -1,48 +1,110 @@
 // Runbook "Managing Users": grant or revoke a user's role in an organization (public.user_roles).
-// Both the user and the organization must exist, checked before anyone is asked to approve.
+// Both the user and the organization must exist, checked before anyone is asked to approve. The
+// roles are the ones the target database allows (the enum or CHECK list of user_roles.role), so
+// the runbook's "Create Admin User" role org_admin works wherever the schema has it.
 import { z } from 'zod';
 import { InputError } from '../src/errors.js';
 import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
+import { allowedRoles, matchRole, type RoleColumnFacts } from './role-values.js';
 import { uuid } from './_shared.js';
 
-const ROLES = ['admin', 'manager', 'sales', 'viewer'] as const;
-const params = z.object({ user: uuid, org: uuid, role: z.string().trim().toLowerCase().pipe(z.enum(ROLES)) }).strict();
+const params = z
+  .object({
+    user: uuid,
+    org: uuid,
+    // Checked against the database's own list at preview; only ever sent as a $n parameter.
+    role: z
+      .string()
+      .trim()
+      .regex(/^[^\p{Cc}]{1,63}$/u, 'a role name'),
+  })
+  .strict();
 type Params = z.infer<typeof params>;
 const paramHelp = {
   user: 'the user id (uuid)',
   org: 'the organization id (uuid)',
-  role: `one of ${ROLES.join(', ')}`,
+  role: 'a role the target database allows in user_roles.role (its enum or CHECK list), e.g. admin',
 };
 
+interface PreviewRow extends Record<string, unknown> {
+  user_email: string | null;
+  org_name: string | null;
+  roles: string[];
+  user_exists: boolean;
+  org_exists: boolean;
+}
+
+/** Postgres codes for a value the column refuses: not an enum label, or failing a CHECK. */
+const REFUSED_VALUE = new Set(['22P02', '23514']);
+
 async function rolePreview(ctx: PlaybookContext, p: Params, action: 'grant' | 'revoke'): Promise<Preview> {
-  const rows = await ctx.target.readOnly('playbook-preview', (tx) => tx.query('playbooks/user-roles/preview', [p.user, p.org]));
-  const r = rows[0] ?? {};
-  if (r.user_exists !== true) throw new InputError(`No user with id ${p.user} exists.`);
-  if (r.org_exists !== true) throw new InputError(`No organization with id ${p.org} exists.`);
-  const roles = (r.roles as string[] | undefined) ?? [];
-  if (action === 'grant' && roles.includes(p.role)) throw new InputError(`${String(r.user_email)} already has the role ${p.role} in ${String(r.org_name)}.`);
-  if (action === 'revoke' && !roles.includes(p.role)) throw new InputError(`${String(r.user_email)} does not have the role ${p.role} in ${String(r.org_name)}.`);
+  const { row, facts } = await ctx.target.readOnly('playbook-preview', async (tx) => ({
+    facts: (await tx.query<RoleColumnFacts & Record<string, unknown>>('playbooks/user-roles/allowed'))[0],
+    row: (await tx.query<PreviewRow>('playbooks/user-roles/preview', [p.user, p.org]))[0],
+  }));
+  if (facts?.has_column !== true) throw new InputError(`This database has no public.user_roles.role column, so ${action}-role cannot work here.`);
+  const allowed = allowedRoles(facts);
+  const current = row?.roles ?? [];
+  let role = p.role;
+  if (action === 'grant' && allowed.values !== null) {
+    const match = matchRole(allowed.values, p.role);
+    if (match === undefined) {
+      const list = allowed.values.length ? allowed.values.join(', ') : 'no role at all';
+      throw new InputError(
+        `Cannot request grant-role:\n• \`role\`: expected one of ${list} — the roles this database allows in user_roles.role (${allowed.source}) (got "${p.role.slice(0, 40)}")`,
+      );
+    }
+    role = match;
+  }
+  if (action === 'revoke') role = matchRole(current, p.role) ?? p.role;
+  if (row?.user_exists !== true) throw new InputError(`No user with id ${p.user} exists.`);
+  if (row.org_exists !== true) throw new InputError(`No organization with id ${p.org} exists.`);
+  const who = String(row.user_email ?? p.user);
+  const where = String(row.org_name ?? p.org);
+  if (action === 'grant' && current.includes(role)) throw new InputError(`${who} already has the role ${role} in ${where}.`);
+  if (action === 'revoke' && !current.includes(role)) {
+    throw new InputError(`${who} does not have the role ${role} in ${where}; their roles there: ${current.length ? current.join(', ') : 'none'}.`);
+  }
+  const notes =
+    action === 'grant' && allowed.values === null
+      ? [`user_roles.role is ${allowed.source} with no list of values: the database decides when the row is written`]
+      : action === 'grant' && allowed.unparsed.length
+        ? [`the database also checks ${allowed.unparsed.join('; ')} when the row is written`]
+        : [];
   return {
-    summary: `${action} ${p.role} ${action === 'grant' ? 'to' : 'from'} ${String(r.user_email)} in ${String(r.org_name)}`,
+    summary: `${action} ${role} ${action === 'grant' ? 'to' : 'from'} ${who} in ${where}`,
     count: 1,
-    items: [`current roles there: ${roles.length ? roles.join(', ') : 'none'}`],
-    keys: [`${p.user}:${p.org}:${p.role}`],
+    items: [`current roles there: ${current.length ? current.join(', ') : 'none'}`, ...notes],
+    keys: [`${p.user}:${p.org}:${role}`],
+    pinned: { role },
   };
 }
+
+/** The role as the database spells it, pinned at preview (the typed text for older requests). */
+const approvedRole = (p: Params, approved: Preview): string => (typeof approved.pinned?.role === 'string' ? approved.pinned.role : p.role);
 
 export const grantRole = definePlaybook({
   id: 'grant-role',
   title: 'Grant a role',
-  description: "Gives a user a role (admin, manager, sales, viewer) in an organization.",
+  description: 'Gives a user a role in an organization: one of the roles the target database allows in user_roles.role (e.g. admin, org_admin).',
   risk: 'write',
   approvals: 1,
   scope: 'keys',
+  effect: { noun: 'roles', verb: 'granted' },
   params,
   paramHelp,
   preview: (ctx, p) => rolePreview(ctx, p, 'grant'),
-  async run(ctx, p) {
-    const { rows } = await ctx.admin.transaction('grant-role', (q) => q('playbooks/user-roles/grant', [p.user, p.org, p.role]));
-    return { rowsAffected: rows.length, summary: rows.length ? `granted ${p.role}` : `${p.role} was already granted; nothing changed` };
+  async run(ctx, p, approved) {
+    const role = approvedRole(p, approved);
+    const { rows } = await ctx.admin.transaction('grant-role', (q) => q('playbooks/user-roles/grant', [p.user, p.org, role])).catch((err: unknown) => {
+      const code = (err as { code?: string }).code;
+      if (code !== undefined && REFUSED_VALUE.has(code)) {
+        throw new InputError(`The database refused the role ${role} for user_roles.role: ${(err as Error).message}. Nothing was changed; ask the schema owner which roles user_roles.role allows.`);
+      }
+      throw err;
+    });
+    ctx.committed(rows.length, role);
+    return { rowsAffected: rows.length, summary: rows.length ? `granted ${role}` : `${role} was already granted; nothing changed` };
   },
 });
 
@@ -53,11 +115,14 @@ export const revokeRole = definePlaybook({
   risk: 'destructive',
   approvals: 1,
   scope: 'keys',
+  effect: { noun: 'roles', verb: 'revoked' },
   params,
-  paramHelp,
+  paramHelp: { ...paramHelp, role: 'one of the roles the user has in that organization' },
   preview: (ctx, p) => rolePreview(ctx, p, 'revoke'),
-  async run(ctx, p) {
-    const { rows } = await ctx.admin.transaction('revoke-role', (q) => q('playbooks/user-roles/revoke', [p.user, p.org, p.role]));
-    return { rowsAffected: rows.length, summary: rows.length ? `revoked ${p.role}` : `${p.role} was already gone; nothing changed` };
+  async run(ctx, p, approved) {
+    const role = approvedRole(p, approved);
+    const { rows } = await ctx.admin.transaction('revoke-role', (q) => q('playbooks/user-roles/revoke', [p.user, p.org, role]));
+    ctx.committed(rows.length, role);
+    return { rowsAffected: rows.length, summary: rows.length ? `revoked ${role}` : `${role} was already gone; nothing changed` };
   },
 });

@@ -37,6 +37,11 @@ GRANT SELECT ON public.organizations TO opsbot_rw;
 GRANT SELECT, UPDATE (active, updated_at) ON public.profiles, public.integrations TO opsbot_rw;
 GRANT SELECT, INSERT, DELETE ON public.user_roles TO opsbot_rw;
 GRANT SELECT, DELETE ON public.leads, public.quotes, public.interactions TO opsbot_rw;
+-- terminate-backend only signals sessions of this database (pg_signal_backend above; never
+-- superusers). grant-role writes user_roles.role as text and lets the column's type convert it.
+-- create-recommended-indexes: only a table's owner may CREATE INDEX, which no grant gives; run
+-- it with DATABASE_ADMIN_URL pointing at the owner (postgres on Supabase), or it fails with
+-- "must be owner of table".
 
 -- Backups (/backup): dumping needs a role that reads every table, e.g.
 --   GRANT pg_read_all_data TO opsbot_rw;

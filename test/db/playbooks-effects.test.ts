@@ -218,16 +218,16 @@ describe('create-recommended-indexes', () => {
   it('creates the runbook indexes concurrently, skips existing ones and reports an invalid one', async () => {
     const done = await requestAndApprove(h, 'create-recommended-indexes', {});
     expect(done.state).toBe('succeeded');
-    expect(done.rowsAffected).toBe(2);
+    expect(done.rowsAffected).toBe(3);
     const { rows } = await db.pool.query<{ indexname: string }>(
-      `SELECT indexname FROM pg_indexes WHERE indexname IN ('interactions_created_at_idx', 'leads_org_created_idx') ORDER BY 1`,
+      `SELECT indexname FROM pg_indexes WHERE indexname IN ('idx_interactions_created_at', 'idx_leads_org_created', 'idx_leads_status') ORDER BY 1`,
     );
-    expect(rows.map((r) => r.indexname)).toEqual(['interactions_created_at_idx', 'leads_org_created_idx']);
+    expect(rows.map((r) => r.indexname)).toEqual(['idx_interactions_created_at', 'idx_leads_org_created', 'idx_leads_status']);
     // A failed concurrent build leaves an INVALID index: simulate one and look at the preview.
-    await db.pool.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'public.leads_org_created_idx'::regclass`);
+    await db.pool.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'public.idx_leads_org_created'::regclass`);
     const { request } = await h.engine.request({ playbookId: 'create-recommended-indexes', rawParams: {}, requestedBy: 'U0REQ' });
     expect(request.preview.count).toBe(0);
-    expect(request.preview.items.join('\n')).toMatch(/leads_org_created_idx .*INVALID — drop it with DROP INDEX CONCURRENTLY/);
+    expect(request.preview.items.join('\n')).toMatch(/idx_leads_org_created .*INVALID — drop it with DROP INDEX CONCURRENTLY/);
   });
 });
 

@@ -1,3 +1,4 @@
--- Runbook index 2: a dealership's newest leads first (lead lists). Outside a transaction.
--- CONCURRENTLY: no lock blocking writes; a failed build leaves an INVALID index behind.
-CREATE INDEX CONCURRENTLY IF NOT EXISTS leads_org_created_idx ON public.leads (organization_id, created_at DESC)
+-- Runbook index idx_leads_org_created: a dealership's newest leads first (lead lists).
+-- Runs outside a transaction. CONCURRENTLY: takes SHARE UPDATE EXCLUSIVE on the table, which
+-- does not block reads or writes; a failed build leaves an INVALID index behind. No parameters.
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_leads_org_created ON public.leads (organization_id, created_at DESC)

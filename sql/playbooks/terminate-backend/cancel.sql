@@ -1,5 +1,10 @@
--- Cancels the current statement of one session if it is still the same backend.
--- Returns one row (cancelled) when the signal was sent. $1 pid, $2 backend_start_ms
+-- Cancels the current statement of one session if it is still the approved backend in the
+-- target database. Returns one row (cancelled) when the signal was sent, none otherwise.
+-- $1 pid, $2 backend_start_ms, $3 database name pinned at preview (null: the current database).
+-- Takes no lock; needs pg_signal_backend (never works on superuser sessions).
 SELECT pg_cancel_backend(a.pid) AS cancelled
 FROM pg_stat_activity a
-WHERE a.pid = $1 AND (extract(epoch FROM a.backend_start) * 1000)::bigint = $2
+WHERE a.pid = $1
+  AND (extract(epoch FROM a.backend_start) * 1000)::bigint = $2
+  AND a.datname = current_database()
+  AND a.datname::text = COALESCE($3::text, current_database()::text)
