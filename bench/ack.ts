@@ -44,7 +44,7 @@ export default async function bench(): Promise<void> {
       DATABASE_URL: dbUrl,
       APP_URL: 'https://app.bench/',
       SUPABASE_URL: 'https://proj.supabase.bench',
-      SUPABASE_ANON_KEY: 'anon-key-bench-0123456789',
+      SUPABASE_ANON_KEY: 'sb_publishable_anon-key-bench-0123456789',
       LOG_LEVEL: 'warn',
     },
     'bot',

@@ -3,13 +3,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SETTINGS } from '../src/config.js';
 
+// The bot needs all of these; each `opsbot` command only what it uses (src/cli/requirements.ts).
 const REQUIRED: Record<string, string> = {
   SLACK_BOT_TOKEN: 'bot',
   SLACK_SIGNING_SECRET: 'bot, HTTP mode',
-  DATABASE_URL: 'yes',
-  APP_URL: 'yes',
-  SUPABASE_URL: 'yes',
-  SUPABASE_ANON_KEY: 'yes',
+  DATABASE_URL: 'bot; CLI database commands',
+  APP_URL: 'bot; `opsbot health [frontend]`',
+  SUPABASE_URL: 'bot; `opsbot health [edge\\|auth]`',
+  SUPABASE_ANON_KEY: 'bot; `opsbot health [edge\\|auth]`',
 };
 
 const entries = Object.entries(SETTINGS) as [string, { doc: string; example?: string; secret?: boolean }][];
@@ -17,7 +18,8 @@ const entries = Object.entries(SETTINGS) as [string, { doc: string; example?: st
 const env = [
   '# AutoRepAi ops bot settings. Copy to .env (git-ignored) and fill in; never commit real values.',
   '# Required: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), DATABASE_URL, APP_URL,',
-  '# SUPABASE_URL, SUPABASE_ANON_KEY. The CLI (opsbot) needs no Slack settings.',
+  '# SUPABASE_URL, SUPABASE_ANON_KEY. The CLI (opsbot) needs no Slack settings, and each of its',
+  '# commands asks only for what it uses (`DATABASE_URL=… opsbot db connections` needs nothing else).',
   '# An empty value means "use the default".',
   '',
 ];

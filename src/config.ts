@@ -25,12 +25,19 @@ const httpUrl = z
 /** true/false, 1/0 or yes/no. */
 const flag = (fallback: boolean) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true/false, 1/0 or yes/no')
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+// Numbers say their whole rule whichever part failed, e.g. "must be a whole number from 1 to 3".
+const int = (min: number, max: number) => {
+  const rule = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+};
+const num = (min: number, max: number) => {
+  const rule = `must be a number from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).min(min, rule).max(max, rule);
+};
 
 const timezone = z.string().refine((tz) => {
   try {
@@ -40,6 +47,40 @@ const timezone = z.string().refine((tz) => {
     return false;
   }
 }, 'must be an IANA time zone such as America/New_York');
+
+// Supabase API keys come in two generations: JWTs (eyJ….….…, role in the payload) and the newer
+// prefixed keys (sb_publishable_…, sb_secret_…). A key of the wrong kind is refused by name, so a
+// secret key pasted as the anon key (it would be sent to the public edge function) never starts.
+const JWT = /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+function jwtRole(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { role?: unknown };
+    return typeof payload.role === 'string' ? payload.role : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const supabaseKey = (kind: 'publishable' | 'secret', jwtRoleName: 'anon' | 'service_role', rule: string) =>
+  z
+    .string()
+    .trim()
+    .superRefine((s, ctx) => {
+      const other = kind === 'publishable' ? 'sb_secret_' : 'sb_publishable_';
+      if (s.startsWith(other)) {
+        ctx.addIssue({ code: 'custom', message: `${rule}; this is an ${other}… key` });
+        return;
+      }
+      const prefixed = new RegExp(`^sb_${kind}_[A-Za-z0-9_-]{10,}$`).test(s);
+      const jwt = JWT.test(s);
+      if (!prefixed && !jwt) {
+        ctx.addIssue({ code: 'custom', message: rule });
+        return;
+      }
+      const role = jwt ? jwtRole(s) : undefined;
+      if (role !== undefined && role !== jwtRoleName) ctx.addIssue({ code: 'custom', message: `${rule}; this JWT is for the role "${role}"` });
+    });
 
 interface Setting {
   schema: z.ZodType;
@@ -53,13 +94,13 @@ interface Setting {
 /** Every environment variable the bot reads. README and .env.example are checked against it. */
 export const SETTINGS = {
   SLACK_BOT_TOKEN: {
-    schema: z.string().regex(/^xox[bp]-/, 'must be a bot token starting with xoxb-').optional(),
+    schema: z.string().regex(/^xox[bp]-/, 'must be a bot token starting with xoxb- (or a user token xoxp-)').optional(),
     doc: 'Bot token (OAuth & Permissions → Bot User OAuth Token), used for every Slack Web API call. Required to run the bot, not the CLI',
     secret: true,
     example: 'xoxb-…',
   },
   SLACK_SIGNING_SECRET: {
-    schema: z.string().min(8, 'must be the app signing secret').optional(),
+    schema: z.string().min(8, 'must be the app signing secret (Basic Information → App Credentials), at least 8 characters').optional(),
     doc: 'Signing secret (Basic Information → App Credentials); verifies HTTP requests. Required unless SLACK_APP_TOKEN is set',
     secret: true,
     example: '…',
@@ -81,7 +122,8 @@ export const SETTINGS = {
     example: '3000',
   },
   DATABASE_URL: {
-    schema: pgUrl,
+    // Required by the bot and by the CLI commands that use it (src/cli/requirements.ts).
+    schema: pgUrl.optional(),
     doc: 'Target Supabase Postgres (direct or session-mode connection, not the transaction pooler); diagnostics run read-only',
     secret: true,
     example: 'postgres://opsbot_ro:password@db.<ref>.supabase.co:5432/postgres',
@@ -99,23 +141,23 @@ export const SETTINGS = {
     example: '',
   },
   APP_URL: {
-    schema: httpUrl,
+    schema: httpUrl.optional(),
     doc: 'Public URL of the AutoRepAi front end, checked with HEAD by /health frontend',
     example: 'https://app.autorepai.example',
   },
   SUPABASE_URL: {
-    schema: httpUrl,
+    schema: httpUrl.optional(),
     doc: 'Supabase project URL, e.g. https://<ref>.supabase.co (Auth health, edge function probe)',
     example: 'https://<ref>.supabase.co',
   },
   SUPABASE_ANON_KEY: {
-    schema: z.string().min(20, 'must be the project anon (publishable) key'),
+    schema: supabaseKey('publishable', 'anon', 'must be the project anon key (a JWT or sb_publishable_… key)').optional(),
     doc: 'Supabase anon key, sent as apikey to /auth/v1/health and to the edge function probe',
     secret: true,
     example: 'eyJ…',
   },
   SUPABASE_SERVICE_ROLE_KEY: {
-    schema: z.string().min(20, 'must be the service_role (secret) key').optional(),
+    schema: supabaseKey('secret', 'service_role', 'must be the service_role key (a JWT or sb_secret_… key)').optional(),
     doc: 'Supabase service_role key for Auth admin calls made by approved playbooks (optional until those are used)',
     secret: true,
     example: '',
@@ -132,7 +174,7 @@ export const SETTINGS = {
   },
   ALLOWED_CHANNEL_IDS: {
     schema: idList.default([]),
-    doc: 'Comma-separated channel ids where read-only commands may run; empty allows every channel',
+    doc: 'Comma-separated channel ids (exact, case-sensitive) where every command and button works, read-only, on-call and approver alike; approvals count only on the request message in its own channel; empty allows every channel',
     example: '',
   },
   ONCALL_USERGROUP_ID: {
@@ -166,7 +208,7 @@ export const SETTINGS = {
     example: 'America/New_York',
   },
   LOG_LEVEL: {
-    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent').default('info'),
     doc: 'pino log level',
     example: 'info',
   },
@@ -316,7 +358,7 @@ export const SETTINGS = {
     example: '98',
   },
   GEMINI_API_KEY: {
-    schema: z.string().min(20, 'must be a Gemini API key').optional(),
+    schema: z.string().trim().regex(/^\S{20,}$/, 'must be a Gemini API key (from Google AI Studio, at least 20 characters, no spaces)').optional(),
     doc: 'Gemini API key for /logs summaries; without it every summary is the offline one (clearly labelled)',
     secret: true,
     example: '',
@@ -357,7 +399,7 @@ export const SETTINGS = {
     example: '',
   },
   SUPABASE_ACCESS_TOKEN: {
-    schema: z.string().min(20, 'must be a Supabase personal access token').optional(),
+    schema: z.string().trim().regex(/^\S{20,}$/, 'must be a Supabase access token (a personal access token sbp_…), at least 20 characters, no spaces').optional(),
     doc: 'Supabase Management API token (analytics:read) for /logs summarize edge|postgres|auth',
     secret: true,
     example: '',
@@ -383,7 +425,7 @@ export const SETTINGS = {
     example: 'false',
   },
   LOCKDOWN_EVIDENCE_DIR: {
-    schema: z.string().trim().min(1).optional(),
+    schema: z.string().trim().min(1, 'must be a folder path').optional(),
     doc: 'Folder where lockdown evidence is also written as a JSON file (besides the state store)',
     example: '',
   },
@@ -412,7 +454,27 @@ const schemaShape = Object.fromEntries(Object.entries(SETTINGS).map(([k, v]) => 
 /** `bot` needs the Slack settings; `cli` runs without Slack (for when Slack itself is down). */
 export type ConfigMode = 'bot' | 'cli';
 
+/** A setting something cannot run without; a list means any one of them will do (the first is the usual one). */
+export type Requirement = SettingName | readonly SettingName[];
+
+/**
+ * What the bot, and a CLI command that names no narrower list, cannot run without. Each CLI command
+ * names its own list (src/cli/requirements.ts), so `opsbot db connections` needs only DATABASE_URL.
+ */
+export const FULL_REQUIREMENTS = ['DATABASE_URL', 'APP_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY'] as const satisfies readonly Requirement[];
+
 const EnvSchema = z.object(schemaShape);
+
+function requirementProblems(env: Record<string, string | undefined>, requires: readonly Requirement[]): string[] {
+  const out: string[] = [];
+  for (const r of requires) {
+    const [first, ...alternatives] = typeof r === 'string' ? [r] : r;
+    if (!first || [first, ...alternatives].some((k) => env[k] !== undefined)) continue;
+    const or = alternatives.length ? ` (or set ${alternatives.join(' or ')})` : '';
+    out.push(`${first} is missing${or} — ${(SETTINGS[first] as Setting).doc}`);
+  }
+  return out;
+}
 
 /** Presence rules that depend on the mode; checked on the raw values so they are listed together with schema errors. */
 function modeProblems(env: Record<string, string | undefined>, mode: ConfigMode): string[] {
@@ -483,6 +545,8 @@ export interface Config {
     apiUrl: string;
     port: number;
   };
+  // URLs and keys below are '' when the command that loaded the configuration does not use them
+  // (see `requires` of loadConfig); the bot always has all of them.
   database: {
     url: string;
     adminUrl: string;
@@ -555,14 +619,18 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
 
 export { urlSecrets } from './url-secrets.js';
 
-/** Parses the environment; throws ConfigError listing every problem. */
-export function loadConfig(rawEnv: Record<string, string | undefined>, mode: ConfigMode = 'bot'): Config {
+/**
+ * Parses the environment; throws ConfigError listing every problem. `requires` lists the settings
+ * the caller cannot run without (default: everything the bot needs); a value that is set is
+ * checked whether or not it is required.
+ */
+export function loadConfig(rawEnv: Record<string, string | undefined>, mode: ConfigMode = 'bot', requires: readonly Requirement[] = FULL_REQUIREMENTS): Config {
   // Treat empty strings as unset so `.env` templates with blank optional lines work.
   const env = Object.fromEntries(
     Object.keys(SETTINGS).map((k) => [k, rawEnv[k] === '' ? undefined : rawEnv[k]]),
   );
   const parsed = EnvSchema.safeParse(env);
-  const problems = modeProblems(env, mode);
+  const problems = [...requirementProblems(env, mode === 'bot' ? FULL_REQUIREMENTS : requires), ...modeProblems(env, mode)];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const line = describeIssue(issue, env);
@@ -575,7 +643,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
   if (parsed.success) {
     try {
       backup = toBackupSettings(parsed.data, {
-        databaseUrl: parsed.data.DATABASE_ADMIN_URL ?? parsed.data.DATABASE_URL,
+        databaseUrl: parsed.data.DATABASE_ADMIN_URL ?? parsed.data.DATABASE_URL ?? '',
         supabaseUrl: parsed.data.SUPABASE_URL,
         serviceRoleKey: parsed.data.SUPABASE_SERVICE_ROLE_KEY,
       });
@@ -607,17 +675,17 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
       port: e.PORT,
     },
     database: {
-      url: e.DATABASE_URL,
-      adminUrl: e.DATABASE_ADMIN_URL ?? e.DATABASE_URL,
-      stateUrl: e.STATE_DATABASE_URL ?? e.DATABASE_URL,
+      url: e.DATABASE_URL ?? '',
+      adminUrl: e.DATABASE_ADMIN_URL ?? e.DATABASE_URL ?? '',
+      stateUrl: e.STATE_DATABASE_URL ?? e.DATABASE_URL ?? '',
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
       poolMax: e.DB_POOL_MAX,
     },
-    appUrl: e.APP_URL,
+    appUrl: e.APP_URL ?? '',
     supabase: {
-      url: e.SUPABASE_URL.replace(/\/+$/, ''),
-      anonKey: e.SUPABASE_ANON_KEY,
+      url: (e.SUPABASE_URL ?? '').replace(/\/+$/, ''),
+      anonKey: e.SUPABASE_ANON_KEY ?? '',
       serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
       edgeFunction: e.EDGE_FUNCTION_NAME,
     },
@@ -646,7 +714,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
       workerThreads: e.LOGS_WORKER_THREADS,
       supabaseAccessToken: e.SUPABASE_ACCESS_TOKEN,
       // https://<ref>.supabase.co → <ref>
-      supabaseProjectRef: e.SUPABASE_PROJECT_REF ?? /^https:\/\/([a-z0-9]+)\.supabase\.co/.exec(e.SUPABASE_URL)?.[1],
+      supabaseProjectRef: e.SUPABASE_PROJECT_REF ?? /^https:\/\/([a-z0-9]+)\.supabase\.co/.exec(e.SUPABASE_URL ?? '')?.[1],
       supabaseLogsEndpoint: e.SUPABASE_LOGS_ENDPOINT,
     },
     diagnostics: {

@@ -1,7 +1,7 @@
 // The `opsbot` commands that need the database or the bot's full configuration. Loaded by
 // main.ts only when one of them runs, so `opsbot logs` starts without them.
 import { systemClock } from '../clock.js';
-import { type Config, loadConfig } from '../config.js';
+import { type Config, loadConfig, type Requirement } from '../config.js';
 import { errorMessage } from '../errors.js';
 import { buildHealthService, buildTargetDb } from '../health/build.js';
 import { parseHealthArgs } from '../health/args.js';
@@ -24,6 +24,7 @@ import { createLockdownService } from '../lockdown/service.js';
 import { lockdownStatus } from '../lockdown/status.js';
 import { blocksToText } from '../render/blocks-text.js';
 import type { CliIo } from './main.js';
+import { backupRequirements, DIAGNOSTICS_REQUIREMENTS, healthRequirements, LOCKDOWN_REQUIREMENTS, STATE_REQUIREMENTS } from './requirements.js';
 
 interface Runtime {
   config: Config;
@@ -31,8 +32,9 @@ interface Runtime {
   redactor: Redactor;
 }
 
-function runtime(io: CliIo): Runtime {
-  const config = loadConfig(io.env, 'cli');
+/** Loads only what the command needs: `requires` names the settings it cannot run without. */
+function runtime(io: CliIo, requires: readonly Requirement[]): Runtime {
+  const config = loadConfig(io.env, 'cli', requires);
   const redactor = createRedactor(config.secrets);
   // Logs go to stderr so stdout stays clean for --json consumers.
   const level = ['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'warn';
@@ -50,7 +52,7 @@ export async function health(args: string[], io: CliIo): Promise<number> {
     io.stderr(`${errorMessage(err).replace(/`\/health/g, '`opsbot health')}\n`);
     return 3;
   }
-  const { config, logger, redactor } = runtime(io);
+  const { config, logger, redactor } = runtime(io, healthRequirements(component));
   const db = buildTargetDb(config, logger, systemClock);
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: config.thresholds.checkTimeoutMs });
   try {
@@ -71,7 +73,7 @@ export async function lockdownCmd(args: string[], io: CliIo): Promise<number> {
     io.stderr(`opsbot lockdown ${sub}: starting and lifting a lockdown need a second person's approval, so they only run from Slack (/lockdown ${sub} <reason>). Here: opsbot lockdown status [--json].\n`);
     return 3;
   }
-  const { config, logger, redactor } = runtime(io);
+  const { config, logger, redactor } = runtime(io, LOCKDOWN_REQUIREMENTS);
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
   const db = buildTargetDb(config, logger, systemClock);
   try {
@@ -112,7 +114,7 @@ const readOnlyAdmin = {
 };
 
 export async function diagnosticsCmd(cmd: 'slowqueries' | 'db', args: string[], io: CliIo): Promise<number> {
-  const { config, logger, redactor } = runtime(io);
+  const { config, logger, redactor } = runtime(io, DIAGNOSTICS_REQUIREMENTS);
   const db = buildTargetDb(config, logger, systemClock);
   try {
     return await runDiagnosticsCli(cmd, args, {
@@ -129,7 +131,7 @@ export async function diagnosticsCmd(cmd: 'slowqueries' | 'db', args: string[], 
 }
 
 export async function scheduleCmd(args: string[], io: CliIo): Promise<number> {
-  const { config, logger } = runtime(io);
+  const { config, logger } = runtime(io, STATE_REQUIREMENTS);
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
   try {
     return await runScheduleCli(args, {
@@ -155,7 +157,7 @@ export async function auditCmd(args: string[], io: CliIo): Promise<number> {
     io.stderr('Usage: opsbot audit [n] [--json]   (n: a whole number from 1 to 1000, default 20)\n');
     return 3;
   }
-  const { config, logger, redactor } = runtime(io);
+  const { config, logger, redactor } = runtime(io, STATE_REQUIREMENTS);
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
   try {
     const rows = await state.query<{ id: string; at: Date; actor: string; action: string; target: string | null; channel: string | null; outcome: string; detail: Record<string, unknown> }>(
@@ -178,7 +180,7 @@ export async function auditCmd(args: string[], io: CliIo): Promise<number> {
 }
 
 export async function backupCmd(args: string[], io: CliIo): Promise<number> {
-  const { config, logger, redactor } = runtime(io);
+  const { config, logger, redactor } = runtime(io, backupRequirements(args));
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
   try {
     const svc = createBackupService({
@@ -198,7 +200,7 @@ export async function backupCmd(args: string[], io: CliIo): Promise<number> {
 }
 
 export async function migrateCmd(io: CliIo): Promise<number> {
-  const { config, logger } = runtime(io);
+  const { config, logger } = runtime(io, STATE_REQUIREMENTS);
   const store = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
   try {
     const r = await store.migrate();

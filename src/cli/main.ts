@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, errorMessage, isOpsError } from '../errors.js';
 import { loadConfig } from '../config.js';
 import { createRedactor } from '../redact.js';
+import { terminalSafe } from './terminal-text.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -43,10 +44,14 @@ const commands = () => import('./commands.js');
 
 export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<number> {
   const env = io?.env ?? loadEnv();
+  const out = io?.stdout ?? ((s: string) => process.stdout.write(s));
+  const errOut = io?.stderr ?? ((s: string) => process.stderr.write(s));
+  // The one place every command writes through: log lines, database values and other systems'
+  // errors reach the terminal without the escape sequences they may carry.
   const full: CliIo = {
     env,
-    stdout: io?.stdout ?? ((s) => process.stdout.write(s)),
-    stderr: io?.stderr ?? ((s) => process.stderr.write(s)),
+    stdout: (s) => out(terminalSafe(s)),
+    stderr: (s) => errOut(terminalSafe(s)),
     fetch: io?.fetch ?? globalThis.fetch,
   };
   const [cmd, ...args] = argv;
@@ -97,7 +102,8 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
 
 function safeSecrets(env: Record<string, string | undefined>): string[] {
   try {
-    return loadConfig(env, 'cli').secrets;
+    // Nothing is required here: the secrets that are set must be redacted whatever the command.
+    return loadConfig(env, 'cli', []).secrets;
   } catch {
     return [];
   }

@@ -8,7 +8,7 @@ import { authCheck } from './auth.js';
 import { databaseCheck } from './database.js';
 import { edgeCheck } from './edge.js';
 import { frontendCheck } from './frontend.js';
-import { createHealthService, type HealthService } from './runner.js';
+import { createHealthService, type HealthService, type HealthServiceDeps } from './runner.js';
 import { backupHealthItems } from '../backup/health.js';
 import type { BackupService } from '../backup/service.js';
 
@@ -18,8 +18,8 @@ export interface HealthBuildDeps {
   fetch: typeof fetch;
   clock: Clock;
   logger: Logger;
-  /** Situations to show above the report (e.g. an open lockdown). */
-  notices?: () => Promise<string[]>;
+  /** Situations to show first, in the header too (e.g. an open lockdown). */
+  notices?: HealthServiceDeps['notices'];
   /** The backup catalogue, for "last successful / last verified backup" (RPO). */
   backups?: Pick<BackupService, 'catalog'>;
 }

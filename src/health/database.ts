@@ -185,21 +185,76 @@ async function xidAge(tx: ReadOnlyTx, t: HealthThresholds): Promise<HealthItem> 
   };
 }
 
+const LARGEST_LABEL = `${LARGEST_TABLES} largest tables`;
+const LOCK_ADVICE = 'A session holds (or waits for) an ACCESS EXCLUSIVE lock, e.g. a migration, VACUUM FULL or LOCK TABLE: see it with `/db locks`; end it with the playbook terminate-backend if it should not be there.';
+
+interface LockHolder {
+  table: string;
+  pid: number;
+  granted: boolean;
+}
+
+function skippedText(locks: LockHolder[]): string {
+  return locks
+    .map((l) => `skipped: table locked by pid ${l.pid} (${l.table}${l.granted ? '' : ', waiting for ACCESS EXCLUSIVE'})`)
+    .join('; ');
+}
+
+// Informational: the list is context for people, so a table that cannot be sized right now (an
+// ACCESS EXCLUSIVE lock) is skipped with the pid holding it, and never sets the component's status.
 async function largestTables(tx: ReadOnlyTx): Promise<HealthItem> {
   const r = await tx.section('queries/health/largest-tables', [LARGEST_TABLES]);
-  if (!r.ok) return unknownItem('largest_tables', 'Largest tables', `top ${LARGEST_TABLES}`, r);
-  const tables = r.rows.map((row) => ({
-    schema: String(row.schema),
-    name: String(row.name),
-    totalBytes: toNumber(row.total_bytes) ?? 0,
-    rowEstimate: toNumber(row.row_estimate) ?? 0,
-  }));
+  if (!r.ok) {
+    // A lock taken after the query looked at pg_locks: name its holder if it is still there.
+    const locks = r.reason === 'timeout' ? await exclusiveLocks(tx) : [];
+    if (locks.length > 0) {
+      return {
+        key: 'largest_tables',
+        label: LARGEST_LABEL,
+        status: 'unknown',
+        value: skippedText(locks),
+        threshold: 'information',
+        advice: LOCK_ADVICE,
+        informational: true,
+        data: { tables: [], skipped: locks },
+      };
+    }
+    return { ...unknownItem('largest_tables', LARGEST_LABEL, 'information', r), informational: true };
+  }
+  const tables = r.rows
+    .filter((row) => row.locked_by === null || row.locked_by === undefined)
+    .map((row) => ({
+      schema: String(row.schema),
+      name: String(row.name),
+      totalBytes: toNumber(row.total_bytes) ?? 0,
+      rowEstimate: toNumber(row.row_estimate) ?? 0,
+    }));
+  const skipped: LockHolder[] = r.rows
+    .filter((row) => row.locked_by !== null && row.locked_by !== undefined)
+    .map((row) => ({ table: `${String(row.schema)}.${String(row.name)}`, pid: toNumber(row.locked_by) ?? 0, granted: row.lock_granted === true }));
+  const listed = tables.length === 0 ? (skipped.length ? '' : 'no tables') : tables.map((x) => `${x.schema}.${x.name} ${formatBytes(x.totalBytes)}`).join(', ');
   return {
     key: 'largest_tables',
-    label: `${LARGEST_TABLES} largest tables`,
-    status: 'ok',
-    value: tables.length === 0 ? 'no tables' : tables.map((x) => `${x.schema}.${x.name} ${formatBytes(x.totalBytes)}`).join(', '),
+    label: LARGEST_LABEL,
+    status: skipped.length ? 'unknown' : 'ok',
+    value: [listed, skipped.length ? skippedText(skipped) : ''].filter(Boolean).join('; '),
     threshold: 'information',
-    data: { tables },
+    ...(skipped.length ? { advice: LOCK_ADVICE } : {}),
+    informational: true,
+    data: { tables, ...(skipped.length ? { skipped } : {}) },
   };
+}
+
+async function exclusiveLocks(tx: ReadOnlyTx): Promise<LockHolder[]> {
+  const r = await tx.section('queries/health/relation-locks');
+  if (!r.ok) return [];
+  // Holders come first (the SQL orders granted locks first): one line per table.
+  const byTable = new Map<string, LockHolder>();
+  for (const row of r.rows) {
+    const table = `${String(row.schema)}.${String(row.name)}`;
+    if (byTable.has(table)) continue;
+    const granted = row.granted === true;
+    byTable.set(table, { table, pid: toNumber(row.pid) ?? 0, granted });
+  }
+  return [...byTable.values()];
 }

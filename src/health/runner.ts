@@ -3,15 +3,18 @@
 import type { Clock } from '../clock.js';
 import { errorMessage, isOpsError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { type Component, type ComponentReport, type HealthCheck, type HealthItem, type HealthReport, worst } from './types.js';
+import { type Component, componentStatus, type ComponentReport, type HealthCheck, type HealthItem, type HealthNotice, type HealthReport, worst } from './types.js';
 
 export interface HealthServiceDeps {
   checks: HealthCheck[];
   clock: Clock;
   timeoutMs: number;
   logger: Logger;
-  /** Notices shown above the report (lockdown active, …); a failure to read them is logged, not fatal. */
-  notices?: () => Promise<string[]>;
+  /**
+   * Notices shown first (lockdown active, …), in the header too; a plain string is its own
+   * headline. A failure to read them is logged, not fatal.
+   */
+  notices?: () => Promise<readonly (string | HealthNotice)[]>;
 }
 
 /** Runs health checks; the one implementation behind /health and `opsbot health`. */
@@ -81,7 +84,7 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
     return {
       component: check.component,
       title: check.title,
-      status: worst(items.map((i) => i.status)),
+      status: componentStatus(items),
       durationMs: Math.round(deps.clock.monotonic() - started),
       items,
     };
@@ -101,13 +104,14 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
         ? deps.notices().catch((err: unknown) => {
             // The state database being down is reported elsewhere; it must not break /health.
             deps.logger.debug({ err }, 'could not read health notices');
-            return [] as string[];
+            return [];
           })
-        : Promise.resolve([] as string[]),
+        : Promise.resolve([]),
     ]);
+    const shown = notices.map((n) => (typeof n === 'string' ? { headline: n, text: n } : n));
     return {
       status: worst(components.map((c) => c.status)),
-      ...(notices.length ? { notices } : {}),
+      ...(shown.length ? { notices: shown.map((n) => n.text), alert: [...new Set(shown.map((n) => n.headline))].join(' · ') } : {}),
       startedAt,
       durationMs: Math.round(deps.clock.monotonic() - started),
       components,

@@ -19,6 +19,11 @@ export interface HealthItem {
   advice?: string;
   /** Raw numbers for --json consumers and alerting. */
   data?: Record<string, unknown>;
+  /**
+   * Shown for context only (e.g. the largest tables): its status never sets the component's, so a
+   * table that cannot be sized right now does not turn a healthy database UNKNOWN.
+   */
+  informational?: boolean;
 }
 
 export interface ComponentReport {
@@ -29,10 +34,20 @@ export interface ComponentReport {
   items: HealthItem[];
 }
 
+/** A situation people must see before anything else in the report (e.g. an active breach lockdown). */
+export interface HealthNotice {
+  /** A few words for the report's header, e.g. "LOCKDOWN ACTIVE". */
+  headline: string;
+  /** The whole sentence, shown under the header. */
+  text: string;
+}
+
 export interface HealthReport {
   status: Status;
-  /** Situations people must see first (e.g. an active breach lockdown). */
+  /** Situations people must see first (e.g. an active breach lockdown): the full sentences. */
   notices?: string[];
+  /** The notices' headlines joined, for the header ("LOCKDOWN ACTIVE"); set whenever notices are. */
+  alert?: string;
   /** ISO time the checks started. */
   startedAt: string;
   durationMs: number;
@@ -46,6 +61,11 @@ export function worst(statuses: Iterable<Status>): Status {
   let w: Status = 'ok';
   for (const s of statuses) if (RANK[s] > RANK[w]) w = s;
   return w;
+}
+
+/** A component's status: the worst of the items that count (informational ones do not). */
+export function componentStatus(items: readonly HealthItem[]): Status {
+  return worst(items.filter((i) => i.informational !== true).map((i) => i.status));
 }
 
 /** Monitoring-plugin exit codes: 0 ok, 1 warning, 2 critical, 3 unknown. */

@@ -1,9 +1,11 @@
 // /health as Block Kit: a header with the overall status, one section per component, and a
-// context line with the time and duration. Text from the database is escaped.
+// context line with the time and duration. Text from the database is escaped. During a lockdown
+// (any notice) the header and the notification text lead with it: a green "OK" must not be the
+// first thing a war room reads while a breach is being contained.
 import type { KnownBlock } from '@slack/types';
 import { formatMs } from '../format.js';
 import type { HealthItem, HealthReport, Status } from '../health/types.js';
-import { context, escapeMrkdwn, fitMessage, header, sections } from '../slack/blocks.js';
+import { context, escapeMrkdwn, escapeText, fitMessage, header, sections } from '../slack/blocks.js';
 import { formatTime } from './time.js';
 
 export const STATUS_EMOJI: Record<Status, string> = {
@@ -26,9 +28,17 @@ export interface HealthMessage {
   blocks: KnownBlock[];
 }
 
+export const ALERT_EMOJI = ':rotating_light:';
+
+/** The headline of the report: the alert (lockdown) first when there is one, then the status. */
+export function healthHeadline(report: HealthReport): string {
+  const status = `AutoRepAi health: ${STATUS_WORD[report.status]}`;
+  return report.alert ? `${ALERT_EMOJI} ${report.alert} — ${status}` : `${STATUS_EMOJI[report.status]} ${status}`;
+}
+
 export function healthBlocks(report: HealthReport, timeZone: string): HealthMessage {
-  const blocks: KnownBlock[] = [header(`${STATUS_EMOJI[report.status]} AutoRepAi health: ${STATUS_WORD[report.status]}`)];
-  if (report.notices?.length) blocks.push(...sections(report.notices.map((n) => `*${escapeMrkdwn(n)}*`).join('\n')));
+  const blocks: KnownBlock[] = [header(healthHeadline(report))];
+  if (report.notices?.length) blocks.push(...sections(report.notices.map((n) => `${ALERT_EMOJI} *${escapeMrkdwn(n)}*`).join('\n')));
   for (const c of report.components) {
     const title = `${STATUS_EMOJI[c.status]} *${escapeMrkdwn(c.title)}* — ${STATUS_WORD[c.status]} _(${formatMs(c.durationMs)})_`;
     blocks.push(...sections([title, ...c.items.map(itemLine)].join('\n')));
@@ -40,7 +50,7 @@ export function healthBlocks(report: HealthReport, timeZone: string): HealthMess
   );
   const summary = report.components.map((c) => `${c.component} ${STATUS_WORD[c.status].toLowerCase()}`).join(', ');
   return {
-    text: `AutoRepAi health: ${STATUS_WORD[report.status]} (${summary})`,
+    text: `${report.alert ? `${ALERT_EMOJI} ${escapeText(report.alert)} — ` : ''}AutoRepAi health: ${STATUS_WORD[report.status]} (${summary})`,
     blocks: fitMessage(blocks, 'Run `opsbot health --json` for the full report.'),
   };
 }

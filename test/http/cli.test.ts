@@ -58,7 +58,7 @@ const env = (overrides: Record<string, string> = {}) => ({
   DATABASE_URL: db.url,
   APP_URL: `${upstreamUrl}/`,
   SUPABASE_URL: upstreamUrl,
-  SUPABASE_ANON_KEY: 'anon-key-for-cli-tests-0123456789',
+  SUPABASE_ANON_KEY: 'sb_publishable_anon-key-for-cli-tests-0123456789',
   ...overrides,
 });
 
@@ -159,7 +159,7 @@ describe('bot start-up', () => {
       'src/main.ts',
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/opsbot failed to start: Cannot connect to the state database.*connection refused/);
+    expect(r.stderr).toMatch(/opsbot failed to start: Cannot connect to the (state database|bot's state store).*connection refused/);
     expect(r.stderr).not.toContain('topsecretpw');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
@@ -191,5 +191,138 @@ describe('opsbot audit', () => {
     const text = await run(['audit'], env());
     expect(text.stdout).toMatch(/playbook\.finished\s+clear-test-data\s+succeeded rows=4/);
     expect((await run(['audit', 'many'], env())).code).toBe(3);
+  });
+});
+
+// Issue 12 item 22: the CLI asked every command for APP_URL, SUPABASE_URL and SUPABASE_ANON_KEY.
+describe('each command asks only for the settings it uses', () => {
+  const onlyDb = () => ({ DATABASE_URL: db.url });
+  it.each([
+    [['health', 'db', '--json']],
+    [['health', 'backups', '--json']],
+    [['db', 'connections', '--json']],
+    [['db', 'locks', '--json']],
+    [['slowqueries', '--json']],
+    [['backup', 'list', '--json']],
+    [['audit', '3', '--json']],
+    [['lockdown', 'status', '--json']],
+    [['schedule', '--json']],
+  ])('`opsbot %s` runs with only DATABASE_URL set', async (args) => {
+    const r = await run(args, onlyDb());
+    expect(r.stderr).not.toMatch(/is missing|APP_URL|SUPABASE_URL|SUPABASE_ANON_KEY|Configuration is invalid/);
+    expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
+    expect(r.code).not.toBe(99);
+  });
+
+  it('`opsbot audit` and `opsbot migrate` run with only STATE_DATABASE_URL (the state store is all they use)', async () => {
+    const r = await run(['audit', '1', '--json'], { STATE_DATABASE_URL: db.url });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect((await run(['migrate'], { STATE_DATABASE_URL: db.url })).stdout).toMatch(/up to date/);
+  });
+
+  it('a command still names what it does use: `opsbot db connections` with nothing set asks for DATABASE_URL only', async () => {
+    const r = await run(['db', 'connections'], {});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('DATABASE_URL is missing');
+    expect(r.stderr).not.toMatch(/APP_URL|SUPABASE/);
+  });
+
+  it('`opsbot health frontend` needs APP_URL, `health edge` the Supabase URL and anon key, but not each other', async () => {
+    const frontend = await run(['health', 'frontend'], { DATABASE_URL: db.url });
+    expect(frontend.code).toBe(1);
+    expect(frontend.stderr).toContain('APP_URL is missing');
+    expect(frontend.stderr).not.toContain('SUPABASE');
+    const edge = await run(['health', 'edge'], { DATABASE_URL: db.url, APP_URL: 'not checked here' });
+    expect(edge.stderr).toContain('SUPABASE_URL is missing');
+    expect(edge.stderr).toContain('SUPABASE_ANON_KEY is missing');
+  });
+
+  it.each([
+    ['SUPABASE_ANON_KEY', 'x', 'must be the project anon key (a JWT or sb_publishable_… key)'],
+    ['SUPABASE_ANON_KEY', 'sb_secret_0123456789abcdefghij', 'must be the project anon key (a JWT or sb_publishable_… key); this is an sb_secret_… key'],
+    ['DB_POOL_MAX', '9', 'must be a whole number from 1 to 3'],
+    ['HEALTH_CHECK_TIMEOUT_MS', 'soon', 'must be a whole number from 100 to 60000'],
+    ['LOGS_REDACT_IPS', 'maybe', 'must be true/false, 1/0 or yes/no'],
+    ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent'],
+  ])('a bad %s=%s names the rule it breaks', async (key, value, rule) => {
+    const r = await run(['health', 'db'], { DATABASE_URL: db.url, [key]: value });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${key} ${rule}`);
+    expect(r.stderr).not.toMatch(/too (small|big)|expected|Invalid (input|option)/i);
+  });
+});
+
+// Issue 12 item 8: a log line with ESC[H ESC[J reached the terminal through `opsbot logs`.
+describe('no control characters reach the terminal', () => {
+  // C0 except tab and newline, DEL, C1 (ESC starts every ANSI / OSC sequence).
+  // eslint-disable-next-line no-control-regex
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+  const hostile = [
+    '2025-01-15T10:00:00Z ERROR payment failed \u001b[H\u001b[J screen cleared',
+    '2025-01-15T10:00:01Z ERROR bell \u0007\u0007 and backspaces abc\b\b\b xyz',
+    '2025-01-15T10:00:02Z INFO see \u001b]8;;https://evil.example/\u001b\\the docs\u001b]8;;\u001b\\ now',
+    '2025-01-15T10:00:03Z WARN title \u001b]0;owned\u0007 colour \u001b[31mred\u001b[0m c1 \u009b2J del \u007f cr\r',
+    '2025-01-15T10:00:04Z ERROR payment failed \u001b[H\u001b[J screen cleared',
+  ].join('\n');
+  let file: string;
+  beforeAll(async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    file = path.join(await mkdtemp(path.join(tmpdir(), 'opsbot-cli-')), 'hostile.log');
+    await writeFile(file, `${hostile}\n`);
+  });
+
+  it.each([[['logs', 'summarize']], [['logs', 'templates']]])('`opsbot %s FILE` prints the lines without their escapes', async (args) => {
+    const r = await run([...args, file], {});
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(CONTROL);
+    expect(r.stderr).not.toMatch(CONTROL);
+    expect(r.stdout).toContain('payment failed');
+  });
+
+  it.each([[['logs', 'summarize']], [['logs', 'templates']]])('`opsbot %s FILE --json` stays JSON, with the characters escaped, not raw', async (args) => {
+    const r = await run([...args, file, '--json'], {});
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(CONTROL);
+    expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
+    if (args[1] === 'templates') expect(r.stdout).toContain('\\u001b');
+  });
+
+  it('every command writes through the same filter: database values in `opsbot audit`, and error messages', async () => {
+    await db.pool.query(
+      `INSERT INTO opsbot.audit_log (actor, action, target, outcome, detail) VALUES ('U0X', 'command', $1, 'ok', '{}')`,
+      ['/x \u001b]8;;https://evil.example/\u0007link\u001b]8;;\u0007 \u001b[2J\u0008'],
+    );
+    const text = await run(['audit', '1'], { DATABASE_URL: db.url });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('/x link');
+    expect(text.stdout).not.toMatch(CONTROL);
+    const json = await run(['audit', '1', '--json'], { DATABASE_URL: db.url });
+    expect(json.stdout).not.toMatch(CONTROL);
+    expect((JSON.parse(json.stdout) as { target: string }[])[0]?.target).toContain('\u001b[2J');
+    const bad = await run(['health', '\u001b[2Jdb'], {});
+    // The whole sequence goes, not only its ESC: what is left is what was typed.
+    expect(bad.stderr).toContain('component "db"');
+    expect(bad.stderr).not.toMatch(CONTROL);
+  });
+});
+
+// Issue 12 item 20: during an active lockdown the /health header still said OK.
+describe('opsbot health during a lockdown', () => {
+  it('the first line says LOCKDOWN ACTIVE, and --json carries the alert', async () => {
+    await db.pool.query(
+      `INSERT INTO opsbot.lockdowns (id, state, reason, channel, started_by, created_at, active_since)
+       VALUES (gen_random_uuid(), 'active', 'leaked service key', 'C0WAR', 'U0ONCALL', now(), now())`,
+    );
+    try {
+      const text = await run(['health', 'db'], { DATABASE_URL: db.url });
+      expect(text.stdout.split('\n')[0]).toMatch(/^!! LOCKDOWN ACTIVE !! AutoRepAi health: /);
+      expect(text.stdout).toContain('leaked service key');
+      const json = JSON.parse((await run(['health', 'db', '--json'], { DATABASE_URL: db.url })).stdout) as HealthReport;
+      expect(json.alert).toBe('LOCKDOWN ACTIVE');
+    } finally {
+      await db.pool.query(`UPDATE opsbot.lockdowns SET state = 'lifted', lifted_at = now() WHERE state = 'active'`);
+    }
   });
 });

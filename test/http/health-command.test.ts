@@ -112,6 +112,29 @@ describe('/health over signed HTTP', () => {
     expect(rows[0]?.outcome).toBe('refused');
   });
 
+  it('during an active lockdown the header and the notification text say so, whatever the status', async () => {
+    // An open lockdown as the lockdown service leaves it (its own tests cover getting there).
+    await db.pool.query(
+      `INSERT INTO opsbot.lockdowns (id, state, reason, channel, started_by, created_at, active_since)
+       VALUES (gen_random_uuid(), 'active', 'leaked service key', 'C0WAR', 'U0ONCALL', now(), now())`,
+    );
+    try {
+      bot = await startTestBot({ env: testEnv(db.url) });
+      await postCommand(bot.baseUrl, '/health', 'db');
+      const report = await bot.http.waitFor((c) => c.url === RESPONSE_URL && (c.json as SlackMessage).response_type === 'in_channel');
+      const msg = report.json as SlackMessage;
+      const headerText = msg.blocks?.[0]?.text?.text ?? '';
+      expect(msg.blocks?.[0]?.type).toBe('header');
+      expect(headerText).toMatch(/^:rotating_light: LOCKDOWN ACTIVE — AutoRepAi health: /);
+      expect(msg.text).toMatch(/^:rotating_light: LOCKDOWN ACTIVE — AutoRepAi health: /);
+      // The full notice, with its reason, right under the header.
+      expect(msg.blocks?.[1]?.text?.text).toContain('LOCKDOWN ACTIVE since');
+      expect(msg.blocks?.[1]?.text?.text).toContain('leaked service key');
+    } finally {
+      await db.pool.query(`UPDATE opsbot.lockdowns SET state = 'lifted', lifted_at = now() WHERE state = 'active'`);
+    }
+  });
+
   it('records each /health run in the audit log', async () => {
     bot = await startTestBot({ env: testEnv(db.url) });
     await postCommand(bot.baseUrl, '/health', 'db');

@@ -11,8 +11,8 @@ import { FakeHttp, type RecordedCall, SIGNING_SECRET, SLACK_API } from './slack.
 export const SECRET_VALUES = {
   SLACK_BOT_TOKEN: 'xoxb-111-222-SECRETBOTTOKENvalue',
   SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SUPABASE_ANON_KEY: 'anon-SECRET-KEY-value-0123456789abcdef',
-  SUPABASE_SERVICE_ROLE_KEY: 'service-SECRET-ROLE-value-0123456789abcdef',
+  SUPABASE_ANON_KEY: 'sb_publishable_anon-SECRET-KEY-value-0123456789abcdef',
+  SUPABASE_SERVICE_ROLE_KEY: 'sb_secret_service-SECRET-ROLE-value-0123456789abcdef',
   DB_PASSWORD: 'pw-SECRET-db-Passw0rd',
 } as const;
 

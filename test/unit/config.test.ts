@@ -8,7 +8,7 @@ const CLI_ENV = {
   DATABASE_URL: 'postgres://opsbot_ro:target-pw-7Hq2@db.abc.supabase.co:5432/postgres',
   APP_URL: 'https://app.autorepai.example',
   SUPABASE_URL: 'https://abc.supabase.co/',
-  SUPABASE_ANON_KEY: 'anon-key-0123456789abcdefghij',
+  SUPABASE_ANON_KEY: 'sb_publishable_anon-key-0123456789abcdefghij',
 } satisfies Partial<Record<SettingName, string>>;
 
 const BOT_ENV = {
@@ -208,7 +208,7 @@ describe('loadConfig: secrets', () => {
       {
         ...BOT_ENV,
         SLACK_APP_TOKEN: 'xapp-1-A0123-4567-abcdef',
-        SUPABASE_SERVICE_ROLE_KEY: 'service-role-key-0123456789',
+        SUPABASE_SERVICE_ROLE_KEY: 'sb_secret_service-role-key-0123456789',
         DATABASE_ADMIN_URL: 'postgresql://admin:admin-pw-Zx81@db.abc.supabase.co:5432/postgres',
         STATE_DATABASE_URL: 'postgres://state:p%40ss%2Fword@state.example:5432/opsbot',
       },
@@ -219,7 +219,7 @@ describe('loadConfig: secrets', () => {
       BOT_ENV.SLACK_SIGNING_SECRET,
       'xapp-1-A0123-4567-abcdef',
       BOT_ENV.SUPABASE_ANON_KEY,
-      'service-role-key-0123456789',
+      'sb_secret_service-role-key-0123456789',
       BOT_ENV.DATABASE_URL,
       'target-pw-7Hq2',
       'admin-pw-Zx81',
@@ -244,3 +244,74 @@ describe('loadConfig: secrets', () => {
     expect(cfg.secrets).toContain('50%off-pw');
   });
 });
+
+// Issue 12 item 22: the CLI asked every command for settings it does not use, and some messages
+// named a symptom ("too short") instead of the rule.
+describe('loadConfig: what the caller requires', () => {
+  it('requires only what it is told to: DATABASE_URL alone loads, other URLs and keys are empty', () => {
+    const cfg = loadConfig({ DATABASE_URL: CLI_ENV.DATABASE_URL }, 'cli', ['DATABASE_URL']);
+    expect(cfg.database.url).toBe(CLI_ENV.DATABASE_URL);
+    expect(cfg.database.stateUrl).toBe(CLI_ENV.DATABASE_URL);
+    expect(cfg.appUrl).toBe('');
+    expect(cfg.supabase).toMatchObject({ url: '', anonKey: '' });
+  });
+
+  it('a list of alternatives is met by any of them, and named together when none is set', () => {
+    const state = loadConfig({ STATE_DATABASE_URL: 'postgres://s:pw-state-1@st.example/opsbot' }, 'cli', [['DATABASE_URL', 'STATE_DATABASE_URL']]);
+    expect(state.database.stateUrl).toBe('postgres://s:pw-state-1@st.example/opsbot');
+    const err = configError2({}, [['DATABASE_URL', 'STATE_DATABASE_URL']]);
+    expect(err.problems).toEqual([`DATABASE_URL is missing (or set STATE_DATABASE_URL) — ${SETTINGS.DATABASE_URL.doc}`]);
+  });
+
+  it('a value that is set is still checked when nothing requires it', () => {
+    const err = configError2({ DATABASE_URL: CLI_ENV.DATABASE_URL, APP_URL: 'not a url' }, ['DATABASE_URL']);
+    expect(problemFor(err, 'APP_URL')).toContain('must be an http(s):// URL');
+  });
+
+  it('the bot requires everything whatever list it is given', () => {
+    const err = configError2({ ...BOT_ENV, APP_URL: undefined }, [], 'bot');
+    expect(problemFor(err, 'APP_URL')).toContain('is missing');
+  });
+});
+
+describe('loadConfig: messages state the rule', () => {
+  const jwt = (payload: object) => `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2lnbmF0dXJlLXZhbHVl`;
+  it.each([
+    ['SUPABASE_ANON_KEY', 'x', 'must be the project anon key (a JWT or sb_publishable_… key)'],
+    ['SUPABASE_ANON_KEY', 'anon-key-that-is-long-enough-0123', 'must be the project anon key (a JWT or sb_publishable_… key)'],
+    ['SUPABASE_ANON_KEY', 'sb_secret_0123456789abcdef', 'this is an sb_secret_… key'],
+    ['SUPABASE_ANON_KEY', jwt({ role: 'service_role' }), 'this JWT is for the role "service_role"'],
+    ['SUPABASE_SERVICE_ROLE_KEY', 'sb_publishable_0123456789abcdef', 'must be the service_role key (a JWT or sb_secret_… key); this is an sb_publishable_… key'],
+    ['DB_POOL_MAX', '4', 'must be a whole number from 1 to 3'],
+    ['DB_POOL_MAX', '2.5', 'must be a whole number from 1 to 3'],
+    ['CONNECTIONS_CRITICAL_PCT', 'lots', 'must be a number from 1 to 100'],
+    ['BREAK_GLASS_ENABLED', 'on', 'must be true/false, 1/0 or yes/no'],
+    ['LOG_LEVEL', 'verbose', 'must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['SLACK_BOT_TOKEN', 'xapp-1-2', 'must be a bot token starting with xoxb-'],
+    ['GEMINI_API_KEY', 'short', 'must be a Gemini API key'],
+  ])('%s=%s: "%s"', (key, value, rule) => {
+    const err = configError2({ DATABASE_URL: CLI_ENV.DATABASE_URL, [key]: value }, ['DATABASE_URL']);
+    const line = problemFor(err, key);
+    expect(line).toContain(rule);
+    expect(line).not.toMatch(/too (small|big)|expected|Invalid (input|option)/i);
+  });
+
+  it.each([
+    ['SUPABASE_ANON_KEY', jwt({ role: 'anon', iss: 'supabase' })],
+    ['SUPABASE_ANON_KEY', 'sb_publishable_AbCdEf0123456789_xyz'],
+    ['SUPABASE_SERVICE_ROLE_KEY', jwt({ role: 'service_role' })],
+    ['SUPABASE_SERVICE_ROLE_KEY', 'sb_secret_AbCdEf0123456789_xyz'],
+  ])('accepts %s=%s', (key, value) => {
+    expect(() => loadConfig({ DATABASE_URL: CLI_ENV.DATABASE_URL, [key]: value }, 'cli', ['DATABASE_URL'])).not.toThrow();
+  });
+});
+
+function configError2(env: Record<string, string | undefined>, requires: Parameters<typeof loadConfig>[2], mode: 'bot' | 'cli' = 'cli'): ConfigError {
+  try {
+    loadConfig(env, mode, requires);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}

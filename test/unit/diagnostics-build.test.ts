@@ -16,7 +16,7 @@ function config(env: Record<string, string> = {}) {
       DATABASE_URL: `postgres://opsbot_ro:${SECRET}@db.example.test:5432/postgres`,
       APP_URL: 'https://app.test/',
       SUPABASE_URL: 'https://p.supabase.test',
-      SUPABASE_ANON_KEY: 'anon-key-0123456789abcdef',
+      SUPABASE_ANON_KEY: 'sb_publishable_anon-key-0123456789abcdef',
       ...env,
     },
     'cli',

@@ -192,3 +192,34 @@ describe('formatTime', () => {
   });
 });
 
+
+describe('a report with an alert (issue 12 item 20: an active lockdown under a green OK)', () => {
+  const locked = (): HealthReport => ({
+    ...report(),
+    status: 'ok',
+    alert: 'LOCKDOWN ACTIVE',
+    notices: ['LOCKDOWN ACTIVE since 2025-01-15 12:00:00 EST: leaked <!channel> key. See /lockdown.'],
+  });
+
+  it('leads the Slack header and the notification text with the alert, and keeps the status', () => {
+    const msg = healthBlocks(locked(), TZ);
+    const head = msg.blocks[0] as Extract<KnownBlock, { type: 'header' }>;
+    expect(head.text.text).toBe(':rotating_light: LOCKDOWN ACTIVE — AutoRepAi health: OK');
+    expect(msg.text.startsWith(':rotating_light: LOCKDOWN ACTIVE — AutoRepAi health: OK')).toBe(true);
+    const notice = JSON.stringify(msg.blocks[1]);
+    expect(notice).toContain('LOCKDOWN ACTIVE since');
+    // Outside text in the notice (the reason) is escaped.
+    expect(notice).toContain('&lt;!channel&gt;');
+  });
+
+  it('leads the first terminal line with it', () => {
+    const first = healthText(locked(), TZ).split('\n')[0]!;
+    expect(first).toMatch(/^!! LOCKDOWN ACTIVE !! AutoRepAi health: OK/);
+  });
+
+  it('shows no alert without one', () => {
+    const head = healthBlocks({ ...report(), status: 'ok' }, TZ).blocks[0] as Extract<KnownBlock, { type: 'header' }>;
+    expect(head.text.text).toBe(`${STATUS_EMOJI.ok} AutoRepAi health: OK`);
+    expect(healthText({ ...report(), status: 'ok' }, TZ)).not.toContain('!!');
+  });
+});

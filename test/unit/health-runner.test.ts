@@ -249,3 +249,32 @@ describe('overall status', () => {
     expect(report.status).toBe(expected);
   });
 });
+
+describe('notices', () => {
+  it('a structured notice gives the report its alert (the header headline) and the full text', async () => {
+    const service = createHealthService({
+      checks: [okCheck('database')],
+      clock: fixedClock(START),
+      timeoutMs: 5000,
+      logger: silent,
+      notices: () => Promise.resolve([{ headline: 'LOCKDOWN ACTIVE', text: 'LOCKDOWN ACTIVE since noon: leaked key.' }, 'Maintenance starts in 10 min']),
+    });
+    const report = await service.run();
+    expect(report.status).toBe('ok');
+    expect(report.alert).toBe('LOCKDOWN ACTIVE · Maintenance starts in 10 min');
+    expect(report.notices).toEqual(['LOCKDOWN ACTIVE since noon: leaked key.', 'Maintenance starts in 10 min']);
+  });
+
+  it('no notices, no alert; a notice source that fails does not break the report', async () => {
+    const service = createHealthService({
+      checks: [okCheck('database')],
+      clock: fixedClock(START),
+      timeoutMs: 5000,
+      logger: silent,
+      notices: () => Promise.reject(new Error('state store down')),
+    });
+    const report = await service.run();
+    expect(report.alert).toBeUndefined();
+    expect(report.notices).toBeUndefined();
+  });
+});
