@@ -162,7 +162,7 @@ export function buildBot(o: BotOptions): Bot {
         ? createSupabaseLogSource({ accessToken: lc.supabaseAccessToken, projectRef: lc.supabaseProjectRef, endpointPath: lc.supabaseLogsEndpoint, fetch: o.fetch, clock })
         : undefined,
     analyze: buildAnalyzeOptions(lc, config.secrets),
-    download: (url) => o.fetch(url, { headers: { authorization: `Bearer ${config.slack.botToken}` } }),
+    download: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch: o.fetch },
     clock,
   });
   const postReminders = async () => {

@@ -1,8 +1,11 @@
 // Secret scrubbing, by value and by key. Used for every log line, every Slack payload built from
 // an error, and CLI output. Known secret values (from config) are replaced wherever they appear;
-// common credential shapes are caught even when we were never told the value.
+// common credential shapes are caught even when we were never told the value (the vendor
+// shapes and the Authorization-header rule are the log redactor's, so both know the same ones).
+import { redactAuthorization } from './logs/redact-context.js';
+import { MAY_HAVE_SHAPE, SHAPES } from './logs/redact-shapes.js';
 
-const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|signature|service[-_]?role|credential|private[-_]?key/i;
+const SECRET_KEY = /pass(word|phrase)?|pwd|secret|token|api[-_]?key|authorization|cookie|signature|service[-_]?role|credential|private[-_]?key|signing[-_]?key|access[-_]?key/i;
 const REPLACEMENT = '[REDACTED]';
 
 // Shapes of credentials that must never leave the process, whatever their source.
@@ -13,10 +16,14 @@ const PATTERNS: RegExp[] = [
   /sb_(secret|publishable)_[A-Za-z0-9_-]{10,}/g, // Supabase new-style API keys
   /AIza[0-9A-Za-z_-]{30,}/g, // Google API keys (Gemini)
   /\b[rs]k_(live|test)_[A-Za-z0-9]{10,}/g, // Stripe-like keys
-  /(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, // bearer tokens
 ];
+// Bearer tokens; the scheme word is kept. (A lookbehind here would rescan every run of spaces.)
+const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+// A whole private key block, or from its BEGIN marker to the end when the END is missing.
+const PRIVATE_KEY = /(?<!-)-{2,12} ?BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)? ?-{2,12}[\s\S]*?(?:-{2,12} ?END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)? ?-{2,12}|$)/g;
 // user:password@ inside any URL (postgres://, https://…)
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi;
+// A scheme starts where no scheme character precedes it: a long "a-b-c-…" run is scanned once.
+const URL_PASSWORD = /((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi;
 
 export interface Redactor {
   /** Returns the string with every secret replaced. */
@@ -39,8 +46,13 @@ export function createRedactor(secretValues: readonly string[]): Redactor {
     for (const v of all) {
       if (out.includes(v)) out = out.split(v).join(REPLACEMENT);
     }
-    out = out.replace(URL_PASSWORD, `$1${REPLACEMENT}$3`);
+    if (out.includes('PRIVATE KEY')) out = out.replace(PRIVATE_KEY, REPLACEMENT);
+    // Any scheme (Token, Digest, AWS4-HMAC-SHA256…): the credentials go, the scheme word stays.
+    if (/authorization/i.test(out)) out = redactAuthorization(out).replaceAll('<TOKEN>', REPLACEMENT);
+    if (out.includes('://')) out = out.replace(URL_PASSWORD, `$1${REPLACEMENT}$3`);
     for (const p of PATTERNS) out = out.replace(p, REPLACEMENT);
+    out = out.replace(BEARER, `$1${REPLACEMENT}`);
+    if (MAY_HAVE_SHAPE.test(out)) for (const [re] of SHAPES) out = out.replace(re, REPLACEMENT);
     return out;
   };
 

@@ -62,6 +62,7 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
     pushLine: (line) => push(preparer.prepareLine(lineNo === 0 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, ++lineNo, size)),
     pushRecord: (record) => push(preparer.prepareRecord(record, ++lineNo, size)),
     pushBatch(batch) {
+      preparer.settle(batch);
       const ids = new Int32Array(batch.lines);
       const first = lineNo + 1;
       for (let i = 0; i < batch.messages.length; i++) {

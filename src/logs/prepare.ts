@@ -5,7 +5,7 @@
 import { isAscii } from 'node:buffer';
 import { maskMessage } from './masks.js';
 import { isBlank, parseLine } from './parse-input.js';
-import { createLogRedactor, type LogRedactionOptions } from './redact.js';
+import { closedKeyState, createLogRedactor, openKeyState, type KeyLineState, type LogRedactionOptions } from './redact.js';
 import { estimateTokens } from './tokens.js';
 import { LOG_LEVELS, type LogLevel, type LogRecord } from './types.js';
 
@@ -25,6 +25,10 @@ export interface PreparedBatch extends RawSize {
   masked: string[];
   /** Structured fields shown with examples (not redacted yet: few are ever shown). */
   details: (string | null)[];
+  /** Whether a private key printed line by line is still open after the last line (chunk started outside one). */
+  keyOpenAtEnd: boolean;
+  /** The first messages redacted as if a key were open when the chunk started; see LinePreparer.settle. */
+  ifKeyOpen: { messages: string[]; masked: string[]; openAtEnd: boolean };
 }
 
 /**
@@ -54,6 +58,8 @@ export interface LinePreparer {
   prepareLine(line: string, lineNo: number, size: RawSize): PreparedRecord | undefined;
   /** Prepares a chunk of complete lines, the first numbered `firstLineNo`. */
   prepareChunk(text: string, firstLineNo: number): PreparedBatch;
+  /** Fixes up the next batch in input order when a private key opened in an earlier one is still open. */
+  settle(batch: PreparedBatch): void;
 }
 
 /** Characters of raw input, and characters and estimated tokens of a 1-in-64 sample of lines. */
@@ -79,22 +85,44 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
     }
   };
 
-  const prepare = (record: LogRecord): PreparedRecord | undefined => {
+  // A private key printed line by line spans lines, so redaction has state: lines and records
+  // pushed one by one share `stream`. A chunk (maybe in a worker, maybe out of order) starts as
+  // if no key were open, and also redacts its first lines as if one were, until that key would
+  // have closed; settle() picks the right version once the batches are back in input order.
+  const stream = closedKeyState();
+
+  const prepare = (record: LogRecord, keys: KeyLineState): PreparedRecord | undefined => {
     if (isBlank(record.message)) return undefined;
     // Redacted before mining: placeholders group like masks, and templates are safe to show.
-    const message = redact(record.message);
+    const message = redactor.redactLine(record.message, keys);
     return { record, message, masked: maskMessage(message) };
   };
 
   const prepareRecord = (record: LogRecord, seq: number, size: RawSize) => {
     measure(record.message, seq, size);
-    return prepare(record);
+    return prepare(record, stream);
   };
 
   // The one path of a raw line, whether it is pushed alone or comes in a chunk.
-  const prepareLine = (line: string, lineNo: number, size: RawSize) => {
+  const prepareLineIn = (line: string, lineNo: number, size: RawSize, keys: KeyLineState) => {
     measure(line, lineNo, size);
-    return isBlank(line) ? undefined : prepare(parseLine(line, lineNo));
+    return isBlank(line) ? undefined : prepare(parseLine(line, lineNo), keys);
+  };
+  const prepareLine = (line: string, lineNo: number, size: RawSize) => prepareLineIn(line, lineNo, size, stream);
+
+  const settle = (batch: PreparedBatch) => {
+    const alt = batch.ifKeyOpen;
+    if (!stream.open) {
+      stream.open = batch.keyOpenAtEnd;
+      return;
+    }
+    for (let i = 0; i < alt.messages.length; i++) {
+      batch.messages[i] = alt.messages[i]!;
+      batch.masked[i] = alt.masked[i]!;
+    }
+    // Once the key closed, both versions went on alike: the chunk ends as its own run did.
+    stream.open = alt.openAtEnd || batch.keyOpenAtEnd;
+    stream.lines = 0;
   };
 
   const prepareChunk = (text: string, firstLineNo: number): PreparedBatch => {
@@ -108,11 +136,23 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
     const masked: string[] = [];
     const details: (string | null)[] = [];
     const size = emptyRawSize();
+    const keys = closedKeyState();
+    const ifKeyOpen = { messages: [] as string[], masked: [] as string[], openAtEnd: true };
+    const inKey = openKeyState();
     let k = 0;
     for (let i = 0; i < n; i++) {
       let line = raw[i]!;
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      const p = prepareLine(line, firstLineNo + i, size);
+      if (inKey.open && !isBlank(line)) {
+        const r = parseLine(line, firstLineNo + i);
+        if (!isBlank(r.message)) {
+          const m = redactor.redactLine(r.message, inKey);
+          ifKeyOpen.messages.push(m);
+          ifKeyOpen.masked.push(maskMessage(m));
+          ifKeyOpen.openAtEnd = inKey.open;
+        }
+      }
+      const p = prepareLineIn(line, firstLineNo + i, size, keys);
       if (!p) continue;
       lineNos[k] = p.record.lineNo;
       levels[k] = LEVEL_CODE[p.record.level];
@@ -130,9 +170,11 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
       messages,
       masked,
       details,
+      keyOpenAtEnd: keys.open,
+      ifKeyOpen,
       ...size,
     };
   };
 
-  return { redact, prepareRecord, prepareLine, prepareChunk };
+  return { redact, prepareRecord, prepareLine, prepareChunk, settle };
 }

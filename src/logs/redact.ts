@@ -3,6 +3,11 @@
 // <EMAIL> or <JWT>, so lines that differ only in those values still fall into one template.
 // Separate from src/redact.ts, which scrubs the bot's own config secrets with [REDACTED].
 import { luhnValid } from './luhn.js';
+import { MAY_HAVE_KEY, redactAuthorization, redactKeyValues } from './redact-context.js';
+import { hasKeyMarker, redactKeyBlocks, redactOpenKeyLine, type KeyLineState } from './redact-private-key.js';
+import { MAY_HAVE_SHAPE, SHAPES } from './redact-shapes.js';
+
+export { closedKeyState, openKeyState, type KeyLineState } from './redact-private-key.js';
 
 export const PLACEHOLDERS = [
   '<PRIVATE_KEY>',
@@ -14,13 +19,18 @@ export const PLACEHOLDERS = [
   '<STRIPE_KEY>',
   '<AWS_KEY>',
   '<GITHUB_TOKEN>',
+  '<GITLAB_TOKEN>',
+  '<NPM_TOKEN>',
+  '<WEBHOOK>',
   '<API_KEY>',
   '<TOKEN>',
   '<SECRET>',
   '<COOKIE>',
   '<EMAIL>',
   '<PHONE>',
+  '<SSN>',
   '<CARD>',
+  '<IBAN>',
   '<IP>',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -32,52 +42,31 @@ export interface LogRedactionOptions {
   knownSecrets?: readonly string[];
 }
 
-/** Redacts one line (or any text) of log data. */
+/** Redacts log data: a whole text, or a stream of lines that may carry a key across lines. */
 export interface LogRedactor {
   /** Returns the text with every secret and personal-data item replaced by a typed placeholder. */
   redact(text: string): string;
+  /**
+   * Redacts the next line of a stream: while `state` says a private key is open (its BEGIN
+   * marker came in an earlier line), body lines are key material until the END marker.
+   */
+  redactLine(line: string, state: KeyLineState): string;
 }
 
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 // scheme://user:password@host — the password goes, the user and host stay (they help diagnose).
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"<>]*):([^\s@/'"<>]+)@/gi;
+// A scheme starts where no scheme character precedes it, so a long "a-b-c-…" run is scanned once.
+const URL_PASSWORD = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"<>]*):([^\s@/'"<>]+)@/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
 
-// Credentials recognisable by their prefix, whatever key (if any) they are stored under.
-const PREFIXED: readonly (readonly [RegExp, Placeholder])[] = [
-  [/(?<![A-Za-z0-9])(?:xox[abposrce]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})/g, '<SLACK_TOKEN>'],
-  [/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g, '<SLACK_TOKEN>'],
-  [/(?<![A-Za-z0-9])(?:sb_(?:secret|publishable)_[A-Za-z0-9_-]{10,}|sbp_(?:v0_)?[a-f0-9]{40})/g, '<SUPABASE_KEY>'],
-  [/(?<![A-Za-z0-9])(?:AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})/g, '<GOOGLE_KEY>'],
-  [/(?<![A-Za-z0-9])(?:(?:sk|pk|rk)_(?:live|test)_[0-9A-Za-z]{10,}|whsec_[0-9A-Za-z]{16,})/g, '<STRIPE_KEY>'],
-  [/(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}(?![A-Za-z0-9])/g, '<AWS_KEY>'],
-  [/(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g, '<GITHUB_TOKEN>'],
-  [/(?<![A-Za-z0-9])sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}/g, '<API_KEY>'],
-];
-
 // Cheap tests that let most lines skip the expensive patterns (redaction runs on every line).
-const MAY_HAVE_PREFIXED = /xox|xapp|hooks\.slack|sbp?_|AIza|ya29\.|GOCSPX|[spr]k_|whsec_|A[KSGIRN][A-Z]A|gh[pousr]_|github_pat|sk-/;
 const MAY_HAVE_BEARER = /bearer|basic/i;
+const MAY_HAVE_AUTHORIZATION = /authorization/i;
 const HAS_DIGIT_DOT = /\d\.\d/;
-const MAY_HAVE_KEY = /pass|pwd|secret|token|key|session|signature|credential|authorization|phone|mobile|msisdn/i;
 
 const BEARER = /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]{8,})/gi;
-
-// key=value, key: value and "key":"value" where the key names a secret or personal datum.
-// The key must END with the keyword, so `prompt_tokens=512` or `token_type=bearer` survive.
-const SECRET_KEYWORDS =
-  'password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|session[_-]?id|signature|credentials?|authorization';
-const PII_KEYWORDS = 'phone|phone[_-]?number|mobile|telephone|msisdn';
-const KEY_VALUE = new RegExp(
-  String.raw`(\\?["']?)\b([A-Za-z0-9_.-]*?(?:${SECRET_KEYWORDS}|${PII_KEYWORDS}))\1(\s*[:=]\s*)` +
-    String.raw`(\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&"'}\\]+)`,
-  'gi',
-);
-const PASSWORD_KEY = /(?:password|passwd|pwd|secret)$/i;
-const PII_KEY = new RegExp(String.raw`(?:${PII_KEYWORDS})$`, 'i');
 const COOKIE = /\b((?:set-)?cookie)(\\?["']?\s*[:=]\s*\\?"?)([^"\\\r\n]+)/gi;
 
-const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 
 // Card candidates: 13–19 digits, optionally grouped with spaces or dashes; kept only when the
 // brand prefix and the Luhn check agree, so ids and epoch-millisecond times are left alone.
@@ -89,43 +78,41 @@ const PHONE_INTL = /(?<![\w+.-])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w.:-])
 const PHONE_ENCODED = /%2[Bb]\d{8,15}(?!\d)/g;
 const PHONE_NANP = /(?<![\w.+-])(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w.:-])/g;
 
+// US social security numbers as printed (AAA-GG-SSSS), without the numbers never issued.
+const SSN = /(?<![\w.+-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w.-])/g;
+// IBANs, printed whole or in groups of four; kept only when the ISO 7064 check (mod 97) holds.
+const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g;
+
 const IPV6 =
   /(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?(?::\d{1,3}(?:\.\d{1,3}){3})?)(?![\w:])/g;
 // IPv6 in query strings (colons as %3A); a hex letter or "::" tells it from an encoded time.
 const IPV6_ENCODED = /(?<![0-9A-Za-z])[0-9a-fA-F]{1,4}(?:%3[Aa][0-9a-fA-F]{0,4}){2,7}(?![0-9A-Za-z])/g;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 
-function countDigits(s: string): number {
-  let n = 0;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * One pass over the characters instead of a regex scan per pattern: digits (cards, phones need
+ * many), and whether an IBAN start (two capitals, two digits) or an SSN (ddd-dd-d) may be there.
+ */
+function numberTraits(s: string): { digits: number; iban: boolean; ssn: boolean } {
+  let digits = 0;
+  let capitals = 0;
+  let iban = false;
+  let ssn = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) n++;
+    if (isDigit(c)) {
+      digits++;
+      if (capitals >= 2 && isDigit(s.charCodeAt(i + 1))) iban = true;
+      capitals = 0;
+    } else if (c >= 65 && c <= 90) capitals++;
+    else {
+      capitals = 0;
+      if (c === 45 && !ssn && i >= 3 && isDigit(s.charCodeAt(i - 1)) && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 2)) && s.charCodeAt(i + 3) === 45) ssn = true;
+    }
   }
-  return n;
-}
-
-function isPlaceholder(v: string): boolean {
-  return v.length > 2 && v.startsWith('<') && v.endsWith('>');
-}
-
-function replaceKeyValue(match: string, quote: string, key: string, sep: string, rawValue: string): string {
-  // A bare value may hold parentheses (a URL-encoded phone number); a closing one it did not
-  // open belongs to the text around it and is given back.
-  let value = rawValue;
-  let rest = '';
-  while (/[)\]]$/.test(value) && !value.includes(value.endsWith(')') ? '(' : '[')) {
-    rest = value.slice(-1) + rest;
-    value = value.slice(0, -1);
-  }
-  const bare = value.replace(/^\\?["']|\\?["']$/g, '');
-  if (bare === '' || isPlaceholder(bare) || /^(?:Bearer|Basic)$/i.test(bare)) return match;
-  // "Invalid Refresh Token: Already Used" is prose: a bare word after an unquoted key and a colon
-  // is kept, unless the key names a password, whose value may well be a word.
-  if (quote === '' && sep.includes(':') && /^[A-Za-z]{1,15}$/.test(bare) && !PASSWORD_KEY.test(key)) return match;
-  const placeholder = PII_KEY.test(key) ? '<PHONE>' : '<SECRET>';
-  const open = value.startsWith('\\"') ? '\\"' : value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
-  const close = open === '' ? '' : open;
-  return `${quote}${key}${quote}${sep}${open}${placeholder}${close}${rest}`;
+  return { digits, iban, ssn };
 }
 
 function replaceBearer(match: string, scheme: string, space: string, token: string): string {
@@ -153,6 +140,19 @@ function replacePhone(match: string): string {
   return digits >= 8 && digits <= 15 ? '<PHONE>' : match;
 }
 
+function replaceIban(match: string): string {
+  const compact = match.replace(/ /g, '');
+  if (compact.length < 15 || compact.length > 34) return match;
+  const rearranged = compact.slice(4) + compact.slice(0, 4);
+  let rest = 0;
+  for (const ch of rearranged) {
+    const c = ch.charCodeAt(0);
+    const v = c <= 57 ? c - 48 : c - 55;
+    rest = (v > 9 ? rest * 100 + v : rest * 10 + v) % 97;
+  }
+  return rest === 1 ? '<IBAN>' : match;
+}
+
 function replaceIpv6(match: string): string {
   const groups = match.split(':').filter((g) => g !== '').length;
   return groups >= 3 || match === '::1' || match.includes('.') ? '<IP>' : match;
@@ -163,20 +163,27 @@ export function createLogRedactor(opts: LogRedactionOptions = {}): LogRedactor {
   // Longest first so a secret that contains another is removed whole.
   const known = [...new Set((opts.knownSecrets ?? []).filter((s) => s.length >= 6))].sort((a, b) => b.length - a.length);
 
-  const redact = (text: string): string => {
+  const redactText = (text: string, keyState: KeyLineState | undefined): string => {
     let out = text;
     for (const value of known) if (out.includes(value)) out = out.split(value).join('<SECRET>');
-    if (out.includes('PRIVATE KEY')) out = out.replace(PRIVATE_KEY, '<PRIVATE_KEY>');
+    if (hasKeyMarker(out)) out = redactKeyBlocks(out, keyState);
+    // Placeholders put in below name no secret key, so the gate is taken once, here.
+    const mayHaveKey = MAY_HAVE_KEY.test(out);
+    // By context first: the whole header value goes, whatever shapes it holds.
+    if (mayHaveKey && MAY_HAVE_AUTHORIZATION.test(out)) out = redactAuthorization(out);
     if (out.includes('://') && out.includes('@')) out = out.replace(URL_PASSWORD, '$1:<PASSWORD>@');
     if (out.includes('eyJ')) out = out.replace(JWT, '<JWT>');
-    if (MAY_HAVE_PREFIXED.test(out)) for (const [re, placeholder] of PREFIXED) out = out.replace(re, placeholder);
+    if (MAY_HAVE_SHAPE.test(out)) for (const [re, placeholder] of SHAPES) out = out.replace(re, placeholder);
+    // A "Bearer x" outside any Authorization header.
     if (MAY_HAVE_BEARER.test(out)) out = out.replace(BEARER, replaceBearer);
-    if (MAY_HAVE_KEY.test(out)) out = out.replace(KEY_VALUE, replaceKeyValue);
+    if (mayHaveKey) out = redactKeyValues(out);
     if (/cookie/i.test(out)) out = out.replace(COOKIE, '$1$2<COOKIE>');
     if (out.includes('@') || out.includes('%40')) out = out.replace(EMAIL, '<EMAIL>');
-    const digits = countDigits(out);
+    const { digits, iban, ssn } = numberTraits(out);
     if (digits >= 13) out = out.replace(CARD, replaceCard);
+    if (iban && digits >= 10) out = out.replace(IBAN, replaceIban);
     if (digits >= 8) {
+      if (ssn) out = out.replace(SSN, '<SSN>');
       if (out.includes('+')) out = out.replace(PHONE_INTL, replacePhone);
       if (out.includes('%2')) out = out.replace(PHONE_ENCODED, '<PHONE>');
       out = out.replace(PHONE_NANP, replacePhone);
@@ -189,5 +196,14 @@ export function createLogRedactor(opts: LogRedactionOptions = {}): LogRedactor {
     }
     return out;
   };
-  return { redact };
+
+  const redactLine = (line: string, state: KeyLineState): string => {
+    if (state.open) {
+      const inKey = redactOpenKeyLine(line, state);
+      if (inKey) return inKey.rest === '' ? inKey.text : inKey.text + redactText(inKey.rest, state);
+    }
+    return redactText(line, state);
+  };
+
+  return { redact: (text) => redactText(text, undefined), redactLine };
 }

@@ -7,6 +7,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Clock } from '../clock.js';
 import { InputError, UpstreamError } from '../errors.js';
 import { analyzeRecords, analyzeStream, type AnalyzeOptions } from './analyze.js';
+import { createSlackFileDownloader, type SlackFileAccess } from './sources/slack-file.js';
 import type { SupabaseLogKind, SupabaseLogSource } from './sources/supabase.js';
 import type { LogSummarizer } from './summarizer.js';
 import type { LogSummary } from './summary.js';
@@ -17,7 +18,7 @@ export const MAX_LOG_FILE_BYTES = 200 * 1024 * 1024;
 export interface SlackFileRef {
   name: string;
   size: number;
-  /** url_private_download, fetched with the bot token. */
+  /** url_private_download, fetched with the bot token (from Slack's file hosts only). */
   url: string;
 }
 
@@ -26,8 +27,8 @@ export interface LogsServiceDeps {
   /** Undefined when SUPABASE_ACCESS_TOKEN or the project ref is missing. */
   supabase: SupabaseLogSource | undefined;
   analyze: AnalyzeOptions;
-  /** Downloads a Slack file (with the bot token). */
-  download(url: string): Promise<Response>;
+  /** How files shared in Slack are fetched: the bot token goes to Slack's file hosts only. */
+  download: SlackFileAccess;
   clock: Clock;
 }
 
@@ -45,6 +46,7 @@ function windowName(ms: number): string {
 }
 
 export function createLogsService(d: LogsServiceDeps): LogsService {
+  const download = createSlackFileDownloader(d.download);
   return {
     async summarizeSupabase(kind, sinceMs) {
       if (!d.supabase) {
@@ -62,7 +64,7 @@ export function createLogsService(d: LogsServiceDeps): LogsService {
       if (file.size > MAX_LOG_FILE_BYTES) {
         throw new InputError(`${file.name} is ${Math.round(file.size / 1048576)} MB; the bot reads files up to ${MAX_LOG_FILE_BYTES / 1048576} MB. Use \`opsbot logs summarize <file>\` on a terminal for bigger ones.`);
       }
-      const res = await d.download(file.url);
+      const res = await download(file.url, file.name);
       if (!res.ok || !res.body) throw new UpstreamError(`Slack did not hand over ${file.name} (${res.status}); check that the bot has files:read and can see the channel.`);
       if ((res.headers.get('content-type') ?? '').startsWith('text/html')) {
         throw new UpstreamError(`Slack answered with a login page instead of ${file.name}: the bot token lacks files:read.`);

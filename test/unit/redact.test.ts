@@ -129,3 +129,29 @@ describe('scrub', () => {
     expect(out).toEqual({ name: 'a', token: R, self: '[…]' });
   });
 });
+
+describe('redact by context and by vendor shape', () => {
+  const r = createRedactor([]);
+
+  it.each([
+    ['upstream said 401 to Authorization: Token 9f8e7d6c5b4a3928', `upstream said 401 to Authorization: Token ${R}`],
+    ['proxy-authorization: Digest username="ops", response="6629fae49393a053"', `proxy-authorization: Digest ${R}`],
+    ['{"authorization":"NTLM TlRMTVNTUAABAAAAB4IIAAAAAAAAAAAAAAAAAAAAAAA="}', `{"authorization":"NTLM ${R}"}`],
+  ])('%s', (text, want) => {
+    expect(r.redact(text)).toBe(want);
+  });
+
+  it('removes a private key block, also when its END marker was cut off', () => {
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
+    expect(r.redact(`key -----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY----- loaded`)).toBe(`key ${R} loaded`);
+    expect(r.redact(`failed to parse -----BEGIN RSA PRIVATE KEY-----\n${body}`)).toBe(`failed to parse ${R}`);
+  });
+
+  it('knows the vendor shapes the log redactor knows', () => {
+    const sendgrid = ['SG', 'abcdefghijklmnopqrstuv', 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq'].join('.');
+    const twilio = ['S', 'K', '0123456789abcdef0123456789abcdef'].join('');
+    const discord = 'https://discord.com/api/webhooks/123456789012345678/abcDEF_ghi-JKL';
+    for (const secret of [sendgrid, twilio, discord]) expect(r.redact(`x ${secret} y`)).not.toContain(secret.slice(-12));
+    expect(r.scrub({ passphrase: 'two words', gpgPassphrase: 'x y z' })).toEqual({ passphrase: R, gpgPassphrase: R });
+  });
+});
