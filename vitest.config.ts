@@ -7,8 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // The JSON report is what .ci/run counts for its final "N passed, N failed" line.
-    reporters: ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]],
+    // The summary reporter prints the plain closing line last ("N passed, N failed, N skipped
+    // (why)") and writes it to .tmp/test-summary.txt, which .ci/run repeats. (Reporters run
+    // concurrently, so no other reporter may print after the summary.)
+    reporters: ['default', './test/support/summary-reporter.ts'],
     // Unhandled rejections are bugs in a bot that must not crash mid-incident.
     dangerouslyIgnoreUnhandledErrors: false,
   },
