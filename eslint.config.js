@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'bin/**', 'bench/*.js', 'eslint.config.js', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'bin/**', 'bench/*.js', 'eslint.config.js', '.dependency-cruiser.cjs', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'sql');
+// This file runs from src/ (tests, tsx) or from dist/src/ (the compiled bot); sql/ stays at the
+// package root either way, so it is not copied into dist/.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '..', '..') : path.resolve(here, '..');
+
+export const SQL_DIR = path.join(root, 'sql');
 
 const cache = new Map<string, string>();
 

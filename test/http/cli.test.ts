@@ -141,7 +141,7 @@ describe('opsbot migrate', () => {
 
 describe('bot start-up', () => {
   it('missing settings: one message naming each with what it is for, exit 1, no stack trace', async () => {
-    const r = await run([], { APP_URL: 'not a url' }, 'src/main.ts');
+    const r = await run([], { APP_URL: 'not a url' }, 'dist/src/main.js');
     expect(r.code).toBe(1);
     expect(r.stderr.match(/opsbot cannot start/g)).toHaveLength(1);
     for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DATABASE_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY']) {
@@ -156,7 +156,7 @@ describe('bot start-up', () => {
     const r = await run(
       [],
       { ...env({ DATABASE_URL: 'postgres://u:topsecretpw@127.0.0.1:1/postgres' }), SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'signing-secret-x' },
-      'src/main.ts',
+      'dist/src/main.js',
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/opsbot failed to start: Cannot connect to the (state database|bot's state store).*connection refused/);
