@@ -19,13 +19,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'Date', property: 'now', message: 'Use the injected Clock (src/clock.ts).' },
-        { object: 'process', property: 'env', message: 'Only src/config.ts and src/main.ts read the environment.' },
+        { object: 'Date', property: 'now', message: 'Use the injected Clock (src/core/clock.ts).' },
+        { object: 'process', property: 'env', message: 'Only src/app/config.ts and src/main.ts read the environment.' },
       ],
     },
   },
   {
-    files: ['src/clock.ts', 'src/main.ts', 'src/config.ts', 'src/cli/main.ts', 'test/**', 'bench/**', 'vitest.config.ts'],
+    files: ['src/core/clock.ts', 'src/main.ts', 'src/app/config.ts', 'src/app/cli/main.ts', 'test/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

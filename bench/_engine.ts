@@ -1,6 +1,6 @@
 // Pools and a playbook engine on a benchmark database, without Slack (notifications dropped).
 import pino from 'pino';
-import type { Clock } from '../src/clock.js';
+import type { Clock } from '../src/core/clock.js';
 import { createAdminDb, type AdminDb } from '../src/db/admin.js';
 import { createTargetDb, type TargetDb } from '../src/db/target.js';
 import { createPlaybookEngine, type PlaybookEngine } from '../src/playbooks/engine.js';

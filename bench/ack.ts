@@ -4,9 +4,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { buildBot } from '../src/bot.js';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
+import { buildBot } from '../src/app/bot.js';
+import { systemClock } from '../src/core/clock.js';
+import { loadConfig } from '../src/app/config.js';
 import { Writable } from 'node:stream';
 import { benchDatabaseUrl, percentile } from './_db.js';
 

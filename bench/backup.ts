@@ -13,7 +13,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { createBackupService } from '../src/backup/service.js';
 import { parseBackupSettings } from '../src/backup/settings.js';
-import { systemClock } from '../src/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import { createStateStore } from '../src/state/store.js';
 import { benchDatabaseUrl } from './_db.js';
 

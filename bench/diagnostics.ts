@@ -10,7 +10,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
-import { systemClock } from '../src/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import { createTargetDb } from '../src/db/target.js';
 import { createDiagnosticsService } from '../src/diagnostics/service.js';
 import { commandLine, type DiagnosticRequest } from '../src/diagnostics/types.js';

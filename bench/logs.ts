@@ -11,7 +11,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fixedClock } from '../src/clock.js';
+import { fixedClock } from '../src/core/clock.js';
 import { analyzeStream } from '../src/logs/analyze.js';
 import { createDrain } from '../src/logs/drain.js';
 import { parseLine } from '../src/logs/parse-input.js';

@@ -3,7 +3,7 @@
 // Target: no statement longer than 1 s.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { fixedClock } from '../src/clock.js';
+import { fixedClock } from '../src/core/clock.js';
 import { PLAYBOOKS } from '../playbooks/index.js';
 import { benchDatabaseUrl } from './_db.js';
 import { benchEngine, benchPools } from './_engine.js';

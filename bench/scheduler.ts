@@ -3,11 +3,11 @@
 // listing, and the next-run computation of the maintenance rule. Prints figures only.
 import pino from 'pino';
 import pg from 'pg';
-import { fixedClock } from '../src/clock.js';
+import { fixedClock } from '../src/core/clock.js';
 import type { HealthReport } from '../src/health/types.js';
-import { compileCron } from '../src/scheduler/cron-next.js';
-import { memoryChatPoster } from '../src/scheduler/chat-poster.js';
-import { createOpsScheduler } from '../src/scheduler/ops-scheduler.js';
+import { compileCron } from '../src/time/cron.js';
+import { memoryChatPoster } from '../src/slack/chat-poster.js';
+import { createOpsScheduler } from '../src/app/ops-scheduler.js';
 import { parseSchedulerSettings } from '../src/scheduler/settings.js';
 import { migrate } from '../src/state/migrate.js';
 import { benchDatabaseUrl, percentile } from './_db.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `opsbot` command: runs the compiled CLI in dist/ (built by `npm ci` through the prepare
 // script, or `npm run build`).
-const main = new URL('../dist/src/cli/main.js', import.meta.url);
+const main = new URL('../dist/src/app/cli/main.js', import.meta.url);
 let runCli;
 try {
   ({ runCli } = await import(main.href));

@@ -3,9 +3,9 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { AlertEngine } from '../src/alerts/engine.js';
 import { ACK_ACTION_ID } from '../src/alerts/messages.js';
-import { ForbiddenError } from '../src/errors.js';
-import { formatMs } from '../src/format.js';
-import { formatLocal } from '../src/scheduler/zoned-time.js';
+import { ForbiddenError } from '../src/core/errors.js';
+import { formatMs } from '../src/core/format.js';
+import { formatLocal } from '../src/time/zoned-time.js';
 import { auditInBackground } from '../src/slack/audit.js';
 import type { InteractionSpec } from '../src/slack/command.js';
 import { describeForAudit, interaction } from '../src/slack/context.js';

@@ -3,16 +3,16 @@
 // message in the channel, report progress in its thread and end by updating it. A restore is
 // the restore-backup playbook: the request message carries the preview and the Approve / Deny
 // buttons (handled by /playbook's listeners), and it runs only after two other approvers.
-import type { Access } from '../src/authz.js';
+import type { Access } from '../src/slack/authz.js';
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs } from '../src/backup/args.js';
 import { backupOutcome, listMessage, progressText, pruneOutcome, verifyOutcome } from '../src/backup/render.js';
 import { BusyError, type BackupService, type ProgressListener } from '../src/backup/service.js';
-import { ForbiddenError, InputError, OpsError } from '../src/errors.js';
-import type { Logger } from '../src/log.js';
+import { ForbiddenError, InputError, OpsError } from '../src/core/errors.js';
+import type { Logger } from '../src/core/log.js';
 import type { PlaybookEngine } from '../src/playbooks/engine.js';
 import { parseParams } from '../src/playbooks/params.js';
 import { requestMessage } from '../src/playbooks/render.js';
-import { slackChatPoster, type ChatPoster } from '../src/scheduler/chat-poster.js';
+import { slackChatPoster, type ChatPoster } from '../src/slack/chat-poster.js';
 import { auditInBackground } from '../src/slack/audit.js';
 import { sections } from '../src/slack/blocks.js';
 import type { CommandSpec } from '../src/slack/command.js';

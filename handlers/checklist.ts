@@ -1,12 +1,12 @@
 // Checkbox clicks on any checklist the bot posted (maintenance, lockdown, …): ack, check who may
 // tick it, record each tick/untick with user and time, and redraw the message from the record.
 import type { BlockAction, CheckboxesAction } from '@slack/bolt';
-import { ForbiddenError } from '../src/errors.js';
+import { ForbiddenError } from '../src/core/errors.js';
 import { checklistMessage, parseBlockId, TOGGLE_ACTION_ID } from '../src/checklist/render.js';
 import { applyClick, refreshChecklistMessage } from '../src/checklist/service.js';
 import type { ChecklistStore } from '../src/checklist/store.js';
 import type { Checklist, ChecklistChange } from '../src/checklist/types.js';
-import { slackChatPoster } from '../src/scheduler/chat-poster.js';
+import { slackChatPoster } from '../src/slack/chat-poster.js';
 import { auditInBackground } from '../src/slack/audit.js';
 import type { InteractionSpec } from '../src/slack/command.js';
 import { describeForAudit, interaction } from '../src/slack/context.js';

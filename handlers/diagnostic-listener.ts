@@ -1,7 +1,7 @@
 // The listener shared by /db and /slowqueries: parse (errors in the ack), ack, on-call check,
 // one diagnostics run, an ephemeral answer (the output can carry customer data), audit.
 import type { App } from '@slack/bolt';
-import { ForbiddenError } from '../src/errors.js';
+import { ForbiddenError } from '../src/core/errors.js';
 import { diagnosticBlocks } from '../src/diagnostics/render-blocks.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
 import { commandLine, type DiagnosticRequest } from '../src/diagnostics/types.js';

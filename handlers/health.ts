@@ -1,5 +1,5 @@
 // /health [db|frontend|edge|auth]: the runbook's health checks, visible in the channel.
-import { ForbiddenError } from '../src/errors.js';
+import { ForbiddenError } from '../src/core/errors.js';
 import { HEALTH_USAGE, parseHealthArgs } from '../src/health/args.js';
 import { healthBlocks } from '../src/render/health-blocks.js';
 import { auditInBackground } from '../src/slack/audit.js';

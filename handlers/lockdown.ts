@@ -1,7 +1,7 @@
 // /lockdown [status] | start <reason> | lift <reason>, and the "Mark done" button of the
 // notification reminders. Start and lift are playbook requests on the approval gate.
 import type { BlockAction, ButtonAction } from '@slack/bolt';
-import { ForbiddenError, InputError } from '../src/errors.js';
+import { ForbiddenError, InputError } from '../src/core/errors.js';
 import { lockdownStatusBlocks, REMINDER_DONE_ACTION } from '../src/lockdown/render.js';
 import type { LockdownService } from '../src/lockdown/service.js';
 import { lockdownStatus } from '../src/lockdown/status.js';

@@ -2,7 +2,7 @@
 // on a shared log file, and the "Request <playbook>" buttons of a summary. The model only
 // advises: a button starts the normal request, which still needs another person's approval.
 import type { BlockAction, ButtonAction, MessageShortcut } from '@slack/bolt';
-import { ForbiddenError, InputError } from '../src/errors.js';
+import { ForbiddenError, InputError } from '../src/core/errors.js';
 import { PLAYBOOK_REQUEST_ACTION, renderSummaryBlocks } from '../src/logs/render.js';
 import type { LogsService, SlackFileRef } from '../src/logs/service.js';
 import { parseLogWindow } from '../src/logs/window.js';

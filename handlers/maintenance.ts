@@ -1,7 +1,7 @@
 // /maintenance next|list|add|skip: the maintenance calendar. Reading is open to the channel;
 // changing it needs the on-call role and is announced in the maintenance channel.
-import type { Access } from '../src/authz.js';
-import { ForbiddenError } from '../src/errors.js';
+import type { Access } from '../src/slack/authz.js';
+import { ForbiddenError } from '../src/core/errors.js';
 import { describeWindow } from '../src/maintenance/calendar.js';
 import { type MaintenanceArgs, maintenanceUsage, parseMaintenanceArgs } from '../src/maintenance/args.js';
 import { listMessage, nextMessage } from '../src/maintenance/messages.js';

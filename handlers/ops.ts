@@ -1,5 +1,5 @@
 // /ops help: what the caller may run here, with an example of each.
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { quoteInput } from '../src/slack/blocks.js';
 import type { CommandSpec } from '../src/slack/command.js';
 

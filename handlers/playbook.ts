@@ -4,7 +4,7 @@
 // clicks run a playbook once.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { ForbiddenError, InputError, OpsError } from '../src/errors.js';
+import { ForbiddenError, InputError, OpsError } from '../src/core/errors.js';
 import { formatTime } from '../src/render/time.js';
 import { keyValues, parseParams, tokenize } from '../src/playbooks/params.js';
 import { BREAK_GLASS_MIN_REASON, type ApproveOutcome, type PlaybookEngine } from '../src/playbooks/engine.js';
@@ -16,7 +16,7 @@ import { actorMention } from '../src/checklist/render.js';
 import type { PlaybookRequest } from '../src/playbooks/request.js';
 import { checkRequestId, checkText, parseMetadata } from '../src/slack/input.js';
 import { firstDelivery, REPLAY_MESSAGE } from '../src/slack/replay.js';
-import type { ChatPoster } from '../src/scheduler/chat-poster.js';
+import type { ChatPoster } from '../src/slack/chat-poster.js';
 import type { CommandSpec, HandlerDeps } from '../src/slack/command.js';
 import { describeForAudit, interaction } from '../src/slack/context.js';
 

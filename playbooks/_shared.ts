@@ -1,6 +1,6 @@
 // Parameter schemas and helpers shared by the runbook playbooks.
 import { z } from 'zod';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 
 /** Roles of the Supabase platform whose sessions the bot never ends. */
 export const PLATFORM_ROLES = [

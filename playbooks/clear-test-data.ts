@@ -4,8 +4,8 @@
 // time: a run deletes only those (and what hangs off them), and any lead added, swapped or gone
 // since the preview stops it before anything is deleted (scope "keys").
 import { z } from 'zod';
-import { InputError } from '../src/errors.js';
-import { formatCount } from '../src/format.js';
+import { InputError } from '../src/core/errors.js';
+import { formatCount } from '../src/core/format.js';
 import { definePlaybook } from '../src/playbooks/types.js';
 import { toNum } from './_shared.js';
 

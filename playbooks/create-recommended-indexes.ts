@@ -4,7 +4,7 @@
 // predicate), not merely one with the same name; an INVALID index left by a failed concurrent
 // build is reported with how to drop it, instead of being taken for the real thing.
 import { z } from 'zod';
-import { OpsError } from '../src/errors.js';
+import { OpsError } from '../src/core/errors.js';
 import { definePlaybook, type PlaybookContext } from '../src/playbooks/types.js';
 import { listedValues } from './listed-values.js';
 

@@ -6,7 +6,7 @@
 // disable that left a fresh session alive would not disable anyone. The session count in the
 // preview is information, not a limit.
 import { z } from 'zod';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
 import { mustExist, text, toNum, uuid } from './_shared.js';
 

@@ -11,7 +11,7 @@
 // - lockdown-lift approves re-enabling exactly the integrations it lists: they are its keys,
 //   the run re-enables only those, and a different set stops it before anything is re-enabled.
 import { z } from 'zod';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import type { LockdownService } from '../src/lockdown/service.js';
 import { definePlaybook, type Playbook } from '../src/playbooks/types.js';
 

@@ -7,8 +7,8 @@
 // A uuid id does not grow with time, so a ceiling would pin nothing: such a table is pinned
 // by its exact ids instead (up to MAX_KEYS); any other id type is refused before approval.
 import { z } from 'zod';
-import { InputError } from '../src/errors.js';
-import { formatCount } from '../src/format.js';
+import { InputError } from '../src/core/errors.js';
+import { formatCount } from '../src/core/format.js';
 import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
 import { text, toNum, wholeNumber } from './_shared.js';
 

@@ -7,7 +7,7 @@
 // The run takes a safety backup of exactly those tables, then restores them in one transaction
 // that checks every table's rows and checksum and every foreign key before it commits.
 import { z } from 'zod';
-import { formatCount } from '../src/format.js';
+import { formatCount } from '../src/core/format.js';
 import { formatTime } from '../src/render/time.js';
 import { restoreOutcome } from '../src/backup/render.js';
 import type { BackupService } from '../src/backup/service.js';

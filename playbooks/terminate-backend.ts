@@ -5,7 +5,7 @@
 // its start time and database at preview, so a reused pid or a session of another database on
 // the same server is never hit.
 import { z } from 'zod';
-import { InputError, TimeoutError } from '../src/errors.js';
+import { InputError, TimeoutError } from '../src/core/errors.js';
 import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
 import { maskSqlLiterals } from '../src/diagnostics/sql-text.js';
 import { PLATFORM_ROLES, text, toNum, wholeNumber, yesNo } from './_shared.js';

@@ -3,7 +3,7 @@
 // roles are the ones the target database allows (the enum or CHECK list of user_roles.role), so
 // the runbook's "Create Admin User" role org_admin works wherever the schema has it.
 import { z } from 'zod';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
 import { allowedRoles, matchRole, type RoleColumnFacts } from './role-values.js';
 import { uuid } from './_shared.js';

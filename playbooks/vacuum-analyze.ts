@@ -4,7 +4,7 @@
 // so a table dropped, renamed or replaced by another of the same name since the preview stops
 // the run before anything is vacuumed.
 import { z } from 'zod';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { definePlaybook } from '../src/playbooks/types.js';
 import { toNum } from './_shared.js';
 

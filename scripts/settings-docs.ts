@@ -1,9 +1,9 @@
-// Regenerates .env.example and the settings table in README.md from SETTINGS in src/config.ts
+// Regenerates .env.example and the settings table in README.md from SETTINGS in src/app/config.ts
 // (run: node --import tsx scripts/settings-docs.ts). test/unit/docs.test.ts fails when they drift.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SETTINGS } from '../src/config.js';
+import { SETTINGS } from '../src/app/config.js';
 
-// The bot needs all of these; each `opsbot` command only what it uses (src/cli/requirements.ts).
+// The bot needs all of these; each `opsbot` command only what it uses (src/app/cli/requirements.ts).
 const REQUIRED: Record<string, string> = {
   SLACK_BOT_TOKEN: 'bot',
   SLACK_SIGNING_SECRET: 'bot, HTTP mode',

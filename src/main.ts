@@ -1,12 +1,12 @@
 // The bot's entry point: the only place that reads the environment and the real outside
-// world (stdout, global fetch, signals); src/bot.ts assembles the rest.
+// world (stdout, global fetch, signals); src/app/bot.ts assembles the rest.
 import { existsSync } from 'node:fs';
-import { buildBot } from './bot.js';
-import { systemClock } from './clock.js';
-import { type Config, loadConfig } from './config.js';
+import { buildBot } from './app/bot.js';
+import { systemClock } from './core/clock.js';
+import { type Config, loadConfig } from './app/config.js';
 import { isConnectionLost } from './db/connection-lost.js';
-import { ConfigError } from './errors.js';
-import { createRedactor } from './redact.js';
+import { ConfigError } from './core/errors.js';
+import { createRedactor } from './core/redact.js';
 
 let config: Config | undefined;
 

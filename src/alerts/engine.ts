@@ -6,10 +6,10 @@
 //   the window is over.
 // Counts and episodes live in the state store; evaluations are serialised by the scheduler's job
 // lock, and every post follows an UPDATE/INSERT only one caller wins.
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { HealthService } from '../health/runner.js';
-import type { Logger } from '../log.js';
-import type { ChatPoster } from '../scheduler/chat-poster.js';
+import type { Logger } from '../core/log.js';
+import type { ChatPoster } from '../slack/chat-poster.js';
 import { alertMessage, heldSummaryMessage, recoveryMessage, reminderMessage } from './messages.js';
 import { type AlertInput, type AlertRule, type AlertSources, evaluateRules, type RuleResult } from './rules.js';
 import type { AlertRecord, AlertStats, AlertStore, RuleCounts } from './store.js';

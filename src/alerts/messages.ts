@@ -2,8 +2,8 @@
 // (acknowledged, recovered), so the channel always shows the current state.
 import type { KnownBlock } from '@slack/types';
 import { actorMention } from '../checklist/render.js';
-import { formatMs } from '../format.js';
-import { formatLocal } from '../scheduler/zoned-time.js';
+import { formatMs } from '../core/format.js';
+import { formatLocal } from '../time/zoned-time.js';
 import { context, escapeMrkdwn, escapeText, header, sections } from '../slack/blocks.js';
 import type { AlertRecord } from './store.js';
 

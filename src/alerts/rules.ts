@@ -1,8 +1,8 @@
 // The runbook's alert list, evaluated from a HealthReport (and from extra metric sources where
 // the bot has them). Rules that need data the bot cannot get are marked unavailable with the
 // reason, never evaluated from a guess.
-import type { HealthThresholds } from '../config.js';
-import { formatPct } from '../format.js';
+import type { HealthThresholds } from '../health/types.js';
+import { formatPct } from '../core/format.js';
 import type { Component, HealthItem, HealthReport } from '../health/types.js';
 
 export type Severity = 'warning' | 'critical';

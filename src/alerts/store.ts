@@ -1,7 +1,7 @@
 // Alert state in the state database (sql/alerts/*.sql). Every transition that posts to Slack is
 // one conditional UPDATE/INSERT that only one caller can win, so replicas and double clicks post once.
-import type { Queryable } from '../scheduler/run-store.js';
-import { sql } from '../sql.js';
+import type { Queryable } from '../state/run-store.js';
+import { sql } from '../core/sql.js';
 import type { RuleState, Severity } from './rules.js';
 
 export interface AlertRecord {

@@ -1,5 +1,5 @@
 // /backup and `opsbot backup` arguments. Pure parsing: errors say what is wrong and how to write it.
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export type BackupArgs =
   | { sub: 'help' }

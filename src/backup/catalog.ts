@@ -1,6 +1,6 @@
 // The backups catalogue in the state store (opsbot.backups, backup_verifications, backup_jobs):
 // what exists, what failed and why, what was verified, and who holds the backup lock.
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 import type { StateQuery, StateStore } from '../state/store.js';
 import type { BackupEntry, BackupKind, JobKind, Manifest, RunningJob, VerifyResult } from './types.js';
 

@@ -1,9 +1,9 @@
 // `opsbot backup now|list|verify|prune [--json]`: the same service as /backup, for when Slack is
 // down, for cron and for scripts. Exit codes: 0 done (verified), 1 the backup or verification
 // failed, 2 another backup job is running, 3 bad usage or nothing to act on.
-import type { Clock } from '../clock.js';
-import { isOpsError } from '../errors.js';
-import { createRedactor } from '../redact.js';
+import type { Clock } from '../core/clock.js';
+import { isOpsError } from '../core/errors.js';
+import { createRedactor } from '../core/redact.js';
 import { parseBackupArgs } from './args.js';
 import { backupOutcome, listText, pruneOutcome, verifyOutcome } from './render.js';
 import { BusyError, type BackupService } from './service.js';

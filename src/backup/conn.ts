@@ -1,7 +1,7 @@
 // Connection strings for the Postgres client tools. The password never goes on a command line
 // (any local user can read it in `ps`): it is taken out of the URL and handed to the child in
 // PGPASSWORD; what stays in the URL (host, port, database, options) is not secret.
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export interface ToolConnection {
   /** The URL without user password (for --dbname). */

@@ -7,7 +7,7 @@
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { classifyPgError } from '../db/target.js';
-import { errorMessage, isOpsError } from '../errors.js';
+import { errorMessage, isOpsError } from '../core/errors.js';
 import { refuseTransactionPooler, toolConnection } from './conn.js';
 import { meter } from './meter.js';
 import { connect, run, tableStats } from './pg-client.js';

@@ -1,8 +1,8 @@
 // /health items for backups: the age of the newest successful and of the newest verified
 // backup against the runbook's RPO (24 h: warn above 24 h, critical above 48 h). The age is
 // counted from the backup's start, which is the moment its snapshot was taken.
-import type { Clock } from '../clock.js';
-import { errorMessage } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import type { HealthItem, Status } from '../health/types.js';
 import type { BackupCatalog } from './catalog.js';
 import { formatAge } from './format.js';

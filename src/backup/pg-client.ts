@@ -3,9 +3,9 @@
 // minutes and must not starve /health.
 import pg from 'pg';
 import { describeConnectError } from '../db/target.js';
-import { UpstreamError } from '../errors.js';
-import type { Logger } from '../log.js';
-import { sql } from '../sql.js';
+import { UpstreamError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { sql } from '../core/sql.js';
 import { fill, qualified, tableKey, type TableRef } from './sql-fill.js';
 import type { ChecksumMethod, TableStat } from './types.js';
 

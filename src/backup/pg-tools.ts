@@ -5,10 +5,10 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 import type { ToolConnection } from './conn.js';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../log.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
 import type { BackupStore } from './store.js';
 
 export type ToolName = 'pg_dump' | 'pg_restore' | 'psql';

@@ -1,6 +1,6 @@
 // The backup service as the scheduler's BackupPort: the daily backup and the monthly restore
 // test post one or two lines to the reminders channel.
-import { formatBytes, formatCount, formatMs } from '../format.js';
+import { formatBytes, formatCount, formatMs } from '../core/format.js';
 import type { BackupPort, BackupResult } from '../scheduler/backup-port.js';
 import type { BackupService } from './service.js';
 

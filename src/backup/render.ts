@@ -1,6 +1,6 @@
 // Backups for people: Slack blocks and terminal text from the same facts.
 import type { KnownBlock } from '@slack/types';
-import { formatBytes, formatCount, formatMs } from '../format.js';
+import { formatBytes, formatCount, formatMs } from '../core/format.js';
 import { formatTime } from '../render/time.js';
 import { context, escapeMrkdwn, fitMessage, header, sections } from '../slack/blocks.js';
 import { formatAge, who } from './format.js';

@@ -3,10 +3,10 @@
 // runs at a time across replicas and a second request is told who started the running one and
 // since when. A job whose process died is found and closed by the next one that takes the lock.
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.js';
-import { errorMessage, InputError, isOpsError, OpsError } from '../errors.js';
-import type { Logger } from '../log.js';
-import { createRedactor } from '../redact.js';
+import type { Clock } from '../core/clock.js';
+import { errorMessage, InputError, isOpsError, OpsError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { createRedactor } from '../core/redact.js';
 import { formatTime } from '../render/time.js';
 import type { StateStore } from '../state/store.js';
 import { createBackupCatalog, type BackupCatalog, type JobRecorder } from './catalog.js';

@@ -1,9 +1,9 @@
-// Settings of /backup, shaped like SETTINGS in src/config.ts ({ schema, doc, example, secret })
+// Settings of /backup, shaped like SETTINGS in src/app/config.ts ({ schema, doc, example, secret })
 // so the lead can merge them into it. Defaults follow the runbook: daily backups (RPO 24 h),
 // a monthly restore test, retention 7 daily / 4 weekly / 12 monthly.
 import { z } from 'zod';
-import { urlSecrets } from '../url-secrets.js';
-import { ConfigError } from '../errors.js';
+import { urlSecrets } from '../core/url-secrets.js';
+import { ConfigError } from '../core/errors.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

@@ -2,7 +2,7 @@
 // and makes the object visible only on commit; abort removes whatever was written, so a
 // failed backup never leaves a partial file behind.
 import type { Readable, Writable } from 'node:stream';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 /** A stored object: a single file or object, or (large uploads) `parts` consecutive parts. */
 export interface StoredObject {

@@ -6,8 +6,8 @@
 import { Readable, Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createClient } from '@supabase/supabase-js';
-import { UpstreamError } from '../errors.js';
-import { formatBytes } from '../format.js';
+import { UpstreamError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
 import { checkKey, type BackupStore, type StoredObject, type StoreUpload } from './store.js';
 
 export interface SupabaseStoreOptions {

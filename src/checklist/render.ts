@@ -4,7 +4,7 @@
 // so a new revision makes every client redraw from the recorded state.
 import type { KnownBlock } from '@slack/types';
 import { context, escapeMrkdwn, escapeText, fitMessage, header, sections, truncate } from '../slack/blocks.js';
-import { formatLocal } from '../scheduler/zoned-time.js';
+import { formatLocal } from '../time/zoned-time.js';
 import { type Checklist, type ChecklistItem, MAX_LABEL } from './types.js';
 
 export const TOGGLE_ACTION_ID = 'checklist.toggle';

@@ -1,8 +1,8 @@
 // Posting checklists and applying ticks: by people (checkbox clicks) and by the bot itself
 // (e.g. "announced" once the notice went out). The message is re-rendered from the recorded
 // state after every change, so it always shows what the state store holds.
-import type { Clock } from '../clock.js';
-import type { ChatPoster } from '../scheduler/chat-poster.js';
+import type { Clock } from '../core/clock.js';
+import type { ChatPoster } from '../slack/chat-poster.js';
 import { checklistMessage, groupItems } from './render.js';
 import type { ChecklistStore } from './store.js';
 import type { Checklist, ChecklistChange, ChecklistEvent, NewChecklist } from './types.js';

@@ -1,8 +1,8 @@
 // Checklists in the state database (sql/checklists/*.sql).
-import type { Access } from '../authz.js';
-import { InputError } from '../errors.js';
-import type { Queryable } from '../scheduler/run-store.js';
-import { sql } from '../sql.js';
+import type { Access } from '../slack/authz.js';
+import { InputError } from '../core/errors.js';
+import type { Queryable } from '../state/run-store.js';
+import { sql } from '../core/sql.js';
 import { type Checklist, type ChecklistEvent, type ChecklistItem, ITEM_KEY, MAX_ITEMS, MAX_LABEL, type NewChecklist } from './types.js';
 
 /** Persistent checklists; every change is recorded with who and when. */

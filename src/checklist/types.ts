@@ -1,6 +1,6 @@
 // A generic interactive checklist: items people tick in Slack, each tick recorded with who and
 // when. Owners (maintenance, lockdown, …) keep their own keys in `context`.
-import type { Access } from '../authz.js';
+import type { Access } from '../slack/authz.js';
 
 /** An item as its owner defines it. */
 export interface ChecklistItemInput {

@@ -2,9 +2,9 @@
 // playbooks. Every statement runs with statement_timeout and lock_timeout; batched work is
 // one short transaction per batch so no lock is held for long.
 import pg from 'pg';
-import { sql } from '../sql.js';
-import { ConnectionLostError, UpstreamError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { sql } from '../core/sql.js';
+import { ConnectionLostError, UpstreamError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { describeConnectError, type Row } from './target.js';
 import { connectionLost, guardPool, releaseArg } from './connection-lost.js';
 

@@ -5,8 +5,8 @@
 // it connects, remembers why its session ended (so a later "not queryable" error can still say
 // "terminated by an administrator"), and turns the lost-connection family into ConnectionLostError.
 import type pg from 'pg';
-import { ConnectionLostError, type DatabaseSystem, isOpsError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { ConnectionLostError, type DatabaseSystem, isOpsError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 
 /** SQLSTATEs after which the session is gone (or the database it was on is). */
 const LOST_SQLSTATES: Record<string, string> = {

@@ -4,9 +4,9 @@
 // "connection pool exhausted". Each section runs under its own savepoint: one that times out
 // or is refused reports that, and the others still report.
 import pg from 'pg';
-import { sql } from '../sql.js';
-import { errorMessage, UpstreamError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { sql } from '../core/sql.js';
+import { errorMessage, UpstreamError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { connectionLost, guardPool, isConnectionLost, releaseArg } from './connection-lost.js';
 
 export type Row = Record<string, unknown>;

@@ -1,6 +1,6 @@
 // Arguments of /slowqueries and /db (and of `opsbot slowqueries|db`). Pure: a bad argument is
 // answered in the Slack ack itself, before any I/O, with what is wrong and how to write it.
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { DEFAULT_DIAGNOSTICS_THRESHOLDS, DEFAULT_SLOW_LIMIT, MAX_LIMIT } from './settings.js';
 import { type DbTopic, type DiagnosticRequest, SLOW_SORTS, type SlowSort } from './types.js';
 

@@ -1,7 +1,7 @@
 // /db cache: buffer cache hit ratios for tables and indexes (warn below 99 %), judged only
 // once enough blocks were read to mean something, with the statistics' age, and the tables
 // reading the most from disk.
-import { formatCount, formatPct } from '../format.js';
+import { formatCount, formatPct } from '../core/format.js';
 import { epochMs, failedSection, isoOrNull, num, plural, type RunContext, statsAgeNote, str, type TopicResult } from './common.js';
 import { DEFAULT_LIST_LIMIT } from './settings.js';
 import type { Finding, Section, Status } from './types.js';

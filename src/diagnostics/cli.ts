@@ -1,11 +1,11 @@
 // `opsbot slowqueries …` and `opsbot db …`: the same diagnostics as Slack, for when Slack is
 // down, for scripts and for monitoring. Exit codes follow the monitoring-plugin convention:
 // 0 ok, 1 warning, 2 critical, 3 unknown or bad usage.
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { TargetDb } from '../db/target.js';
-import { isOpsError } from '../errors.js';
+import { isOpsError } from '../core/errors.js';
 import { exitCode } from '../health/types.js';
-import { createRedactor } from '../redact.js';
+import { createRedactor } from '../core/redact.js';
 import { parseDbArgs, parseSlowQueriesArgs } from './args.js';
 import { diagnosticText } from './render-text.js';
 import { DEFAULT_DIAGNOSTICS_THRESHOLDS } from './settings.js';

@@ -1,7 +1,7 @@
 // What every diagnostic topic shares: the run context, reading typed values out of pg rows,
 // the section reported when a query could not run, and ages for people.
 import type { ReadOnlyTx, Row, SectionResult } from '../db/target.js';
-import { toNumber } from '../format.js';
+import { toNumber } from '../core/format.js';
 import { formatTime } from '../render/time.js';
 import type { DiagnosticsThresholds } from './settings.js';
 import type { Finding, Section, Status } from './types.js';
@@ -95,7 +95,7 @@ export function formatAge(ms: number): string {
   return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
 }
 
-export { plural } from '../format.js';
+export { plural } from '../core/format.js';
 
 /** "Statistics since … (… ago)" for cumulative counters; says so when they were never reset. */
 export function statsAgeNote(what: string, resetMs: number | null, ctx: RunContext): string {

@@ -2,7 +2,7 @@
 // and the 40/50 thresholds, who holds the connections, idle and idle-in-transaction sessions,
 // and the bot's own sessions listed apart so they are never mistaken for the problem.
 import type { Row } from '../db/target.js';
-import { formatCount, formatPct } from '../format.js';
+import { formatCount, formatPct } from '../core/format.js';
 import { failedSection, formatAge, num, numOrNull, plural, type RunContext, sessionFacts, str, type TopicResult, worstOf } from './common.js';
 import { DEFAULT_LIST_LIMIT } from './settings.js';
 import type { Finding, Section, Status } from './types.js';

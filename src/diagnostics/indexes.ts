@@ -2,7 +2,7 @@
 // prefix-covered) and invalid indexes, foreign keys without an index, and large tables read
 // mostly by sequential scans. Index advice skips the Supabase-managed schemas, where users may
 // not create or drop indexes.
-import { formatBytes, formatCount, formatPct } from '../format.js';
+import { formatBytes, formatCount, formatPct } from '../core/format.js';
 import { failedSection, isoOrNull, num, plural, type RunContext, statsAgeNote, str, type TopicResult } from './common.js';
 import { DEFAULT_LIST_LIMIT, INTERNAL_SCHEMAS } from './settings.js';
 import type { Finding, Section } from './types.js';

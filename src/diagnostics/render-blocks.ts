@@ -2,7 +2,7 @@
 // age, scope), one section per part with its findings and the runbook's next step, and a
 // footer. Text from the database is escaped; Slack's limits hold by construction.
 import type { KnownBlock } from '@slack/types';
-import { formatMs } from '../format.js';
+import { formatMs } from '../core/format.js';
 import { STATUS_EMOJI, STATUS_WORD } from '../render/health-blocks.js';
 import { formatTime } from '../render/time.js';
 import { context, divider, escapeMrkdwn, fitMessage, header, sections } from '../slack/blocks.js';

@@ -1,6 +1,6 @@
 // A diagnostic report for the terminal: plain lines, no colour codes, so logs and pipes stay
 // clean.
-import { formatMs } from '../format.js';
+import { formatMs } from '../core/format.js';
 import { formatTime } from '../render/time.js';
 import type { DiagnosticReport, Status } from './types.js';
 

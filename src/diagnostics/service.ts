@@ -2,10 +2,10 @@
 // one short READ ONLY transaction on the target database (application_name opsbot/<topic>),
 // every query a savepointed section, so one that times out reports "timed out" and the others
 // still report.
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { TargetDb } from '../db/target.js';
 import { worst } from '../health/types.js';
-import { createRedactor } from '../redact.js';
+import { createRedactor } from '../core/redact.js';
 import { cache } from './cache.js';
 import { bool, epochMs, type DbFacts, type RunContext, str, type TopicResult, num } from './common.js';
 import { connections } from './connections.js';

@@ -1,5 +1,5 @@
 // Defaults of every threshold the diagnostics use, with where each comes from. The lead maps
-// them to settings in src/config.ts; until then the service takes them as options.
+// them to settings in src/app/config.ts; until then the service takes them as options.
 
 /** Thresholds of /slowqueries and /db; every field has a default in DEFAULT_DIAGNOSTICS_THRESHOLDS. */
 export interface DiagnosticsThresholds {

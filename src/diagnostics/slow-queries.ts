@@ -2,7 +2,7 @@
 // with how long the counters have been collecting. The extension is found in whatever schema it
 // lives in (Supabase: extensions) and the SQL file matching its columns is chosen at run time.
 import type { Row } from '../db/target.js';
-import { formatCount, formatMs, formatPct } from '../format.js';
+import { formatCount, formatMs, formatPct } from '../core/format.js';
 import { bool, epochMs, failedSection, isoOrNull, num, numOrNull, plural, type RunContext, str, strOrNull, statsAgeNote, type TopicResult, worstOf } from './common.js';
 import type { Finding, Section, SlowSort } from './types.js';
 

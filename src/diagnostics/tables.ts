@@ -1,7 +1,7 @@
 // /db tables: the runbook's "Vacuum & Analyze" — the largest tables with their parts, and the
 // tables with dead tuples or where autovacuum / autoanalyze is due by the thresholds in effect.
 import type { Row } from '../db/target.js';
-import { formatBytes, formatCount, formatPct } from '../format.js';
+import { formatBytes, formatCount, formatPct } from '../core/format.js';
 import { formatTime } from '../render/time.js';
 import { epochMs, failedSection, formatAge, isoOrNull, num, plural, type RunContext, statsAgeNote, str, strOrNull, type TopicResult, worstOf } from './common.js';
 import { DEFAULT_LIST_LIMIT } from './settings.js';

@@ -1,7 +1,7 @@
 // /db wraparound: transaction-ID and multixact age per database against the 2^31 horizon and
 // autovacuum_freeze_max_age, the tables to freeze first, and sequences running out of their
 // column type's range.
-import { formatCount, formatPct } from '../format.js';
+import { formatCount, formatPct } from '../core/format.js';
 import { failedSection, num, numOrNull, plural, type RunContext, str, strOrNull, type TopicResult, worstOf } from './common.js';
 import { DEFAULT_LIST_LIMIT } from './settings.js';
 import type { Finding, Section, Status } from './types.js';

@@ -1,5 +1,5 @@
 // Arguments of /health and `opsbot health`: nothing, or one component (with short aliases).
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { COMPONENTS, type Component } from './types.js';
 
 const ALIASES: Record<string, Component> = {

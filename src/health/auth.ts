@@ -1,8 +1,8 @@
 // Auth: GoTrue's /auth/v1/health, and failed sign-ins of the last hour from
 // auth.audit_log_entries when the bot role may read it.
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { TargetDb } from '../db/target.js';
-import { formatMs, toNumber } from '../format.js';
+import { formatMs, toNumber } from '../core/format.js';
 import { describeFetchError } from './frontend.js';
 import type { HealthCheck, HealthItem } from './types.js';
 

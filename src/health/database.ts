@@ -1,10 +1,10 @@
 // Database: the runbook's "Health Checks" and "Key Metrics" for Postgres, in one read-only
 // transaction. Each measurement is its own section, so one that times out or is refused is
 // reported as unknown and the rest still report.
-import type { Clock } from '../clock.js';
-import type { HealthThresholds } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { HealthThresholds } from './types.js';
 import type { ReadOnlyTx, Row, SectionResult, TargetDb } from '../db/target.js';
-import { formatBytes, formatCount, formatMs, formatPct, toNumber } from '../format.js';
+import { formatBytes, formatCount, formatMs, formatPct, toNumber } from '../core/format.js';
 import type { HealthCheck, HealthItem, Status } from './types.js';
 
 export const LARGEST_TABLES = 10;

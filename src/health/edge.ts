@@ -1,7 +1,7 @@
 // Edge function: the runbook's test message to functions/v1/<name>, classified by what the
 // response means for users of the AI chat (rate limit, AI credits, server error, slowness).
-import type { Clock } from '../clock.js';
-import { formatMs } from '../format.js';
+import type { Clock } from '../core/clock.js';
+import { formatMs } from '../core/format.js';
 import { describeFetchError } from './frontend.js';
 import type { HealthCheck, HealthItem } from './types.js';
 

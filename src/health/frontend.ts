@@ -1,6 +1,6 @@
 // Front end: HEAD APP_URL, expect 200, measure latency.
-import type { Clock } from '../clock.js';
-import { formatMs } from '../format.js';
+import type { Clock } from '../core/clock.js';
+import { formatMs } from '../core/format.js';
 import type { HealthCheck, HealthItem } from './types.js';
 
 export interface FrontendCheckOptions {

@@ -1,8 +1,8 @@
 // Runs the component checks in parallel, each with its own time limit, and reduces them to one
 // report. A check that throws or does not answer in time becomes an item, never an exception.
-import type { Clock } from '../clock.js';
-import { errorMessage, isOpsError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { Clock } from '../core/clock.js';
+import { errorMessage, isOpsError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { type Component, componentStatus, type ComponentReport, type HealthCheck, type HealthItem, type HealthNotice, type HealthReport, worst } from './types.js';
 
 export interface HealthServiceDeps {

@@ -86,3 +86,23 @@ export interface HealthCheck {
   /** Measures the component; may throw (reported as critical or unknown by the runner). */
   run(ctx: CheckContext): Promise<HealthItem[]>;
 }
+
+/** The runbook thresholds the checks use (settings, composed by src/app/config.ts). */
+export interface HealthThresholds {
+  checkTimeoutMs: number;
+  connectionsWarn: number;
+  connectionsCritical: number;
+  connectionsCriticalPct: number;
+  storageLimitBytes: number;
+  storageWarnPct: number;
+  storageCriticalPct: number;
+  cacheHitWarnPct: number;
+  longRunningSeconds: number;
+  idleInTransactionSeconds: number;
+  xidAgeWarnPct: number;
+  xidAgeCriticalPct: number;
+  frontendLatencyWarnMs: number;
+  edgeLatencyWarnMs: number;
+  edgeLatencyCriticalMs: number;
+  failedLoginsPerMinuteWarn: number;
+}

@@ -1,7 +1,7 @@
 // /lockdown as Block Kit and as data for --json: the state, a preview of what a start would do,
 // and for an active lockdown its timeline, checklist and notification deadlines.
 import type { KnownBlock } from '@slack/types';
-import { formatMs } from '../format.js';
+import { formatMs } from '../core/format.js';
 import { formatTime } from '../render/time.js';
 import { context, escapeMrkdwn, escapeText, fitMessage, header, sections } from '../slack/blocks.js';
 import { NOTIFY, type Lockdown, type LockdownPreview, type Reminder } from './service.js';

@@ -9,12 +9,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { AdminDb } from '../db/admin.js';
 import type { TargetDb } from '../db/target.js';
-import { errorMessage, InputError, isOpsError, OpsError } from '../errors.js';
-import { toNumber } from '../format.js';
-import type { Logger } from '../log.js';
+import { errorMessage, InputError, isOpsError, OpsError } from '../core/errors.js';
+import { toNumber } from '../core/format.js';
+import type { Logger } from '../core/log.js';
 import type { StateStore } from '../state/store.js';
 
 const EVIDENCE_AUDIT_DAYS = 7;

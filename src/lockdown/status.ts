@@ -1,5 +1,5 @@
 // Gathers everything /lockdown status and `opsbot lockdown status` show.
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { StateStore } from '../state/store.js';
 import { timelineFromAudit, type LockdownStatus } from './render.js';
 import type { LockdownService } from './service.js';

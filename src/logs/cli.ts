@@ -4,8 +4,8 @@
 //   logs templates <file|-> [--json]   templates with counts, levels, first/last seen, examples
 //   logs summarize <file|-> [--offline] [--json]
 import { basename } from 'node:path';
-import { formatCount } from '../format.js';
-import { isOpsError } from '../errors.js';
+import { formatCount } from '../core/format.js';
+import { isOpsError } from '../core/errors.js';
 import { createLogAnalyzer, feedAnalyzer, type AnalyzeOptions, type LogAnalyzer } from './analyze.js';
 import { buildOfflineSummary } from './offline-summary.js';
 import { buildPrompt } from './prompt.js';

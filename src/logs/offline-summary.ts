@@ -1,7 +1,7 @@
 // The deterministic summary: built from the same statistics Gemini sees, in the same shape, when
 // there is no API key, Gemini fails, or the user asks for --offline. Top error templates,
 // spikes, error share and first occurrences; no guessing about causes.
-import { formatCount, formatPct, plural } from '../format.js';
+import { formatCount, formatPct, plural } from '../core/format.js';
 import { SUMMARY_LIMITS, type LogSummary } from './summary.js';
 import type { LogAnalysis, TemplateStats } from './stats.js';
 import { isErrorLevel } from './types.js';

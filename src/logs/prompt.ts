@@ -1,7 +1,7 @@
 // The Gemini prompt: instructions, an overview, and the log data (templates, counts, spikes,
 // redacted examples) inside one clearly delimited section marked as untrusted. Templates are
 // added in order of importance until the token budget is used; the rest is counted, not sent.
-import { formatCount, formatPct } from '../format.js';
+import { formatCount, formatPct } from '../core/format.js';
 import { clockTime, rankTemplates } from './offline-summary.js';
 import type { LogAnalysis, MinuteTotals, TemplateStats } from './stats.js';
 import { estimateTokens } from './tokens.js';

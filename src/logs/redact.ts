@@ -1,11 +1,11 @@
 // Redaction of log text before anything leaves the process (Gemini, Slack, the terminal) and
 // before templates are mined. Secrets and personal data become typed placeholders such as
 // <EMAIL> or <JWT>, so lines that differ only in those values still fall into one template.
-// Separate from src/redact.ts, which scrubs the bot's own config secrets with [REDACTED].
+// Separate from src/core/redact.ts, which scrubs the bot's own config secrets with [REDACTED].
 import { luhnValid } from './luhn.js';
-import { MAY_HAVE_KEY, redactAuthorization, redactKeyValues } from './redact-context.js';
+import { MAY_HAVE_KEY, redactAuthorization, redactKeyValues } from '../core/redact-context.js';
 import { hasKeyMarker, redactKeyBlocks, redactOpenKeyLine, type KeyLineState } from './redact-private-key.js';
-import { MAY_HAVE_SHAPE, SHAPES } from './redact-shapes.js';
+import { MAY_HAVE_SHAPE, SHAPES } from '../core/redact-shapes.js';
 
 export { closedKeyState, openKeyState, type KeyLineState } from './redact-private-key.js';
 

@@ -3,7 +3,7 @@
 // Block Kit limits hold by construction. Suggested playbooks become "Request" buttons that only
 // start the normal request → approval flow.
 import type { KnownBlock } from '@slack/types';
-import { formatCount, formatPct } from '../format.js';
+import { formatCount, formatPct } from '../core/format.js';
 import { context, divider, escapedWithin, escapeMrkdwn, fitMessage, header, LIMITS, sections, truncate } from '../slack/blocks.js';
 import { clockTime } from './offline-summary.js';
 import type { LogSummary } from './summary.js';

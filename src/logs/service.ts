@@ -4,8 +4,8 @@
 // slash command and the message shortcut.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { Clock } from '../clock.js';
-import { InputError, UpstreamError } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import { InputError, UpstreamError } from '../core/errors.js';
 import { analyzeRecords, analyzeStream, type AnalyzeOptions } from './analyze.js';
 import { createSlackFileDownloader, type SlackFileAccess } from './sources/slack-file.js';
 import type { SupabaseLogKind, SupabaseLogSource } from './sources/supabase.js';

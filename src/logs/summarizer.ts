@@ -2,8 +2,8 @@
 // retries (408/429/5xx only, exponential backoff with jitter) inside one overall deadline,
 // validate the answer, keep only what it may say (known template ids, registry playbook ids).
 // Any failure, or no API key, gives the offline summary labelled with the reason. Never throws.
-import type { Clock } from '../clock.js';
-import type { Logger } from '../log.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
 import { createGenaiClient, GeminiCallError, SUMMARY_RESPONSE_SCHEMA, type GeminiClient } from './gemini.js';
 import { buildOfflineSummary, caveatsOf, statsOf } from './offline-summary.js';
 import { buildPrompt, DEFAULT_TOKEN_BUDGET, type BuiltPrompt } from './prompt.js';

@@ -1,6 +1,6 @@
 // "since 30m": the log window a person asks for, in milliseconds, at most 24 h (the Supabase
 // logs API refuses longer windows, and a day of logs is plenty for an incident).
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export const MAX_LOG_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_LOG_WINDOW_MS = 30 * 60 * 1000;

@@ -1,8 +1,8 @@
 // Parsing of `/maintenance …` (pure; errors say what is wrong and show the accepted format).
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { quoteInput } from '../slack/blocks.js';
 import { checkText } from '../slack/input.js';
-import { formatDate, isRealDate, type LocalDate, localToUtc } from '../scheduler/zoned-time.js';
+import { formatDate, isRealDate, type LocalDate, localToUtc } from '../time/zoned-time.js';
 
 export type MaintenanceArgs =
   | { sub: 'next' }

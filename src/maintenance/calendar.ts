@@ -1,10 +1,10 @@
 // The maintenance calendar: regular windows from the rule (cron in OPS_TIMEZONE, default first
 // Sunday 02:00, 120 min) plus one-off windows, minus skipped and cancelled ones. Regular windows
 // are computed, never stored, so changing the rule needs no data migration.
-import { compileCron, type CronSchedule } from '../scheduler/cron-next.js';
-import type { Queryable } from '../scheduler/run-store.js';
-import { formatLocal } from '../scheduler/zoned-time.js';
-import { sql } from '../sql.js';
+import { compileCron, type CronSchedule } from '../time/cron.js';
+import type { Queryable } from '../state/run-store.js';
+import { formatLocal } from '../time/zoned-time.js';
+import { sql } from '../core/sql.js';
 
 export interface MaintenanceWindow {
   /** 'rule:<start ISO>' or 'custom:<id>'. */

@@ -4,11 +4,11 @@
 // calendar, so skips and one-off windows change them without restarting anything.
 import type { ChecklistService } from '../checklist/service.js';
 import { BOT_ACTOR } from '../checklist/types.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { HealthService } from '../health/runner.js';
 import type { HealthReport } from '../health/types.js';
 import { type BackupPort, type BackupResult, runBackupStep } from '../scheduler/backup-port.js';
-import type { ChatPoster } from '../scheduler/chat-poster.js';
+import type { ChatPoster } from '../slack/chat-poster.js';
 import type { JobContext, JobDefinition, JobResult, Slot } from '../scheduler/types.js';
 import { describeWindow, type MaintenanceCalendar, type MaintenanceWindow } from './calendar.js';
 import { POST_ITEMS, POST_KIND, PRE_ITEMS, PRE_KIND } from './checklists.js';

@@ -5,8 +5,8 @@ import { actorMention } from '../checklist/render.js';
 import type { HealthReport } from '../health/types.js';
 import type { BackupResult } from '../scheduler/backup-port.js';
 import { healthSummary } from '../scheduler/health-summary.js';
-import type { RunStatus } from '../scheduler/run-store.js';
-import { formatDistance, formatLocal } from '../scheduler/zoned-time.js';
+import type { RunStatus } from '../state/run-store.js';
+import { formatDistance, formatLocal } from '../time/zoned-time.js';
 import { context, escapeMrkdwn, escapeText, fitMessage, header, sections } from '../slack/blocks.js';
 import { describeWindow, type MaintenanceWindow } from './calendar.js';
 

@@ -1,14 +1,14 @@
 // The maintenance calendar as people change it: add a one-off window, skip one, see the next
 // and the list. Changes are announced in the maintenance channel; the scheduled notices follow
 // from the calendar by themselves.
-import type { Clock } from '../clock.js';
-import { InputError, OpsError } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { ChatPoster } from '../scheduler/chat-poster.js';
-import type { JobRunStore, Queryable } from '../scheduler/run-store.js';
-import { formatDate, type LocalDate, localParts } from '../scheduler/zoned-time.js';
+import type { Clock } from '../core/clock.js';
+import { InputError, OpsError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { ChatPoster } from '../slack/chat-poster.js';
+import type { JobRunStore, Queryable } from '../state/run-store.js';
+import { formatDate, type LocalDate, localParts } from '../time/zoned-time.js';
 import { escapeMrkdwn } from '../slack/blocks.js';
-import { sql } from '../sql.js';
+import { sql } from '../core/sql.js';
 import { describeWindow, type MaintenanceCalendar, type MaintenanceWindow } from './calendar.js';
 import { END_JOB, noticeJobId, START_JOB } from './jobs.js';
 import { addedMessage, type Message, type NoticeStatus, skippedMessage } from './messages.js';

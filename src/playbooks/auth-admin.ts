@@ -1,7 +1,7 @@
 // Supabase Auth admin calls through @supabase/supabase-js (service-role key). supabase-js
 // returns errors instead of throwing; we turn them into UpstreamError so a run fails loudly.
 import { createClient } from '@supabase/supabase-js';
-import { OpsError, UpstreamError } from '../errors.js';
+import { OpsError, UpstreamError } from '../core/errors.js';
 import type { AuthAdmin } from './types.js';
 
 export function supabaseAuthAdmin(opts: { url: string; serviceRoleKey: string | undefined; fetch: typeof fetch }): AuthAdmin {

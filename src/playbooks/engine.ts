@@ -6,10 +6,10 @@
 // before running, and a changed scope stops the run; every outcome records the rows committed
 // so far; a run whose process died is reported as interrupted, never re-run.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Clock } from '../clock.js';
-import { errorMessage, InputError, isOpsError, OpsError } from '../errors.js';
-import { formatCount } from '../format.js';
-import type { Logger } from '../log.js';
+import type { Clock } from '../core/clock.js';
+import { errorMessage, InputError, isOpsError, OpsError } from '../core/errors.js';
+import { formatCount } from '../core/format.js';
+import type { Logger } from '../core/log.js';
 import type { StateStore } from '../state/store.js';
 import { normalizeParams, parseParams } from './params.js';
 import { rowToRequest, type PlaybookRequest } from './request.js';

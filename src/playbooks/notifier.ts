@@ -1,5 +1,5 @@
 // Keeps the Slack request message in step with the request's state.
-import type { ChatPoster } from '../scheduler/chat-poster.js';
+import type { ChatPoster } from '../slack/chat-poster.js';
 import type { RequestNotifier } from './engine.js';
 import { requestMessage } from './render.js';
 import type { Playbook } from './types.js';

@@ -2,7 +2,7 @@
 // strict zod schema; every error names the parameter and the expected form, and nothing
 // unvalidated ever reaches SQL.
 import type { z } from 'zod';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { Playbook } from './types.js';
 
 /** Splits `id k=v k2="v 2"` into words, honouring double quotes. */

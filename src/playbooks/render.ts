@@ -2,7 +2,7 @@
 // when it expires — and, while pending, Approve / Deny buttons with confirm dialogs. Re-rendered
 // at every state change; the buttons disappear once a decision is made.
 import type { KnownBlock } from '@slack/types';
-import { formatCount, formatMs } from '../format.js';
+import { formatCount, formatMs } from '../core/format.js';
 import { context, escapedWithin, escapeMrkdwn, fitMessage, header, sections, truncate } from '../slack/blocks.js';
 import { formatTime } from '../render/time.js';
 import type { PlaybookRequest, RequestState } from './request.js';

@@ -2,11 +2,11 @@
 // must declare at least one approval or it does not compile (and registry validation rejects
 // it again at start-up, for anything built around the types).
 import type { z } from 'zod';
-import { OpsError } from '../errors.js';
-import type { Clock } from '../clock.js';
+import { OpsError } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
 import type { AdminDb } from '../db/admin.js';
 import type { TargetDb } from '../db/target.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 
 export type Risk = 'read' | 'write' | 'destructive';
 

@@ -3,12 +3,12 @@
 // backup ones run the backup feature where the bot has it and say plainly when it does not.
 import type { KnownBlock } from '@slack/types';
 import type { AlertStats } from '../alerts/store.js';
-import { formatMs } from '../format.js';
+import { formatMs } from '../core/format.js';
 import { type BackupPort, type BackupResult, runBackupStep } from '../scheduler/backup-port.js';
-import type { ChatPoster } from '../scheduler/chat-poster.js';
+import type { ChatPoster } from '../slack/chat-poster.js';
 import type { ReminderId } from '../scheduler/settings.js';
 import type { JobContext, JobDefinition } from '../scheduler/types.js';
-import { formatLocal } from '../scheduler/zoned-time.js';
+import { formatLocal } from '../time/zoned-time.js';
 import { context, escapeMrkdwn, header, sections } from '../slack/blocks.js';
 
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@
 // (any notice) the header and the notification text lead with it: a green "OK" must not be the
 // first thing a war room reads while a breach is being contained.
 import type { KnownBlock } from '@slack/types';
-import { formatMs } from '../format.js';
+import { formatMs } from '../core/format.js';
 import type { HealthItem, HealthReport, Status } from '../health/types.js';
 import { context, escapeMrkdwn, escapeText, fitMessage, header, sections } from '../slack/blocks.js';
 import { formatTime } from './time.js';

@@ -1,6 +1,6 @@
 // /health for the terminal: one line per item, aligned, no colour codes (logs and pipes stay clean).
 // A lockdown (any notice) leads the first line, so `opsbot health | head -1` shows it too.
-import { formatMs } from '../format.js';
+import { formatMs } from '../core/format.js';
 import type { HealthReport, Status } from '../health/types.js';
 import { formatTime } from './time.js';
 

@@ -1,7 +1,7 @@
 // What scheduled work needs from the backup feature (built separately). Maintenance takes a
 // backup at the start of a window, the daily reminder takes one, the monthly restore test
 // verifies the latest. When the bot has no backup feature, the posts say so instead.
-import { errorMessage, isOpsError } from '../errors.js';
+import { errorMessage, isOpsError } from '../core/errors.js';
 
 /** Outcome of a backup or a verification, for the channel. */
 export interface BackupResult {

@@ -12,13 +12,13 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type pg from 'pg';
-import type { Clock } from '../clock.js';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
-import { compileCron, type CronSchedule } from './cron-next.js';
-import { createJobRunStore, type JobRunStore, type RunStatus } from './run-store.js';
+import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { compileCron, type CronSchedule } from '../time/cron.js';
+import { createJobRunStore, type JobRunStore, type RunStatus } from '../state/run-store.js';
 import type { JobDefinition, Slot } from './types.js';
-import { formatLocal } from './zoned-time.js';
+import { formatLocal } from '../time/zoned-time.js';
 
 /** A run is labelled late when it starts this long after its time (the heartbeat is per minute). */
 export const LATE_AFTER_MS = 90_000;

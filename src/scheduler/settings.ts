@@ -1,9 +1,9 @@
 // Settings of the scheduler, maintenance windows, alerts and reminders, shaped like SETTINGS in
-// src/config.ts ({ schema, doc, example }) so they can be merged into it. Every schedule is a
+// src/app/config.ts ({ schema, doc, example }) so they can be merged into it. Every schedule is a
 // 5-field cron expression in OPS_TIMEZONE, or `off`.
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
-import { cronProblem } from './cron-next.js';
+import { ConfigError } from '../core/errors.js';
+import { cronProblem } from '../time/cron.js';
 
 const cronOrOff = (fallback: string) =>
   z
@@ -213,7 +213,7 @@ export function toSchedulerSettings(e: SchedulerEnv, alertsChannel: string | und
 
 /**
  * Parses the scheduler settings from a raw environment on their own (until they are merged into
- * src/config.ts); throws ConfigError listing every problem with what the setting is for.
+ * src/app/config.ts); throws ConfigError listing every problem with what the setting is for.
  */
 export function parseSchedulerSettings(rawEnv: Record<string, string | undefined>, alertsChannel?: string): SchedulerSettings {
   const env = Object.fromEntries(Object.keys(SCHEDULER_SETTINGS).map((k) => [k, rawEnv[k] === '' ? undefined : rawEnv[k]]));

@@ -1,5 +1,5 @@
 // What a scheduled job declares and what it receives when it runs.
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 
 /** One occurrence of a job: a scheduled instant plus what it is about, for people. */
 export interface Slot {

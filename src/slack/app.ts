@@ -3,13 +3,13 @@
 // ephemerally on the surface they used; a child logger per interaction.
 import { App, LogLevel } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
-import type { Clock } from '../clock.js';
-import { InputError, isOpsError, type OpsError, UpstreamError } from '../errors.js';
-import { describeSlackFailure } from '../scheduler/chat-poster.js';
+import type { Clock } from '../core/clock.js';
+import { InputError, isOpsError, type OpsError, UpstreamError } from '../core/errors.js';
+import { describeSlackFailure } from './chat-poster.js';
 import { defuseBroadcasts } from './blocks.js';
 import { findControlChars } from './input.js';
-import { boltLogger, type Logger } from '../log.js';
-import type { Redactor } from '../redact.js';
+import { boltLogger, type Logger } from '../core/log.js';
+import type { Redactor } from '../core/redact.js';
 import type { CommandSpec, HandlerDeps, InteractionSpec } from './command.js';
 import { attachInteraction, type AuditHint, interaction, referenceId } from './context.js';
 import { StrictHttpReceiver } from './receiver.js';

@@ -1,10 +1,10 @@
 // What every slash-command handler declares, and what it receives. handlers/index.ts lists
 // them; the manifest test checks that manifest.yml and this registry agree.
 import type { App } from '@slack/bolt';
-import type { Access, Authorizer } from '../authz.js';
-import type { Clock } from '../clock.js';
+import type { Access, Authorizer } from './authz.js';
+import type { Clock } from '../core/clock.js';
 import type { HealthService } from '../health/runner.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import type { StateStore } from '../state/store.js';
 
 export interface HandlerDeps {

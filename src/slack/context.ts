@@ -2,7 +2,7 @@
 // global middleware and read by handlers and the error handler.
 import { randomUUID } from 'node:crypto';
 import type { Context } from '@slack/bolt';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 
 /** How a refusal of this interaction is written to the audit log (one row, by the error handler). */
 export interface AuditHint {

@@ -1,7 +1,7 @@
 // Slack user-group membership via usergroups.users.list (scope usergroups:read).
 import type { webApi } from '@slack/bolt';
-import type { Directory } from '../authz.js';
-import { UpstreamError } from '../errors.js';
+import type { Directory } from './authz.js';
+import { UpstreamError } from '../core/errors.js';
 
 export function slackDirectory(client: () => webApi.WebClient): Directory {
   return {

@@ -2,7 +2,7 @@
 // metadata) before they reach a query: Postgres refuses a NUL byte in text and a malformed uuid
 // with an error the user would only see as "something went wrong". Each failure is an
 // InputError that names the field and says what it should look like.
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 /** Longest free-text value (reasons, titles) a command accepts. */
 export const MAX_FREE_TEXT = 1000;

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type App, HTTPReceiver, type Receiver } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/logger';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 

@@ -3,7 +3,7 @@
 // store first. Slack accepts a signed request within five minutes of its timestamp, so a
 // replayed or re-sent body must be recognised by the store, not by this process: two replicas
 // share it, and the claim is one atomic INSERT … ON CONFLICT.
-import { isOpsError, UpstreamError } from '../errors.js';
+import { isOpsError, UpstreamError } from '../core/errors.js';
 import type { HandlerDeps } from './command.js';
 import { checkText } from './input.js';
 

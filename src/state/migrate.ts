@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { SQL_DIR } from '../sql.js';
-import { OpsError } from '../errors.js';
+import { SQL_DIR } from '../core/sql.js';
+import { OpsError } from '../core/errors.js';
 import { isConnectionLost } from '../db/connection-lost.js';
 
 export interface Migration {

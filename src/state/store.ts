@@ -1,12 +1,12 @@
 // The bot's own memory (schema opsbot on STATE_DATABASE_URL): audit log now; approvals, runs,
 // incidents and schedules as later migrations add them.
 import pg from 'pg';
-import { sql } from '../sql.js';
-import type { Logger } from '../log.js';
+import { sql } from '../core/sql.js';
+import type { Logger } from '../core/log.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import { describeConnectError } from '../db/target.js';
 import { connectionLost, guardPool, releaseArg } from '../db/connection-lost.js';
-import { UpstreamError, WHILE_LOST } from '../errors.js';
+import { UpstreamError, WHILE_LOST } from '../core/errors.js';
 
 export interface AuditEntry {
   actor: string;

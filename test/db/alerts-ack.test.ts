@@ -1,7 +1,7 @@
 // The Acknowledge button over signed HTTP: the first click records who and when (time to
 // acknowledge kept) and updates the alert; a second click is told who did; only on-call may.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { healthyUpstreams } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { FakeHttp, RESPONSE_URL, SLACK_API } from '../support/slack.js';
@@ -10,7 +10,7 @@ import { createAlertEngine, type AlertEngine } from '../../src/alerts/engine.js'
 import { alertRules, DEFAULT_ALERT_THRESHOLDS } from '../../src/alerts/rules.js';
 import { createAlertStore } from '../../src/alerts/store.js';
 import type { HealthReport } from '../../src/health/types.js';
-import { memoryChatPoster, type MemoryChatPoster } from '../../src/scheduler/chat-poster.js';
+import { memoryChatPoster, type MemoryChatPoster } from '../../src/slack/chat-poster.js';
 import { blockActions, click, logger, NY, startApp, type TestApp } from '../support/interaction-app.js';
 
 let db: TestDatabase;

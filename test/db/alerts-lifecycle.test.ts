@@ -7,12 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAlertEngine, type AlertEngine, type MaintenanceWindowSource } from '../../src/alerts/engine.js';
 import { alertRules, DEFAULT_ALERT_THRESHOLDS } from '../../src/alerts/rules.js';
 import { createAlertStore } from '../../src/alerts/store.js';
-import { fixedClock } from '../../src/clock.js';
-import type { HealthThresholds } from '../../src/config.js';
+import { fixedClock } from '../../src/core/clock.js';
+import type { HealthThresholds } from '../../src/app/config.js';
 import type { HealthService } from '../../src/health/runner.js';
 import type { ComponentReport, HealthItem, HealthReport } from '../../src/health/types.js';
-import { memoryChatPoster, type MemoryChatPoster } from '../../src/scheduler/chat-poster.js';
-import { createOpsScheduler } from '../../src/scheduler/ops-scheduler.js';
+import { memoryChatPoster, type MemoryChatPoster } from '../../src/slack/chat-poster.js';
+import { createOpsScheduler } from '../../src/app/ops-scheduler.js';
 import { parseSchedulerSettings } from '../../src/scheduler/settings.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 

@@ -9,7 +9,7 @@ import { BACKUP_LOCK_KEY } from '../../src/backup/catalog.js';
 import { runBackupCli } from '../../src/backup/cli.js';
 import { createBackupService, type BackupService } from '../../src/backup/service.js';
 import { parseBackupSettings } from '../../src/backup/settings.js';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';

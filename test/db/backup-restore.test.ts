@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreBackupPlaybook } from '../../playbooks/restore-backup.js';
 import { createBackupService, type BackupService } from '../../src/backup/service.js';
 import { parseBackupSettings } from '../../src/backup/settings.js';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import type { PlaybookRequest } from '../../src/playbooks/request.js';
 import { requestMessage } from '../../src/playbooks/render.js';
 import type { Playbook } from '../../src/playbooks/types.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupHealthItems } from '../../src/backup/health.js';
 import { createBackupService, type BackupService } from '../../src/backup/service.js';
 import { parseBackupSettings } from '../../src/backup/settings.js';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { createHealthService } from '../../src/health/runner.js';
 import { healthText } from '../../src/render/health-text.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';

@@ -13,7 +13,7 @@ import { createLocalStore } from '../../src/backup/local-store.js';
 import { createBackupService, type BackupService } from '../../src/backup/service.js';
 import { parseBackupSettings } from '../../src/backup/settings.js';
 import type { BackupStore } from '../../src/backup/store.js';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';

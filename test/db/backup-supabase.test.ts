@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackupService, type BackupService } from '../../src/backup/service.js';
 import { parseBackupSettings } from '../../src/backup/settings.js';
 import type { BackupEntry } from '../../src/backup/types.js';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';

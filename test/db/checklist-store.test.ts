@@ -6,9 +6,9 @@ import { checklistMessage, parseBlockId } from '../../src/checklist/render.js';
 import { applyClick, clickChanges, createChecklistService, tickedAt } from '../../src/checklist/service.js';
 import { createChecklistStore } from '../../src/checklist/store.js';
 import type { NewChecklist } from '../../src/checklist/types.js';
-import { fixedClock } from '../../src/clock.js';
-import { InputError } from '../../src/errors.js';
-import { memoryChatPoster } from '../../src/scheduler/chat-poster.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { InputError } from '../../src/core/errors.js';
+import { memoryChatPoster } from '../../src/slack/chat-poster.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
 const NY = 'America/New_York';

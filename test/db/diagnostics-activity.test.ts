@@ -4,7 +4,7 @@
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createTargetDb, type TargetDb } from '../../src/db/target.js';
 import { createDiagnosticsService, type DiagnosticsService } from '../../src/diagnostics/service.js';
 import type { DiagnosticReport, Finding } from '../../src/diagnostics/types.js';

@@ -2,8 +2,8 @@
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { systemClock } from '../../src/core/clock.js';
+import { loadConfig } from '../../src/app/config.js';
 import { createTargetDb, type TargetDb } from '../../src/db/target.js';
 import { authCheck } from '../../src/health/auth.js';
 import { databaseCheck } from '../../src/health/database.js';

@@ -2,14 +2,14 @@
 // skip (with their checks and announcements), and `opsbot schedule --json` following them.
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import type { HealthThresholds } from '../../src/config.js';
+import { fixedClock } from '../../src/core/clock.js';
+import type { HealthThresholds } from '../../src/app/config.js';
 import type { HealthService } from '../../src/health/runner.js';
-import { memoryChatPoster, type MemoryChatPoster } from '../../src/scheduler/chat-poster.js';
-import { createOpsScheduler, type OpsScheduler } from '../../src/scheduler/ops-scheduler.js';
-import { runScheduleCli } from '../../src/scheduler/cli.js';
+import { memoryChatPoster, type MemoryChatPoster } from '../../src/slack/chat-poster.js';
+import { createOpsScheduler, type OpsScheduler } from '../../src/app/ops-scheduler.js';
+import { runScheduleCli } from '../../src/app/cli/schedule.js';
 import type { SchedulePlan } from '../../src/scheduler/scheduler.js';
-import { InputError, OpsError } from '../../src/errors.js';
+import { InputError, OpsError } from '../../src/core/errors.js';
 import { parseSchedulerSettings } from '../../src/scheduler/settings.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 

@@ -2,14 +2,14 @@
 // saying so where it does not), and the pre/post checklists the bot ticks what it did itself.
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import type { HealthThresholds } from '../../src/config.js';
+import { fixedClock } from '../../src/core/clock.js';
+import type { HealthThresholds } from '../../src/app/config.js';
 import type { HealthService } from '../../src/health/runner.js';
 import type { HealthReport } from '../../src/health/types.js';
 import type { BackupPort } from '../../src/scheduler/backup-port.js';
-import { memoryChatPoster, type MemoryChatPoster } from '../../src/scheduler/chat-poster.js';
+import { memoryChatPoster, type MemoryChatPoster } from '../../src/slack/chat-poster.js';
 import { createChecklistStore } from '../../src/checklist/store.js';
-import { createOpsScheduler, type OpsScheduler } from '../../src/scheduler/ops-scheduler.js';
+import { createOpsScheduler, type OpsScheduler } from '../../src/app/ops-scheduler.js';
 import { parseSchedulerSettings } from '../../src/scheduler/settings.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 

@@ -2,7 +2,7 @@
 // approval rules, the scope guard, interrupted runs, bad parameters and the audit trail.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { validateRegistry } from '../../src/playbooks/engine.js';
 import { definePlaybook, type Playbook } from '../../src/playbooks/types.js';
 import { PLAYBOOKS } from '../../playbooks/index.js';

@@ -3,10 +3,10 @@
 // judged by definition (another name with the same definition counts, a near miss or a name
 // clash does not), and INVALID leftovers of failed builds are reported.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { createAdminDb } from '../../src/db/admin.js';
 import { createTargetDb } from '../../src/db/target.js';
-import { OpsError } from '../../src/errors.js';
+import { OpsError } from '../../src/core/errors.js';
 import type { PlaybookRequest } from '../../src/playbooks/request.js';
 import type { PlaybookContext } from '../../src/playbooks/types.js';
 import { createRecommendedIndexes } from '../../playbooks/create-recommended-indexes.js';

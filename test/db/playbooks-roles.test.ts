@@ -2,10 +2,10 @@
 // enum of user_roles.role (extended with the runbook's org_admin) or a CHECK listing values on
 // a text column; the refusal lists what the database allows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { createAdminDb } from '../../src/db/admin.js';
 import { createTargetDb } from '../../src/db/target.js';
-import { InputError, OpsError } from '../../src/errors.js';
+import { InputError, OpsError } from '../../src/core/errors.js';
 import type { PlaybookRequest } from '../../src/playbooks/request.js';
 import type { PlaybookContext } from '../../src/playbooks/types.js';
 import { listedValues } from '../../playbooks/listed-values.js';

@@ -3,10 +3,10 @@
 // session of another database on the same server is never touched, at preview or at run.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { createAdminDb } from '../../src/db/admin.js';
 import { createTargetDb } from '../../src/db/target.js';
-import { OpsError, InputError } from '../../src/errors.js';
+import { OpsError, InputError } from '../../src/core/errors.js';
 import type { PlaybookRequest } from '../../src/playbooks/request.js';
 import type { PlaybookContext, Preview } from '../../src/playbooks/types.js';
 import { terminateBackend } from '../../playbooks/terminate-backend.js';

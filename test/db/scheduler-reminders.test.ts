@@ -4,9 +4,9 @@
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAlertStore } from '../../src/alerts/store.js';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import type { BackupPort } from '../../src/scheduler/backup-port.js';
-import { memoryChatPoster } from '../../src/scheduler/chat-poster.js';
+import { memoryChatPoster } from '../../src/slack/chat-poster.js';
 import { reminderJobs } from '../../src/reminders/reminders.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { parseSchedulerSettings } from '../../src/scheduler/settings.js';

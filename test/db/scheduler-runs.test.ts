@@ -4,8 +4,8 @@
 import cron from 'node-cron';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import { JOB_LOCK_CLASS } from '../../src/scheduler/run-store.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { JOB_LOCK_CLASS } from '../../src/state/run-store.js';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
 import type { JobContext, JobDefinition } from '../../src/scheduler/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';

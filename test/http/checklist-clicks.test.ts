@@ -1,7 +1,7 @@
 // Checklist clicks over signed HTTP: two people tick items, both are recorded with user and time,
 // and the message is redrawn to show them; a refused click is not recorded and snaps back.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { healthyUpstreams } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { FakeHttp, type RecordedCall, RESPONSE_URL } from '../support/slack.js';
@@ -9,7 +9,7 @@ import { checklistInteractions } from '../../handlers/checklist.js';
 import { TOGGLE_ACTION_ID } from '../../src/checklist/render.js';
 import { createChecklistService } from '../../src/checklist/service.js';
 import { createChecklistStore } from '../../src/checklist/store.js';
-import { slackChatPoster } from '../../src/scheduler/chat-poster.js';
+import { slackChatPoster } from '../../src/slack/chat-poster.js';
 import { blockActions, click, NY, startApp, type TestApp } from '../support/interaction-app.js';
 
 let db: TestDatabase;

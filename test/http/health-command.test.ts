@@ -6,7 +6,7 @@ import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { FakeHttp, postCommand, RESPONSE_URL } from '../support/slack.js';
 import pino from 'pino';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 
 let db: TestDatabase;
 let bot: TestBot | undefined;

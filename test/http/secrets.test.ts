@@ -2,9 +2,9 @@
 // known value, the bot is driven through failures that tend to leak them, and everything it
 // wrote or sent is searched for those values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
+import { systemClock } from '../../src/core/clock.js';
+import { loadConfig } from '../../src/app/config.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { createHealthService } from '../../src/health/runner.js';
 import { SECRET_VALUES, startTestBot, testEnv } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';

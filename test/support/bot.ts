@@ -1,9 +1,9 @@
-// Starts the whole bot (src/bot.ts) on an ephemeral port, with known secret values, a captured
+// Starts the whole bot (src/app/bot.ts) on an ephemeral port, with known secret values, a captured
 // log and a strict fake for outbound HTTP.
 import { Writable } from 'node:stream';
-import { buildBot, type Bot } from '../../src/bot.js';
-import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { buildBot, type Bot } from '../../src/app/bot.js';
+import { systemClock } from '../../src/core/clock.js';
+import { loadConfig } from '../../src/app/config.js';
 import type { HealthService } from '../../src/health/runner.js';
 import { FakeHttp, type RecordedCall, SIGNING_SECRET, SLACK_API } from './slack.js';
 

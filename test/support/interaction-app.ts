@@ -1,10 +1,10 @@
 // The real Bolt app and receiver with only some interactions registered, and clicks as Slack
 // sends them: for tests of buttons and checkboxes without the whole bot.
 import pino from 'pino';
-import { createAuthorizer } from '../../src/authz.js';
-import { systemClock } from '../../src/clock.js';
+import { createAuthorizer } from '../../src/slack/authz.js';
+import { systemClock } from '../../src/core/clock.js';
 import type { HealthService } from '../../src/health/runner.js';
-import { createRedactor } from '../../src/redact.js';
+import { createRedactor } from '../../src/core/redact.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import type { HandlerDeps, InteractionSpec } from '../../src/slack/command.js';
 import { slackDirectory } from '../../src/slack/directory.js';

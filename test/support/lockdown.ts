@@ -1,7 +1,7 @@
 // Lockdown on a test database: the service, its two playbooks on a real engine, an in-memory
 // containment checklist, and a fixture of users, sessions, refresh tokens and integrations.
 import type pg from 'pg';
-import type { fixedClock } from '../../src/clock.js';
+import type { fixedClock } from '../../src/core/clock.js';
 import type { AdminDb } from '../../src/db/admin.js';
 import { createLockdownService, type ContainmentChecklist, type LockdownService } from '../../src/lockdown/service.js';
 import { lockdownPlaybooks } from '../../playbooks/lockdown.js';

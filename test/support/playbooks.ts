@@ -2,7 +2,7 @@
 // one-database setup), a recording notifier and a controllable clock.
 import type pg from 'pg';
 import pino from 'pino';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { createAdminDb, type AdminDb } from '../../src/db/admin.js';
 import { createTargetDb, type TargetDb } from '../../src/db/target.js';
 import { createPlaybookEngine, type PlaybookEngine } from '../../src/playbooks/engine.js';

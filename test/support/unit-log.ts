@@ -1,8 +1,8 @@
 // Captures pino output for unit tests: a Writable that keeps every line, parsed as JSON.
 import { Writable } from 'node:stream';
-import type { Logger } from '../../src/log.js';
-import { createLogger } from '../../src/log.js';
-import { createRedactor } from '../../src/redact.js';
+import type { Logger } from '../../src/core/log.js';
+import { createLogger } from '../../src/core/log.js';
+import { createRedactor } from '../../src/core/redact.js';
 
 export interface LogCapture {
   /** Pass as pino's `destination`. */

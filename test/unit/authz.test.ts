@@ -2,9 +2,9 @@
 // failing closed) and explicit user lists.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createAuthorizer, type AuthzConfig, type Directory } from '../../src/authz.js';
-import { fixedClock } from '../../src/clock.js';
-import { UpstreamError } from '../../src/errors.js';
+import { createAuthorizer, type AuthzConfig, type Directory } from '../../src/slack/authz.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { UpstreamError } from '../../src/core/errors.js';
 
 const ONCALL_GROUP = 'S0ONCALL';
 const APPROVER_GROUP = 'S0APPROVE';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { backupHealthItems } from '../../src/backup/health.js';
 import type { BackupEntry } from '../../src/backup/types.js';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const backup = (hoursAgo: number): BackupEntry => ({ id: `b${hoursAgo}`, startedAt: NOW - hoursAgo * 3_600_000 }) as BackupEntry;

@@ -1,7 +1,7 @@
 // Backup settings: defaults from the runbook, every problem named with what the setting is for.
 import { describe, expect, it } from 'vitest';
 import { BACKUP_SETTINGS, backupSecrets, DEFAULT_EXCLUDED_SCHEMAS, parseBackupSettings } from '../../src/backup/settings.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const fallback = { databaseUrl: 'postgres://admin:admin-pw@db:5432/postgres', supabaseUrl: 'https://ref.supabase.co', serviceRoleKey: 'service-role-key-0123456789abcdef' };
 

@@ -1,8 +1,8 @@
 // Start-up configuration: one error naming every problem, runbook defaults, and the secret list
 // that redaction depends on.
 import { describe, expect, it } from 'vitest';
-import { loadConfig, SETTINGS, type SettingName } from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
+import { loadConfig, SETTINGS, type SettingName } from '../../src/app/config.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const CLI_ENV = {
   DATABASE_URL: 'postgres://opsbot_ro:target-pw-7Hq2@db.abc.supabase.co:5432/postgres',

@@ -2,11 +2,11 @@
 // the target database: shared thresholds follow the /health settings, secrets from the
 // configuration never reach the report, and a failed section says what to do.
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { loadConfig } from '../../src/app/config.js';
 import type { ReadOnlyTx, Row, SectionResult, TargetDb } from '../../src/db/target.js';
-import { buildDiagnosticsService } from '../../src/diagnostics/build.js';
-import { createRedactor } from '../../src/redact.js';
+import { buildDiagnosticsService } from '../../src/app/diagnostics.js';
+import { createRedactor } from '../../src/core/redact.js';
 
 const SECRET = 'pw-SECRET-db-Passw0rd';
 

@@ -1,7 +1,7 @@
 // Query text shown in Slack and the terminal: literals never survive, SQL stays readable.
 import { describe, expect, it } from 'vitest';
 import { displayQuery, maskSqlLiterals } from '../../src/diagnostics/sql-text.js';
-import { createRedactor } from '../../src/redact.js';
+import { createRedactor } from '../../src/core/redact.js';
 
 const redact = createRedactor([]).redact;
 

@@ -6,7 +6,7 @@ import { buildCommands } from '../../handlers/index.js';
 
 // Only the commands' metadata is read here; the services are never called.
 const COMMANDS = buildCommands({ playbooks: {} } as Parameters<typeof buildCommands>[0]);
-import { SETTINGS } from '../../src/config.js';
+import { SETTINGS } from '../../src/app/config.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');

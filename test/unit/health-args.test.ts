@@ -1,6 +1,6 @@
 // Arguments of /health and `opsbot health`.
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { parseHealthArgs } from '../../src/health/args.js';
 
 describe('parseHealthArgs', () => {

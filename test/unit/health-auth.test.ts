@@ -1,8 +1,8 @@
 // Auth: GoTrue's health endpoint, and failed sign-ins of the last hour from the audit table.
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import type { ReadOnlyTx, Row, SectionResult, TargetDb } from '../../src/db/target.js';
-import { UpstreamError } from '../../src/errors.js';
+import { UpstreamError } from '../../src/core/errors.js';
 import { authCheck } from '../../src/health/auth.js';
 import type { HealthItem } from '../../src/health/types.js';
 import { fakeFetch, networkError, type FetchHandler } from '../support/unit-fetch.js';

@@ -1,7 +1,7 @@
 // The edge function probe: the runbook's test message, classified by what it means for users of
 // the AI chat, and its latency against 2 s / 3 s.
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { EDGE_PROBE_BODY, edgeCheck } from '../../src/health/edge.js';
 import type { HealthItem } from '../../src/health/types.js';
 import { fakeFetch, networkError, type FetchHandler } from '../support/unit-fetch.js';

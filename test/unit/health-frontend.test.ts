@@ -1,6 +1,6 @@
 // Front end: HEAD APP_URL, expect 200, measure latency.
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { describeFetchError, frontendCheck } from '../../src/health/frontend.js';
 import type { HealthItem } from '../../src/health/types.js';
 import { fakeFetch, networkError, type FetchHandler } from '../support/unit-fetch.js';

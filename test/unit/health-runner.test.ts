@@ -2,8 +2,8 @@
 // throws becomes a critical item and the others still report.
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import { UpstreamError } from '../../src/errors.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { UpstreamError } from '../../src/core/errors.js';
 import { createHealthService } from '../../src/health/runner.js';
 import type { CheckContext, Component, HealthCheck, HealthItem, Status } from '../../src/health/types.js';
 import { capturedLogger } from '../support/unit-log.js';

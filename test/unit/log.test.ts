@@ -1,8 +1,8 @@
 // The pino root logger and Bolt's logger route: what reaches the log file, parsed as JSON.
 import { LogLevel } from '@slack/logger';
 import { describe, expect, it } from 'vitest';
-import { boltLogger } from '../../src/log.js';
-import { UpstreamError } from '../../src/errors.js';
+import { boltLogger } from '../../src/core/log.js';
+import { UpstreamError } from '../../src/core/errors.js';
 import { capturedLogger } from '../support/unit-log.js';
 
 const R = '[REDACTED]';

@@ -1,6 +1,6 @@
 // /maintenance parsing: accepted forms, and errors that show the accepted format.
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { parseMaintenanceArgs } from '../../src/maintenance/args.js';
 import { describeWindow } from '../../src/maintenance/calendar.js';
 

@@ -1,6 +1,6 @@
 // Secret scrubbing: by value (as configured, and URL-encoded), by key, and by credential shape.
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/redact.js';
+import { createRedactor } from '../../src/core/redact.js';
 
 const R = '[REDACTED]';
 const DB_PASSWORD = 'pa55:w/rd@ops';

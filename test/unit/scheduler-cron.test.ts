@@ -3,8 +3,8 @@
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
 import { createMaintenanceCalendar } from '../../src/maintenance/calendar.js';
-import { compileCron, cronProblem } from '../../src/scheduler/cron-next.js';
-import { localParts, localToUtc, formatLocal } from '../../src/scheduler/zoned-time.js';
+import { compileCron, cronProblem } from '../../src/time/cron.js';
+import { localParts, localToUtc, formatLocal } from '../../src/time/zoned-time.js';
 
 const NY = 'America/New_York';
 const noDb = { query: () => Promise.reject(new Error('no database in unit tests')) };

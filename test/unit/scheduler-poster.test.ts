@@ -1,8 +1,8 @@
 // Posting to channels: at most about one message per second per channel, and the Slack adapter
 // sends threads and broadcasts the way Slack expects.
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
-import { memoryChatPoster, slackChatPoster, throttledPoster } from '../../src/scheduler/chat-poster.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { memoryChatPoster, slackChatPoster, throttledPoster } from '../../src/slack/chat-poster.js';
 
 describe('throttled poster', () => {
   it('spaces posts to one channel a second apart, without delaying other channels', async () => {

@@ -1,7 +1,7 @@
 // Scheduler settings: runbook defaults, `off`, and start-up errors that name the setting and
 // show the accepted format.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { parseSchedulerSettings, SCHEDULER_SETTINGS } from '../../src/scheduler/settings.js';
 
 describe('scheduler settings', () => {

@@ -2,7 +2,7 @@
 // multiply the load on a struggling database; a request after the run finished starts a new one.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createHealthService } from '../../src/health/runner.js';
 import type { HealthCheck } from '../../src/health/types.js';
 

@@ -3,7 +3,7 @@
 // memory.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../core/errors.js';
 
 export interface FileSourceIo {
   stdin: NodeJS.ReadableStream;

@@ -3,7 +3,7 @@
 // token goes only over https to Slack's own file hosts, or to the exact origin of SLACK_API_URL
 // (where the bot sends the token for every Web API call anyway: GovSlack, a proxy, the local
 // stand-in). Redirects are followed by hand, and the token never rides along to another host.
-import { InputError, UpstreamError } from '../../errors.js';
+import { InputError, UpstreamError } from '../../core/errors.js';
 
 /** Slack's file hosts (url_private, url_private_download), commercial and GovSlack. */
 export const SLACK_FILE_HOSTS: readonly string[] = ['files.slack.com', 'files.slack-gov.com'];

@@ -2,8 +2,8 @@
 // `analytics/endpoints/logs.all` (BigQuery-style SQL, one table per source) with
 // `analytics/endpoints/logs` (ClickHouse SQL over one `logs` table): the endpoint path is a
 // setting and the dialect follows from it. Windows are at most 24 h (an API rule).
-import type { Clock } from '../../clock.js';
-import { InputError, UpstreamError } from '../../errors.js';
+import type { Clock } from '../../core/clock.js';
+import { InputError, UpstreamError } from '../../core/errors.js';
 import { z } from 'zod';
 import { recordFromJson } from '../parse-input.js';
 import type { LogRecord } from '../types.js';

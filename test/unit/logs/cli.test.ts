@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../src/clock.js';
+import { fixedClock } from '../../../src/core/clock.js';
 import { runLogsCli, type LogsCliIo } from '../../../src/logs/cli.js';
 import type { GeminiClient } from '../../../src/logs/gemini.js';
 import { createLogSummarizer } from '../../../src/logs/summarizer.js';

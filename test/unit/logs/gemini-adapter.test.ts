@@ -2,7 +2,7 @@
 // GEMINI_BASE_URL points the SDK at a host that exists only in these mocks.
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/clock.js';
+import { systemClock } from '../../../src/core/clock.js';
 import { analyzeLines } from '../../../src/logs/analyze.js';
 import { createLogSummarizer } from '../../../src/logs/summarizer.js';
 import { CORPUS, leaks } from '../../fixtures/logs/redaction-corpus.js';

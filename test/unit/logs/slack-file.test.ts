@@ -1,8 +1,8 @@
 // The bot token goes only to Slack: a file address (from a Slack payload anyone can shape) that
 // names another host, plain http, or a redirect off Slack's hosts never gets the token.
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../src/clock.js';
-import { isOpsError } from '../../../src/errors.js';
+import { fixedClock } from '../../../src/core/clock.js';
+import { isOpsError } from '../../../src/core/errors.js';
 import { createLogsService } from '../../../src/logs/service.js';
 import { createSlackFileDownloader, tokenRefusal } from '../../../src/logs/sources/slack-file.js';
 import type { LogSummarizer } from '../../../src/logs/summarizer.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../../src/clock.js';
+import { systemClock } from '../../../src/core/clock.js';
 import { analyzeLines } from '../../../src/logs/analyze.js';
 import { GeminiCallError, type GeminiClient, type GenerateRequest } from '../../../src/logs/gemini.js';
 import { DATA_BEGIN, DATA_END } from '../../../src/logs/prompt.js';

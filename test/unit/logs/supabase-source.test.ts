@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../src/clock.js';
-import { InputError, UpstreamError } from '../../../src/errors.js';
+import { fixedClock } from '../../../src/core/clock.js';
+import { InputError, UpstreamError } from '../../../src/core/errors.js';
 import { analyzeRecords } from '../../../src/logs/analyze.js';
 import { buildOfflineSummary } from '../../../src/logs/offline-summary.js';
 import { createSupabaseLogSource, type SupabaseLogSourceOptions } from '../../../src/logs/sources/supabase.js';

@@ -1,14 +1,14 @@
 // Assembles the health service from configuration; used by the bot and by the CLI so both run
 // exactly the same checks.
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from './config.js';
 import { createTargetDb, type TargetDb } from '../db/target.js';
-import type { Logger } from '../log.js';
-import { authCheck } from './auth.js';
-import { databaseCheck } from './database.js';
-import { edgeCheck } from './edge.js';
-import { frontendCheck } from './frontend.js';
-import { createHealthService, type HealthService, type HealthServiceDeps } from './runner.js';
+import type { Logger } from '../core/log.js';
+import { authCheck } from '../health/auth.js';
+import { databaseCheck } from '../health/database.js';
+import { edgeCheck } from '../health/edge.js';
+import { frontendCheck } from '../health/frontend.js';
+import { createHealthService, type HealthService, type HealthServiceDeps } from '../health/runner.js';
 import { backupHealthItems } from '../backup/health.js';
 import type { BackupService } from '../backup/service.js';
 

@@ -1,29 +1,29 @@
 // The `opsbot` commands that need the database or the bot's full configuration. Loaded by
 // main.ts only when one of them runs, so `opsbot logs` starts without them.
-import { systemClock } from '../clock.js';
+import { systemClock } from '../../core/clock.js';
 import { type Config, loadConfig, type Requirement } from '../config.js';
-import { errorMessage } from '../errors.js';
-import { buildHealthService, buildTargetDb } from '../health/build.js';
-import { parseHealthArgs } from '../health/args.js';
-import { exitCode } from '../health/types.js';
-import { createLogger, type Logger } from '../log.js';
-import { createRedactor, type Redactor } from '../redact.js';
-import { healthText } from '../render/health-text.js';
-import { formatTime } from '../render/time.js';
-import { createStateStore } from '../state/store.js';
+import { errorMessage } from '../../core/errors.js';
+import { buildHealthService, buildTargetDb } from '../health.js';
+import { parseHealthArgs } from '../../health/args.js';
+import { exitCode } from '../../health/types.js';
+import { createLogger, type Logger } from '../../core/log.js';
+import { createRedactor, type Redactor } from '../../core/redact.js';
+import { healthText } from '../../render/health-text.js';
+import { formatTime } from '../../render/time.js';
+import { createStateStore } from '../../state/store.js';
 import pino from 'pino';
-import { createChecklistStore } from '../checklist/store.js';
-import { lockdownNotice } from '../lockdown/notice.js';
-import { thresholdsFromHealth } from '../diagnostics/build.js';
-import { runDiagnosticsCli } from '../diagnostics/cli.js';
-import { runScheduleCli } from '../scheduler/cli.js';
-import { runBackupCli } from '../backup/cli.js';
-import { createBackupService } from '../backup/service.js';
-import { lockdownStatusBlocks } from '../lockdown/render.js';
-import { createLockdownService } from '../lockdown/service.js';
-import { lockdownStatus } from '../lockdown/status.js';
-import { blocksToText } from '../render/blocks-text.js';
-import type { CliIo } from './main.js';
+import { createChecklistStore } from '../../checklist/store.js';
+import { lockdownNotice } from '../../lockdown/notice.js';
+import { thresholdsFromHealth } from '../diagnostics.js';
+import { runDiagnosticsCli } from '../../diagnostics/cli.js';
+import { runScheduleCli } from './schedule.js';
+import { runBackupCli } from '../../backup/cli.js';
+import { createBackupService } from '../../backup/service.js';
+import { lockdownStatusBlocks } from '../../lockdown/render.js';
+import { createLockdownService } from '../../lockdown/service.js';
+import { lockdownStatus } from '../../lockdown/status.js';
+import { blocksToText } from '../../render/blocks-text.js';
+import type { CliIo } from './io.js';
 import { backupRequirements, DIAGNOSTICS_REQUIREMENTS, healthRequirements, LOCKDOWN_REQUIREMENTS, STATE_REQUIREMENTS } from './requirements.js';
 
 interface Runtime {

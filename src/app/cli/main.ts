@@ -4,24 +4,19 @@
 // This module only dispatches: each command's code is imported when it runs, so `opsbot logs`
 // does not load the database clients and services the other commands need.
 import { existsSync } from 'node:fs';
-import { ConfigError, errorMessage, isOpsError } from '../errors.js';
+import { ConfigError, errorMessage, isOpsError } from '../../core/errors.js';
 import { loadConfig } from '../config.js';
-import { createRedactor } from '../redact.js';
+import { createRedactor } from '../../core/redact.js';
 import { terminalSafe } from './terminal-text.js';
+import type { CliIo } from './io.js';
 
-export interface CliIo {
-  env: Record<string, string | undefined>;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  fetch: typeof fetch;
-}
 
 async function help(): Promise<string> {
   const [{ DIAGNOSTICS_CLI_HELP }, { SCHEDULE_USAGE }, { BACKUP_CLI_HELP }, { LOGS_USAGE }] = await Promise.all([
-    import('../diagnostics/cli.js'),
-    import('../scheduler/cli.js'),
-    import('../backup/cli.js'),
-    import('../logs/cli.js'),
+    import('../../diagnostics/cli.js'),
+    import('./schedule.js'),
+    import('../../backup/cli.js'),
+    import('../../logs/cli.js'),
   ]);
   return `opsbot — AutoRepAi ops bot, terminal edition
 

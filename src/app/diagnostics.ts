@@ -1,12 +1,12 @@
 // Assembles the diagnostics service from configuration, for the bot and the CLI alike. The
 // thresholds /health already has settings for are taken from there, so /health and /db never
 // disagree; the others have settings of their own (config.diagnostics).
-import type { Clock } from '../clock.js';
-import type { Config, HealthThresholds } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { Config, HealthThresholds } from './config.js';
 import type { TargetDb } from '../db/target.js';
-import type { Redactor } from '../redact.js';
-import { createDiagnosticsService, type DiagnosticsService } from './service.js';
-import type { DiagnosticsThresholds } from './settings.js';
+import type { Redactor } from '../core/redact.js';
+import { createDiagnosticsService, type DiagnosticsService } from '../diagnostics/service.js';
+import type { DiagnosticsThresholds } from '../diagnostics/settings.js';
 
 /** The diagnostics thresholds that share a setting with /health. */
 export function thresholdsFromHealth(t: HealthThresholds): Partial<DiagnosticsThresholds> {

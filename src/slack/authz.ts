@@ -1,8 +1,8 @@
 // Who may run what, where. Roles come from Slack user groups (cached with a TTL) plus optional
 // explicit user lists. When Slack cannot be asked, the answer is "no" (fail closed) with a
 // message that says so, rather than a wrong "you are not allowed".
-import type { Clock } from './clock.js';
-import type { Logger } from './log.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
 
 export type Role = 'oncall' | 'approver';
 /** What a command needs: `read` = anyone; every access also needs an allowed channel. */

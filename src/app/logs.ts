@@ -1,10 +1,10 @@
 // The log summarizer and analyzer as configured (GEMINI_* and LOGS_* settings), for the bot and
 // the CLI alike.
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
-import type { AnalyzeOptions } from './analyze.js';
-import { createLogSummarizer, type LogSummarizer } from './summarizer.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from './config.js';
+import type { Logger } from '../core/log.js';
+import type { AnalyzeOptions } from '../logs/analyze.js';
+import { createLogSummarizer, type LogSummarizer } from '../logs/summarizer.js';
 
 export function buildLogSummarizer(
   lc: Pick<Config['logs'], 'geminiApiKey' | 'geminiModel' | 'geminiBaseUrl' | 'geminiTimeoutMs' | 'geminiMaxAttempts' | 'tokenBudget'>,

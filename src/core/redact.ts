@@ -2,8 +2,8 @@
 // an error, and CLI output. Known secret values (from config) are replaced wherever they appear;
 // common credential shapes are caught even when we were never told the value (the vendor
 // shapes and the Authorization-header rule are the log redactor's, so both know the same ones).
-import { redactAuthorization } from './logs/redact-context.js';
-import { MAY_HAVE_SHAPE, SHAPES } from './logs/redact-shapes.js';
+import { redactAuthorization } from './redact-context.js';
+import { MAY_HAVE_SHAPE, SHAPES } from './redact-shapes.js';
 
 const SECRET_KEY = /pass(word|phrase)?|pwd|secret|token|api[-_]?key|authorization|cookie|signature|service[-_]?role|credential|private[-_]?key|signing[-_]?key|access[-_]?key/i;
 const REPLACEMENT = '[REDACTED]';

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// This file runs from src/ (tests, tsx) or from dist/src/ (the compiled bot); sql/ stays at the
-// package root either way, so it is not copied into dist/.
+// This file runs from src/core/ (tests, tsx) or from dist/src/core/ (the compiled bot); sql/
+// stays at the package root either way, so it is not copied into dist/.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '..', '..') : path.resolve(here, '..');
+const src = path.resolve(here, '..');
+const root = path.basename(path.dirname(src)) === 'dist' ? path.resolve(src, '..', '..') : path.resolve(src, '..');
 
 export const SQL_DIR = path.join(root, 'sql');
 

@@ -1,10 +1,11 @@
 // One zod schema for every setting. Each setting carries what it is for, so a failed start
 // names every missing or invalid variable and explains it, in one message.
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
-import { SCHEDULER_SETTINGS, toSchedulerSettings, type SchedulerSettings } from './scheduler/settings.js';
-import { BACKUP_SETTINGS, backupSecrets, toBackupSettings, type BackupSettings } from './backup/settings.js';
-import { urlSecrets } from './url-secrets.js';
+import { ConfigError } from '../core/errors.js';
+import { SCHEDULER_SETTINGS, toSchedulerSettings, type SchedulerSettings } from '../scheduler/settings.js';
+import { BACKUP_SETTINGS, backupSecrets, toBackupSettings, type BackupSettings } from '../backup/settings.js';
+import { urlSecrets } from '../core/url-secrets.js';
+import type { HealthThresholds } from '../health/types.js';
 
 const idList = z
   .string()
@@ -122,7 +123,7 @@ export const SETTINGS = {
     example: '3000',
   },
   DATABASE_URL: {
-    // Required by the bot and by the CLI commands that use it (src/cli/requirements.ts).
+    // Required by the bot and by the CLI commands that use it (src/app/cli/requirements.ts).
     schema: pgUrl.optional(),
     doc: 'Target Supabase Postgres (direct or session-mode connection, not the transaction pooler); diagnostics run read-only',
     secret: true,
@@ -459,7 +460,7 @@ export type Requirement = SettingName | readonly SettingName[];
 
 /**
  * What the bot, and a CLI command that names no narrower list, cannot run without. Each CLI command
- * names its own list (src/cli/requirements.ts), so `opsbot db connections` needs only DATABASE_URL.
+ * names its own list (src/app/cli/requirements.ts), so `opsbot db connections` needs only DATABASE_URL.
  */
 export const FULL_REQUIREMENTS = ['DATABASE_URL', 'APP_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY'] as const satisfies readonly Requirement[];
 
@@ -517,24 +518,8 @@ function orderProblems(env: Record<string, string | undefined>): string[] {
 
 type Env = z.infer<typeof EnvSchema>;
 
-export interface HealthThresholds {
-  checkTimeoutMs: number;
-  connectionsWarn: number;
-  connectionsCritical: number;
-  connectionsCriticalPct: number;
-  storageLimitBytes: number;
-  storageWarnPct: number;
-  storageCriticalPct: number;
-  cacheHitWarnPct: number;
-  longRunningSeconds: number;
-  idleInTransactionSeconds: number;
-  xidAgeWarnPct: number;
-  xidAgeCriticalPct: number;
-  frontendLatencyWarnMs: number;
-  edgeLatencyWarnMs: number;
-  edgeLatencyCriticalMs: number;
-  failedLoginsPerMinuteWarn: number;
-}
+export type { HealthThresholds } from '../health/types.js';
+
 
 export interface Config {
   slack: {
@@ -617,7 +602,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
   return setting ? `${key} ${problem} — ${setting.doc}` : `${key || '(settings)'} ${problem}`;
 }
 
-export { urlSecrets } from './url-secrets.js';
+export { urlSecrets } from '../core/url-secrets.js';
 
 /**
  * Parses the environment; throws ConfigError listing every problem. `requires` lists the settings

@@ -1,16 +1,16 @@
 // `opsbot logs …` with only what it needs: summarizing a file works without the database, and
 // starts without loading the rest of the bot.
 import pino from 'pino';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../../core/clock.js';
 import { loadLogsSettings } from '../config.js';
-import { createLogger } from '../log.js';
-import { buildAnalyzeOptions, buildLogSummarizer } from '../logs/build.js';
-import { runLogsCli } from '../logs/cli.js';
-import { createRedactor } from '../redact.js';
-import { RESTORE_BACKUP_ID } from '../../playbooks/restore-backup.js';
-import { PLAYBOOK_IDS } from '../../playbooks/index.js';
-import { LOCKDOWN_PLAYBOOK_IDS } from '../../playbooks/lockdown.js';
-import type { CliIo } from './main.js';
+import { createLogger } from '../../core/log.js';
+import { buildAnalyzeOptions, buildLogSummarizer } from '../logs.js';
+import { runLogsCli } from '../../logs/cli.js';
+import { createRedactor } from '../../core/redact.js';
+import { RESTORE_BACKUP_ID } from '../../../playbooks/restore-backup.js';
+import { PLAYBOOK_IDS } from '../../../playbooks/index.js';
+import { LOCKDOWN_PLAYBOOK_IDS } from '../../../playbooks/lockdown.js';
+import type { CliIo } from './io.js';
 
 export async function logsCmd(args: string[], io: CliIo): Promise<number> {
   const settings = loadLogsSettings(io.env);

@@ -3,8 +3,8 @@
 // channel, and an in-memory fake for tests.
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { Clock } from '../clock.js';
-import { InputError, isOpsError, type OpsError, UpstreamError } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import { InputError, isOpsError, type OpsError, UpstreamError } from '../core/errors.js';
 
 /** A message for a channel, optionally as a reply in a thread. */
 export interface ChatMessage {

@@ -2,7 +2,7 @@
 // half the platform is down, so a command asks only for the settings it really uses:
 // `DATABASE_URL=… opsbot db connections` must work with nothing else set.
 import { FULL_REQUIREMENTS, type Requirement } from '../config.js';
-import type { Component } from '../health/types.js';
+import type { Component } from '../../health/types.js';
 
 /** The target database (diagnostics run there). */
 const TARGET = 'DATABASE_URL';

@@ -1,15 +1,15 @@
 // `opsbot schedule [--json] [--count N]`: the next runs of every scheduled job, from the same job
 // definitions and state store the bot uses, so a skip or a one-off window shows up at once.
 import type pg from 'pg';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { HealthThresholds } from '../config.js';
-import { errorMessage, isOpsError, UpstreamError } from '../errors.js';
-import type { HealthService } from '../health/runner.js';
-import type { Logger } from '../log.js';
-import type { ChatPoster } from './chat-poster.js';
-import { createOpsScheduler } from './ops-scheduler.js';
-import type { SchedulePlan } from './scheduler.js';
-import type { SchedulerSettings } from './settings.js';
+import { errorMessage, isOpsError, UpstreamError } from '../../core/errors.js';
+import type { HealthService } from '../../health/runner.js';
+import type { Logger } from '../../core/log.js';
+import type { ChatPoster } from '../../slack/chat-poster.js';
+import { createOpsScheduler } from '../ops-scheduler.js';
+import type { SchedulePlan } from '../../scheduler/scheduler.js';
+import type { SchedulerSettings } from '../../scheduler/settings.js';
 
 export interface ScheduleCliIo {
   stdout: (s: string) => void;

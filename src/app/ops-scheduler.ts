@@ -9,21 +9,21 @@ import { type AlertSources, type AlertThresholds, alertRules, DEFAULT_ALERT_THRE
 import { createAlertStore } from '../alerts/store.js';
 import { createChecklistService, type ChecklistService } from '../checklist/service.js';
 import { createChecklistStore } from '../checklist/store.js';
-import type { Clock } from '../clock.js';
-import type { HealthThresholds } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { HealthThresholds } from './config.js';
 import type { HealthService } from '../health/runner.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import { createMaintenanceCalendar } from '../maintenance/calendar.js';
 import { maintenanceJobs } from '../maintenance/jobs.js';
 import { createMaintenanceService, type MaintenanceService } from '../maintenance/service.js';
 import { reminderJobs } from '../reminders/reminders.js';
-import type { BackupPort } from './backup-port.js';
-import { type ChatPoster, throttledPoster } from './chat-poster.js';
-import { createJobRunStore } from './run-store.js';
-import { createScheduler, type Scheduler } from './scheduler.js';
-import type { SchedulerSettings } from './settings.js';
-import type { JobDefinition } from './types.js';
-import { formatLocal } from './zoned-time.js';
+import type { BackupPort } from '../scheduler/backup-port.js';
+import { type ChatPoster, throttledPoster } from '../slack/chat-poster.js';
+import { createJobRunStore } from '../state/run-store.js';
+import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
+import type { SchedulerSettings } from '../scheduler/settings.js';
+import type { JobDefinition } from '../scheduler/types.js';
+import { formatLocal } from '../time/zoned-time.js';
 
 export interface OpsSchedulerDeps {
   settings: SchedulerSettings;

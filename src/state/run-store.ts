@@ -1,7 +1,7 @@
 // Durable record of job runs in the state database (sql/scheduler/*.sql): claims that succeed
 // once per (job, scheduled time), skipped occurrences, cursors and per-job advisory locks.
 import type pg from 'pg';
-import { sql } from '../sql.js';
+import { sql } from '../core/sql.js';
 
 /** Lock class of every scheduler advisory lock (the second key is hashtext(job id)). */
 export const JOB_LOCK_CLASS = 734_620;
