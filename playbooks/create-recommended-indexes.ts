@@ -5,6 +5,7 @@
 // build is reported with how to drop it, instead of being taken for the real thing.
 import { z } from 'zod';
 import { OpsError } from '../src/core/errors.js';
+import type { SqlName } from '../src/core/sql.js';
 import { definePlaybook, type PlaybookContext } from '../src/playbooks/types.js';
 import { listedValues } from './listed-values.js';
 
@@ -18,7 +19,7 @@ export interface RecommendedIndex {
   /** Partial index: `column IN (values)`. */
   where?: { column: string; in: string[] };
   /** The CREATE INDEX CONCURRENTLY statement. */
-  file: string;
+  file: SqlName;
   /** For people: what it is on. */
   on: string;
 }

@@ -1,7 +1,7 @@
 // Alert state in the state database (sql/alerts/*.sql). Every transition that posts to Slack is
 // one conditional UPDATE/INSERT that only one caller can win, so replicas and double clicks post once.
 import type { Queryable } from '../state/run-store.js';
-import { sql } from '../core/sql.js';
+import { sql, type SqlNameIn } from '../core/sql.js';
 import type { RuleState, Severity } from './rules.js';
 
 export interface AlertRecord {
@@ -111,7 +111,7 @@ export function toAlert(r: Record<string, unknown>): AlertRecord {
 }
 
 export function createAlertStore(db: Queryable): AlertStore {
-  const one = async (name: string, params: unknown[]): Promise<AlertRecord | undefined> => {
+  const one = async (name: SqlNameIn<'alerts'>, params: unknown[]): Promise<AlertRecord | undefined> => {
     const r = await db.query<Record<string, unknown>>(sql(`alerts/${name}`), params);
     return r.rows[0] ? toAlert(r.rows[0]) : undefined;
   };

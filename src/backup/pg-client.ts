@@ -5,7 +5,7 @@ import pg from 'pg';
 import { describeConnectError } from '../db/target.js';
 import { UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { sql } from '../core/sql.js';
+import { sql, type SqlName } from '../core/sql.js';
 import { fill, qualified, tableKey, type TableRef } from './sql-fill.js';
 import type { ChecksumMethod, TableStat } from './types.js';
 
@@ -24,7 +24,7 @@ export async function connect(url: string, appName: string, what: string, connec
 }
 
 /** Runs sql/<name>.sql with parameters. */
-export async function run<R extends Record<string, unknown> = Record<string, unknown>>(client: pg.ClientBase, name: string, params: unknown[] = []): Promise<R[]> {
+export async function run<R extends Record<string, unknown> = Record<string, unknown>>(client: pg.ClientBase, name: SqlName, params: unknown[] = []): Promise<R[]> {
   return (await client.query(sql(name), params)).rows as R[];
 }
 

@@ -165,7 +165,7 @@ async function restoreScript(client: pg.ClientBase, env: RestoreEnv, tables: Tab
     ...(outside.length ? [fill(sql('backup/restore/lock-referencing'), { tables: outside.map((k) => qualified(parseTableKey(k))).join(', ') })] : []),
     fill(sql('backup/restore/sequences-before'), { sequences: `ARRAY[${sequences.map((k) => literal(qualified(parseTableKey(k)))).join(', ')}]::text[]` }),
   ];
-  const after = [sql('backup/restore/sequences-after')];
+  const after: string[] = [sql('backup/restore/sequences-after')];
   for (const [i, t] of tables.entries()) {
     const keep = identifier(`opsbot_keep_${i}`);
     const incoming = edges.filter((e) => tableKey(e.parent) === tableKey(t) && !set.has(tableKey(e.child)));

@@ -2,11 +2,12 @@
 // playbooks. Every statement runs with statement_timeout and lock_timeout; batched work is
 // one short transaction per batch so no lock is held for long.
 import pg from 'pg';
-import { sql } from '../core/sql.js';
-import { ConnectionLostError, UpstreamError } from '../core/errors.js';
+import { sql, type SqlName } from '../core/sql.js';
+import { UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { describeConnectError, type Row } from './target.js';
-import { connectionLost, guardPool, releaseArg } from './connection-lost.js';
+import { connectionLost, guardPool } from './connection-lost.js';
+import { applicationName, applySettings, inTransaction } from './transaction.js';
 
 export interface StatementOptions {
   statementTimeoutMs?: number;
@@ -14,7 +15,7 @@ export interface StatementOptions {
 }
 
 /** Runs sql/<name>.sql inside the current transaction. */
-export type AdminQuery = <R extends Row = Row>(name: string, params?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
+export type AdminQuery = <R extends Row = Row>(name: SqlName, params?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
 
 /** Writing access to the target database. */
 export interface AdminDb {
@@ -24,7 +25,7 @@ export interface AdminDb {
    * Runs one statement outside a transaction (VACUUM, CREATE INDEX CONCURRENTLY). `identifiers`
    * fill `{{name}}` placeholders in the SQL file, escaped as identifiers; never user text.
    */
-  standalone(purpose: string, name: string, identifiers: Record<string, string>, opts?: StatementOptions): Promise<number>;
+  standalone(purpose: string, name: SqlName, identifiers: Record<string, string>, opts?: StatementOptions): Promise<number>;
   /** Closes the pool. */
   close(): Promise<void>;
 }
@@ -78,57 +79,28 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
       throw cannotConnect(err);
     }
   };
-  const name = (purpose: string) => `opsbot/${purpose}`.replace(/[^a-zA-Z0-9/_:.-]/g, '_').slice(0, 63);
-  // Timeouts and application_name, for the transaction (local) or the whole session.
-  const limit = (client: pg.PoolClient, purpose: string, o: StatementOptions | undefined, local: boolean) =>
-    client.query('SELECT set_config($1, $2, $7), set_config($3, $4, $7), set_config($5, $6, $7)', [
-      'statement_timeout',
-      String(Math.trunc(o?.statementTimeoutMs ?? opts.statementTimeoutMs)),
-      'lock_timeout',
-      String(Math.trunc(o?.lockTimeoutMs ?? opts.lockTimeoutMs)),
-      'application_name',
-      name(purpose),
-      local,
-    ]);
-  // The session died while COMMIT was on the wire: the server may or may not have applied it.
-  const lostDuringCommit = (err: unknown, client: pg.PoolClient) => {
-    const lost = connectionLost(err, 'admin', client);
-    if (!lost) return undefined;
-    return new ConnectionLostError('admin', `${lost.reason}, while the last transaction was being committed, so it may or may not have been applied`, {
-      cause: err,
-    });
-  };
+  // Timeouts and application_name, for one transaction or (standalone) the whole session.
+  const limits = (purpose: string, o: StatementOptions | undefined) =>
+    [
+      ['statement_timeout', String(Math.trunc(o?.statementTimeoutMs ?? opts.statementTimeoutMs))],
+      ['lock_timeout', String(Math.trunc(o?.lockTimeoutMs ?? opts.lockTimeoutMs))],
+      ['application_name', applicationName(purpose)],
+    ] as const;
 
   return {
-    async transaction(purpose, fn, o) {
-      const client = await connect();
-      let broken: Error | boolean | undefined;
-      let committing = false;
-      try {
-        await client.query('BEGIN');
-        await limit(client, purpose, o, true);
-        const q: AdminQuery = async <R extends Row>(file: string, params: unknown[] = []) => {
+    transaction(purpose, fn, o) {
+      return inTransaction(connect, { system: 'admin', settings: limits(purpose, o) }, (client) => {
+        const q: AdminQuery = async <R extends Row>(file: SqlName, params: unknown[] = []) => {
           const res = await client.query(sql(file), params);
           return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
         };
-        const result = await fn(q);
-        committing = true;
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        // A dead session has nothing to roll back (the server did); a failed ROLLBACK leaves the
-        // connection in an unknown state, so the pool must not reuse it.
-        broken = releaseArg(client, err);
-        if (!broken) await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : true));
-        throw (committing ? lostDuringCommit(err, client) : connectionLost(err, 'admin', client)) ?? err;
-      } finally {
-        client.release(broken ?? releaseArg(client));
-      }
+        return fn(q);
+      });
     },
     async standalone(purpose, file, identifiers, o) {
       const client = await connect();
       try {
-        await limit(client, purpose, o, false);
+        await applySettings(client, limits(purpose, o), false);
         const res = await client.query(withIdentifiers(sql(file), identifiers));
         return res.rowCount ?? 0;
       } catch (err) {

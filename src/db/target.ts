@@ -4,10 +4,11 @@
 // "connection pool exhausted". Each section runs under its own savepoint: one that times out
 // or is refused reports that, and the others still report.
 import pg from 'pg';
-import { sql } from '../core/sql.js';
+import { fillSql, sql, type SqlName } from '../core/sql.js';
 import { errorMessage, UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { connectionLost, guardPool, isConnectionLost, releaseArg } from './connection-lost.js';
+import { guardPool, isConnectionLost } from './connection-lost.js';
+import { applicationName, applySettings, inTransaction, type TransactionSpec } from './transaction.js';
 
 export type Row = Record<string, unknown>;
 
@@ -18,9 +19,16 @@ export type SectionResult<R> =
 /** A read-only transaction handed to diagnostics. */
 export interface ReadOnlyTx {
   /** Runs sql/<name>.sql; throws on error (aborting the transaction). */
-  query<R extends Row = Row>(name: string, params?: unknown[]): Promise<R[]>;
+  query<R extends Row = Row>(name: SqlName, params?: unknown[]): Promise<R[]>;
   /** Runs sql/<name>.sql under a savepoint; a failure is returned, not thrown, and the transaction goes on. */
-  section<R extends Row = Row>(name: string, params?: unknown[], opts?: { statementTimeoutMs?: number }): Promise<SectionResult<R>>;
+  section<R extends Row = Row>(name: SqlName, params?: unknown[], opts?: SectionOptions): Promise<SectionResult<R>>;
+}
+
+export interface SectionOptions {
+  /** A limit for this section instead of the transaction's. */
+  statementTimeoutMs?: number;
+  /** Fills the file's {{key}} placeholders (see fillSql): fragments chosen by code, never user text. */
+  fragments?: Readonly<Record<string, string>>;
 }
 
 export interface ReadOnlyOptions {
@@ -83,10 +91,6 @@ export function describeConnectError(err: unknown): string {
   }
 }
 
-function safeName(purpose: string): string {
-  return `opsbot/${purpose}`.replace(/[^a-zA-Z0-9/_:.-]/g, '_').slice(0, 63);
-}
-
 export function createTargetDb(opts: TargetDbOptions): TargetDb {
   const cannotConnect = (err: unknown) => new UpstreamError(`Cannot connect to the target database: ${describeConnectError(err)}`, { cause: err });
   const pool = guardPool(
@@ -108,40 +112,47 @@ export function createTargetDb(opts: TargetDbOptions): TargetDb {
     cannotConnect,
   );
 
+  const connect = async (): Promise<pg.PoolClient> => {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      throw cannotConnect(err);
+    }
+  };
+
   return {
-    async readOnly<T>(purpose: string, fn: (tx: ReadOnlyTx) => Promise<T>, ro?: ReadOnlyOptions): Promise<T> {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (err) {
-        throw cannotConnect(err);
-      }
-      let broken: Error | boolean | undefined;
-      try {
-        const timeout = ro?.statementTimeoutMs ?? opts.statementTimeoutMs;
-        await client.query('BEGIN READ ONLY');
-        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeout)}`);
-        await client.query(`SET LOCAL lock_timeout = ${Math.trunc(opts.lockTimeoutMs)}`);
-        await client.query('SELECT set_config($1, $2, true)', ['application_name', safeName(purpose)]);
+    readOnly<T>(purpose: string, fn: (tx: ReadOnlyTx) => Promise<T>, ro?: ReadOnlyOptions): Promise<T> {
+      const timeout = String(Math.trunc(ro?.statementTimeoutMs ?? opts.statementTimeoutMs));
+      const spec = {
+        system: 'target',
+        readOnly: true,
+        settings: [
+          ['statement_timeout', timeout],
+          ['lock_timeout', String(Math.trunc(opts.lockTimeoutMs))],
+          ['application_name', applicationName(purpose)],
+        ],
+      } satisfies TransactionSpec;
+      return inTransaction(connect, spec, async (client) => {
         let sp = 0;
         const tx: ReadOnlyTx = {
-          async query<R extends Row>(name: string, params: unknown[] = []) {
+          async query<R extends Row>(name: SqlName, params: unknown[] = []) {
             const res = await client.query(sql(name), params);
             return res.rows as R[];
           },
-          async section<R extends Row>(name: string, params: unknown[] = [], o?: { statementTimeoutMs?: number }) {
+          async section<R extends Row>(name: SqlName, params: unknown[] = [], o?: SectionOptions) {
             const started = opts.monotonic();
+            // Filled before the savepoint: a missing fragment is a bug to throw, not a failed section.
+            const text = o?.fragments ? fillSql(sql(name), o.fragments) : sql(name);
             const savepoint = `s${++sp}`;
             await client.query(`SAVEPOINT ${savepoint}`);
             try {
-              if (o?.statementTimeoutMs !== undefined) {
-                await client.query(`SET LOCAL statement_timeout = ${Math.trunc(o.statementTimeoutMs)}`);
-              }
-              const res = await client.query(sql(name), params);
+              const own = o?.statementTimeoutMs !== undefined ? [['statement_timeout', String(Math.trunc(o.statementTimeoutMs))] as const] : [];
+              await applySettings(client, own, true);
+              const res = await client.query(text, params);
               await client.query(`RELEASE SAVEPOINT ${savepoint}`);
-              if (o?.statementTimeoutMs !== undefined) {
-                await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeout)}`);
-              }
+              // The section's own limit was set inside the savepoint; releasing it keeps that
+              // value for the rest of the transaction, so put the transaction's back.
+              if (own.length > 0) await applySettings(client, [['statement_timeout', timeout]], true);
               return { ok: true as const, rows: res.rows as R[], ms: opts.monotonic() - started };
             } catch (err) {
               // A lost session is not one failed section: the whole call has failed.
@@ -153,18 +164,8 @@ export function createTargetDb(opts: TargetDbOptions): TargetDb {
             }
           },
         };
-        const result = await fn(tx);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        // Nothing to roll back on a dead session (the server did it); a failed ROLLBACK means the
-        // connection's state is unknown, so the pool must not reuse it.
-        broken = releaseArg(client, err);
-        if (!broken) await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : true));
-        throw connectionLost(err, 'target', client) ?? err;
-      } finally {
-        client.release(broken ?? releaseArg(client));
-      }
+        return fn(tx);
+      });
     },
     close: () => pool.end(),
   };

@@ -1,6 +1,7 @@
 // /slowqueries: the top statements of this database from pg_stat_statements, for every role,
 // with how long the counters have been collecting. The extension is found in whatever schema it
-// lives in (Supabase: extensions) and the SQL file matching its columns is chosen at run time.
+// lives in (Supabase: extensions); its columns, which differ between versions, are read at run
+// time and decide the few expressions of the one statement that depend on them.
 import type { Row } from '../db/target.js';
 import { formatCount, formatMs, formatPct } from '../core/format.js';
 import { bool, epochMs, failedSection, isoOrNull, num, numOrNull, plural, type RunContext, str, strOrNull, statsAgeNote, type TopicResult, worstOf } from './common.js';
@@ -27,7 +28,57 @@ export interface StatementStat {
   hog: boolean;
 }
 
-type Variant = 'v13' | 'v14' | 'v17';
+/** The placeholders of sql/queries/slowqueries/statements.sql. */
+export type StatementPiece = 'total_ms' | 'io_ms' | 'since' | 'top_level';
+
+/**
+ * For each piece, its expressions from the richest to the plainest, with the view columns each
+ * needs: the first whose columns the installed view has is used. A fixed table in code, so
+ * nothing from outside ever becomes SQL text.
+ */
+const PIECES: Record<StatementPiece, readonly { needs: readonly string[]; sql: string }[]> = {
+  // Planning time is counted since 1.8; the extension check refuses anything older.
+  total_ms: [
+    { needs: ['total_exec_time', 'total_plan_time'], sql: 's.total_exec_time + s.total_plan_time' },
+    { needs: ['total_exec_time'], sql: 's.total_exec_time' },
+  ],
+  // 1.11 (Postgres 17) split blk_*_time into shared and local blocks.
+  io_ms: [
+    {
+      needs: ['shared_blk_read_time', 'shared_blk_write_time', 'local_blk_read_time', 'local_blk_write_time'],
+      sql: 's.shared_blk_read_time + s.shared_blk_write_time + s.local_blk_read_time + s.local_blk_write_time',
+    },
+    { needs: ['blk_read_time', 'blk_write_time'], sql: 's.blk_read_time + s.blk_write_time' },
+    { needs: [], sql: '0::float8' },
+  ],
+  since: [
+    { needs: ['stats_since'], sql: 's.stats_since' },
+    { needs: [], sql: 'NULL::timestamptz' },
+  ],
+  // Without toplevel (1.8) nested statements are counted only when track = all; with it, only
+  // top-level ones, so a function's inner statements do not count twice.
+  top_level: [
+    { needs: ['toplevel'], sql: 's.toplevel' },
+    { needs: [], sql: 'true' },
+  ],
+};
+
+/** The expression of each piece of statements.sql for a pg_stat_statements view with these columns. */
+export function statementPieces(columns: readonly string[]): Record<StatementPiece, string> {
+  const have = new Set(columns);
+  const pick = (piece: StatementPiece) => {
+    const choice = PIECES[piece].find((p) => p.needs.every((c) => have.has(c)));
+    if (!choice) throw new Error(`pg_stat_statements has none of the columns ${piece} is computed from`);
+    return choice.sql;
+  };
+  return { total_ms: pick('total_ms'), io_ms: pick('io_ms'), since: pick('since'), top_level: pick('top_level') };
+}
+
+/** The view's column names as extension.sql returns them (a text[] that pg parses to an array). */
+function viewColumns(ext: Row): string[] {
+  const v = ext.columns;
+  return Array.isArray(v) ? v.filter((c): c is string => typeof c === 'string') : [];
+}
 
 const SORT_LABEL: Record<SlowSort, string> = {
   mean: 'mean time per call',
@@ -37,12 +88,6 @@ const SORT_LABEL: Record<SlowSort, string> = {
 };
 
 const SECTION_TITLE = 'Top statements';
-
-function variantOf(ext: Row): Variant {
-  if (bool(ext, 'has_shared_blk_time')) return 'v17';
-  if (bool(ext, 'has_toplevel')) return 'v14';
-  return 'v13';
-}
 
 function unavailable(summary: string, nextStep: string, reason: 'missing' | 'permission' | 'unsupported'): Section {
   return { key: 'statements', title: SECTION_TITLE, status: 'unknown', summary, findings: [], omitted: 0, failure: { reason, message: summary }, nextStep };
@@ -155,7 +200,7 @@ export async function slowQueries(ctx: RunContext, sort: SlowSort, limit: number
   if (problem) return { title, notes: [scope], statsResetAt: null, sections: [problem] };
 
   const schema = str(ext, 'installed_schema');
-  const variant = variantOf(ext);
+  const fragments = statementPieces(viewColumns(ext));
   await ctx.tx.query('queries/slowqueries/search-path', [schema]);
   const notes = [`${scope}; pg_stat_statements ${str(ext, 'installed_version')} in schema ${schema}`];
   let resetMs: number | null = null;
@@ -176,7 +221,7 @@ export async function slowQueries(ctx: RunContext, sort: SlowSort, limit: number
     );
   }
 
-  const r = await ctx.tx.section(`queries/slowqueries/statements-${variant}`, [sort, limit]);
+  const r = await ctx.tx.section('queries/slowqueries/statements', [sort, limit], { fragments });
   if (!r.ok) {
     const notLoaded = /shared_preload_libraries/.test(r.message);
     const section = notLoaded

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
+import type { SqlName } from '../core/sql.js';
 import type { AdminDb } from '../db/admin.js';
 import type { TargetDb } from '../db/target.js';
 import { errorMessage, InputError, isOpsError, OpsError } from '../core/errors.js';
@@ -178,7 +179,7 @@ function toLockdown(r: Record<string, unknown>): Lockdown {
 export function createLockdownService(d: LockdownDeps): LockdownService {
   const batch = d.sessionBatch ?? SESSION_BATCH;
   const at = () => new Date(d.clock.now());
-  const one = async (name: string, params: unknown[] = []) => (await d.state.query(name, params))[0];
+  const one = async (name: SqlName, params: unknown[] = []) => (await d.state.query(name, params))[0];
   const get = async (id: string) => {
     const r = await one('lockdown/get', [id]);
     return r ? toLockdown(r) : undefined;

@@ -1,7 +1,7 @@
 // Durable record of job runs in the state database (sql/scheduler/*.sql): claims that succeed
 // once per (job, scheduled time), skipped occurrences, cursors and per-job advisory locks.
 import type pg from 'pg';
-import { sql } from '../core/sql.js';
+import { sql, type SqlText } from '../core/sql.js';
 
 /** Lock class of every scheduler advisory lock (the second key is hashtext(job id)). */
 export const JOB_LOCK_CLASS = 734_620;
@@ -43,10 +43,13 @@ export interface JobLock {
   release(): Promise<void>;
 }
 
-/** Anything that runs a parameterised query (a pg Pool or client). */
+/**
+ * Anything that runs a parameterised query (a pg Pool or client). It takes only text that sql()
+ * loaded from a typed SqlName, so every statement sent through it is one of sql/'s files.
+ */
 export interface Queryable {
-  /** Runs one statement with $n parameters. */
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** Runs one statement (sql(name)) with $n parameters. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: SqlText, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 /** The state-store operations of the scheduler. */

@@ -1,11 +1,12 @@
 // The bot's own memory (schema opsbot on STATE_DATABASE_URL): audit log now; approvals, runs,
 // incidents and schedules as later migrations add them.
 import pg from 'pg';
-import { sql } from '../core/sql.js';
+import { sql, type SqlName } from '../core/sql.js';
 import type { Logger } from '../core/log.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import { describeConnectError } from '../db/target.js';
 import { connectionLost, guardPool, releaseArg } from '../db/connection-lost.js';
+import { inTransaction } from '../db/transaction.js';
 import { UpstreamError, WHILE_LOST } from '../core/errors.js';
 
 export interface AuditEntry {
@@ -18,7 +19,7 @@ export interface AuditEntry {
 }
 
 /** Runs sql/<name>.sql with parameters and returns its rows. */
-export type StateQuery = <R extends Record<string, unknown> = Record<string, unknown>>(name: string, params?: unknown[]) => Promise<R[]>;
+export type StateQuery = <R extends Record<string, unknown> = Record<string, unknown>>(name: SqlName, params?: unknown[]) => Promise<R[]>;
 
 /** Persistent state of the bot. */
 export interface StateStore {
@@ -69,28 +70,13 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
   };
   return {
     pool,
-    async query<R extends Record<string, unknown>>(name: string, params: unknown[] = []) {
+    async query<R extends Record<string, unknown>>(name: SqlName, params: unknown[] = []) {
       return (await pool.query(sql(name), params)).rows as R[];
     },
-    async transaction<T>(fn: (q: StateQuery) => Promise<T>): Promise<T> {
-      const client = await connect();
-      let broken: Error | boolean | undefined;
-      try {
-        await client.query('BEGIN');
-        const q: StateQuery = async <R extends Record<string, unknown>>(name: string, params: unknown[] = []) =>
-          (await client.query(sql(name), params)).rows as R[];
-        const result = await fn(q);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        // A dead session has nothing to roll back; a failed ROLLBACK leaves the connection in an
-        // unknown state. Either way the pool must drop it, not hand it to the next caller.
-        broken = releaseArg(client, err);
-        if (!broken) await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : true));
-        throw connectionLost(err, 'state', client) ?? err;
-      } finally {
-        client.release(broken ?? releaseArg(client));
-      }
+    transaction<T>(fn: (q: StateQuery) => Promise<T>): Promise<T> {
+      return inTransaction(connect, { system: 'state' }, (client) =>
+        fn(async <R extends Record<string, unknown>>(name: SqlName, params: unknown[] = []) => (await client.query(sql(name), params)).rows as R[]),
+      );
     },
     async audit(e) {
       await pool.query(sql('state/audit-insert'), [

@@ -8,6 +8,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { createTargetDb, type TargetDb } from '../../src/db/target.js';
 import { runDiagnosticsCli } from '../../src/diagnostics/cli.js';
 import { createDiagnosticsService, type DiagnosticsService } from '../../src/diagnostics/service.js';
+import { statementPieces } from '../../src/diagnostics/slow-queries.js';
 import type { DiagnosticReport } from '../../src/diagnostics/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
@@ -148,24 +149,46 @@ describe('/slowqueries with pg_stat_statements in schema extensions (as on Supab
     }
   });
 
-  it('runs the statements file that matches the installed columns, and each older layout where its columns exist', async () => {
+  it('fills the one statement for the installed columns, and for each older layout where its columns exist', async () => {
+    // The view's columns per pg_stat_statements version, where they differ (the rest are common).
+    const common = ['userid', 'dbid', 'queryid', 'query', 'calls', 'total_exec_time', 'total_plan_time', 'rows', 'shared_blks_hit', 'shared_blks_read', 'local_blks_read', 'temp_blks_read', 'temp_blks_written'];
+    const layouts: Record<string, string[]> = {
+      '1.8 (Postgres 13)': [...common, 'blk_read_time', 'blk_write_time'],
+      '1.9-1.10 (Postgres 14-16)': [...common, 'toplevel', 'blk_read_time', 'blk_write_time'],
+      '1.11+ (Postgres 17-18)': [...common, 'toplevel', 'shared_blk_read_time', 'shared_blk_write_time', 'local_blk_read_time', 'local_blk_write_time', 'stats_since'],
+    };
     const results = await target.readOnly('test-variants', async (tx) => {
       const ext = (await tx.query('queries/slowqueries/extension'))[0]!;
       await tx.query('queries/slowqueries/search-path', [ext.installed_schema]);
       const info = await tx.section('queries/slowqueries/info');
+      const installed = await tx.section('queries/slowqueries/statements', ['mean', 3], { fragments: statementPieces(ext.columns as string[]) });
       const out: Record<string, { ok: boolean; top?: string }> = {};
-      for (const v of ['v13', 'v14', 'v17']) {
-        const r = await tx.section(`queries/slowqueries/statements-${v}`, ['mean', 3]);
-        out[v] = r.ok ? { ok: true, top: String(r.rows[0]?.query) } : { ok: false };
+      for (const [layout, columns] of Object.entries(layouts)) {
+        const r = await tx.section('queries/slowqueries/statements', ['mean', 3], { fragments: statementPieces(columns) });
+        out[layout] = r.ok ? { ok: true, top: String(r.rows[0]?.query) } : { ok: false };
       }
-      return { ext, info, out };
+      return { ext, info, installed, out };
     });
     expect(results.info.ok).toBe(true);
+    expect(results.installed.ok).toBe(true);
+    expect(String(results.installed.ok && results.installed.rows[0]?.query)).toContain('dealer_report');
     const modern = results.ext.has_shared_blk_time === true;
-    expect(results.out.v17!.ok).toBe(modern);
-    expect(results.out.v14!.ok).toBe(!modern);
-    expect(results.out.v13!.ok).toBe(!modern);
+    expect(results.out['1.11+ (Postgres 17-18)']!.ok).toBe(modern);
+    expect(results.out['1.9-1.10 (Postgres 14-16)']!.ok).toBe(!modern);
+    expect(results.out['1.8 (Postgres 13)']!.ok).toBe(!modern);
     for (const r of Object.values(results.out)) if (r.ok) expect(r.top).toContain('dealer_report');
+  });
+
+  it('chooses each piece by the columns present, from the richest to the plainest', () => {
+    expect(statementPieces(['total_exec_time', 'total_plan_time', 'toplevel', 'blk_read_time', 'blk_write_time'])).toEqual({
+      total_ms: 's.total_exec_time + s.total_plan_time',
+      io_ms: 's.blk_read_time + s.blk_write_time',
+      since: 'NULL::timestamptz',
+      top_level: 's.toplevel',
+    });
+    // A layout none of the known ones matches still gets an answer for what it has.
+    expect(statementPieces(['total_exec_time', 'stats_since'])).toEqual({ total_ms: 's.total_exec_time', io_ms: '0::float8', since: 's.stats_since', top_level: 'true' });
+    expect(() => statementPieces([])).toThrow(/total_ms/);
   });
 });
 

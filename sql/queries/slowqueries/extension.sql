@@ -1,12 +1,13 @@
 -- Where pg_stat_statements lives in this database and whether the bot can use it; the
--- installed version's columns decide which statements-*.sql file is run.
+-- installed view's columns decide how statements.sql's version-specific pieces are filled.
 -- Returns one row: installed_schema (NULL when not installed), schema_ident (quoted for a
 -- GRANT), installed_version,
 -- available_version (NULL when the server does not ship it), preloaded (NULL when the bot may
 -- not read shared_preload_libraries), schema_usage, read_all_stats (sees other roles' query
 -- text), has_exec_time (1.8+), has_toplevel (1.9+), has_shared_blk_time (1.11+), has_info
 -- (pg_stat_statements_info, 1.9+), extensions_schema (a schema named extensions exists, as on
--- Supabase), role_ident (current_user, quoted for a GRANT), max_entries.
+-- Supabase), role_ident (current_user, quoted for a GRANT), max_entries, columns (the view's
+-- column names, sorted; NULL when not installed).
 -- No parameters. Reads catalogs only; takes no locks on user tables.
 WITH ext AS (
   SELECT e.extversion, e.extnamespace, n.nspname
@@ -37,4 +38,5 @@ SELECT
   ) AS has_info,
   EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'extensions') AS extensions_schema,
   quote_ident(current_user) AS role_ident,
-  (SELECT setting FROM pg_settings WHERE name = 'pg_stat_statements.max') AS max_entries
+  (SELECT setting FROM pg_settings WHERE name = 'pg_stat_statements.max') AS max_entries,
+  (SELECT array_agg(attname::text ORDER BY attname) FROM view_cols) AS columns
