@@ -1,44 +1,131 @@
-// Regenerates .env.example and the settings table in README.md from SETTINGS in src/app/config.ts
-// (run: node --import tsx scripts/settings-docs.ts). test/unit/docs.test.ts fails when they drift.
+// Writes .env.example and the settings table of README.md from the areas' settings schemas, so
+// a setting is described once, where its rule is. Run `node --import tsx scripts/settings-docs.ts`
+// after changing a setting; `--check` only reports drift (test/unit/docs.test.ts fails on it too).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SETTINGS } from '../src/app/config.js';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { z } from 'zod';
+import { areaDoc, settingDoc, type SettingDoc } from '../src/core/env-schema.js';
+import { FULL_REQUIREMENTS, requiredBy, SETTING_AREAS, SLACK_REQUIREMENTS, type Requirement, type SettingName } from '../src/app/config.js';
 
-// The bot needs all of these; each `opsbot` command only what it uses (src/app/cli/requirements.ts).
-const REQUIRED: Record<string, string> = {
-  SLACK_BOT_TOKEN: 'bot',
-  SLACK_SIGNING_SECRET: 'bot, HTTP mode',
-  DATABASE_URL: 'bot; CLI database commands',
-  APP_URL: 'bot; `opsbot health [frontend]`',
-  SUPABASE_URL: 'bot; `opsbot health [edge\\|auth]`',
-  SUPABASE_ANON_KEY: 'bot; `opsbot health [edge\\|auth]`',
-};
+export const README_START = '<!-- settings:start -->';
+export const README_END = '<!-- settings:end -->';
 
-const entries = Object.entries(SETTINGS) as [string, { doc: string; example?: string; secret?: boolean }][];
-
-const env = [
-  '# AutoRepAi ops bot settings. Copy to .env (git-ignored) and fill in; never commit real values.',
-  '# Required: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), DATABASE_URL, APP_URL,',
-  '# SUPABASE_URL, SUPABASE_ANON_KEY. The CLI (opsbot) needs no Slack settings, and each of its',
-  '# commands asks only for what it uses (`DATABASE_URL=… opsbot db connections` needs nothing else).',
-  '# An empty value means "use the default".',
-  '',
-];
-for (const [k, s] of entries) {
-  env.push(`# ${s.doc}.${s.secret ? ' Secret.' : ''}`);
-  if (s.example) env.push(`# ${REQUIRED[k] ? 'Example' : 'Default'}: ${s.example}`);
-  env.push(`${k}=`, '');
+interface Area {
+  title: string;
+  about: string;
+  settings: [SettingName, SettingDoc][];
 }
-writeFileSync('.env.example', env.join('\n'));
 
-const rows = ['| Setting | Required | Default | What it is for |', '| --- | --- | --- | --- |'];
-for (const [k, s] of entries) {
-  const def = REQUIRED[k] ? '' : s.example ? `\`${s.example}\`` : '—';
-  rows.push(`| \`${k}\`${s.secret ? ' 🔒' : ''} | ${REQUIRED[k] ?? 'no'} | ${def} | ${s.doc.replace(/\|/g, '\\|')} |`);
+/** The areas to document; the real ones unless a test passes its own. */
+export type Areas = readonly z.ZodObject[];
+
+function describeAreas(list: Areas): Area[] {
+  return list.map((area) => ({
+    ...areaDoc(area),
+    settings: Object.entries(area.shape).map(([k, field]) => [k as SettingName, settingDoc(field as z.ZodType)] as [SettingName, SettingDoc]),
+  }));
 }
-const readme = readFileSync('README.md', 'utf8');
-const start = '<!-- settings:start -->';
-const end = '<!-- settings:end -->';
-const a = readme.indexOf(start);
-const b = readme.indexOf(end);
-if (a < 0 || b < 0) throw new Error('README.md lacks the settings markers');
-writeFileSync('README.md', `${readme.slice(0, a + start.length)}\n${rows.join('\n')}\n${readme.slice(b)}`);
+
+/** "A, B (HTTP mode; or set C for Socket Mode), D": what the bot cannot start without. */
+function botRequirements(): string {
+  const slack = SLACK_REQUIREMENTS.map((r) => (r.when ? `${r.key} (${r.when}${r.alternative ? `; or ${r.alternative}` : ''})` : r.key));
+  const full: readonly Requirement[] = FULL_REQUIREMENTS;
+  const rest = full.map((r) => (typeof r === 'string' ? r : r.join(' or ')));
+  return [...slack, ...rest].join(', ');
+}
+
+/** Wraps comment text at 100 columns so the file reads well in an editor. */
+function comment(text: string): string[] {
+  const out: string[] = [];
+  let line = '#';
+  for (const word of text.split(' ')) {
+    if (line.length > 1 && line.length + 1 + word.length > 100) {
+      out.push(line);
+      line = '#';
+    }
+    line += ` ${word}`;
+  }
+  out.push(line);
+  return out;
+}
+
+/** The whole text of .env.example. */
+export function renderEnvExample(list: Areas = SETTING_AREAS): string {
+  const lines = [
+    '# AutoRepAi ops bot settings. Copy to .env (git-ignored) and fill in; never commit real values.',
+    '# Generated from the settings schemas (src/<area>/settings.ts) by scripts/settings-docs.ts:',
+    '# change a setting there, then run `node --import tsx scripts/settings-docs.ts`.',
+    ...comment(`The bot cannot start without: ${botRequirements()}.`),
+    '# The CLI (opsbot) needs no Slack settings, and each of its commands asks only for what it uses',
+    '# (`DATABASE_URL=… opsbot db connections` needs nothing else). An empty value means "use the default".',
+  ];
+  for (const area of describeAreas(list)) {
+    lines.push('', `# ── ${area.title} ──`, ...comment(area.about));
+    for (const [key, s] of area.settings) {
+      lines.push('', ...comment(`${s.doc}.${s.secret ? ' Secret.' : ''}`));
+      const facts = [
+        requiredBy(key) ? `Required by the ${requiredBy(key)}.` : '',
+        s.default !== undefined ? `Default: ${s.default === '' ? '(empty)' : s.default}` : '',
+        s.example !== undefined ? `Example: ${s.example}` : '',
+      ].filter(Boolean);
+      if (facts.length) lines.push(`# ${facts.join(' ')}`);
+      lines.push(`${key}=`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+const code = (text: string) => (text === '' ? '*(empty)*' : `\`${cell(text)}\``);
+
+/** What goes between the README markers (without them). */
+export function renderReadmeSettings(list: Areas = SETTING_AREAS): string {
+  const out = [
+    '<!-- Generated by scripts/settings-docs.ts from src/<area>/settings.ts; edit the schemas, not this table. -->',
+  ];
+  for (const area of describeAreas(list)) {
+    out.push('', `### ${area.title}`, '', area.about, '', '| Setting | Required | Default | Example | What it is for |', '| --- | --- | --- | --- | --- |');
+    for (const [key, s] of area.settings) {
+      const required = requiredBy(key) ?? 'no';
+      const def = s.default !== undefined ? code(s.default) : '—';
+      const example = s.example !== undefined ? code(s.example) : '';
+      out.push(`| \`${key}\`${s.secret ? ' 🔒' : ''} | ${required} | ${def} | ${example} | ${cell(s.doc)} |`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** README.md with the settings section replaced by what the schemas say now. */
+export function renderReadme(readme: string, list: Areas = SETTING_AREAS): string {
+  const a = readme.indexOf(README_START);
+  const b = readme.indexOf(README_END);
+  if (a < 0 || b < a) throw new Error(`README.md lacks the ${README_START} … ${README_END} markers`);
+  return `${readme.slice(0, a + README_START.length)}\n${renderReadmeSettings(list)}\n${readme.slice(b)}`;
+}
+
+function main(root: string, check: boolean): number {
+  const targets = [
+    { file: path.join(root, '.env.example'), render: () => renderEnvExample() },
+    { file: path.join(root, 'README.md'), render: (now: string) => renderReadme(now) },
+  ];
+  let stale = 0;
+  for (const t of targets) {
+    let now = '';
+    try {
+      now = readFileSync(t.file, 'utf8');
+    } catch {
+      // A missing .env.example is simply written.
+    }
+    const next = t.render(now);
+    if (next === now) continue;
+    stale += 1;
+    if (check) process.stderr.write(`${path.relative(root, t.file)} differs from the settings schemas; run node --import tsx scripts/settings-docs.ts\n`);
+    else writeFileSync(t.file, next);
+  }
+  return check && stale > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = main(path.resolve(import.meta.dirname, '..'), process.argv.includes('--check'));
+}

@@ -1,15 +1,13 @@
-// Settings of the scheduler, maintenance windows, alerts and reminders, shaped like SETTINGS in
-// src/app/config.ts ({ schema, doc, example }) so they can be merged into it. Every schedule is a
+// Settings of the scheduler, maintenance windows, alerts and reminders. Every schedule is a
 // 5-field cron expression in OPS_TIMEZONE, or `off`.
 import { z } from 'zod';
-import { ConfigError } from '../core/errors.js';
+import { channelId, int, parseArea, setting, settingsArea } from '../core/env-schema.js';
 import { cronProblem } from '../time/cron.js';
 
-const cronOrOff = (fallback: string) =>
+const cronOrOff = () =>
   z
     .string()
     .trim()
-    .default(fallback)
     .superRefine((s, ctx) => {
       if (s.toLowerCase() === 'off') return;
       const problem = cronProblem(s);
@@ -17,8 +15,7 @@ const cronOrOff = (fallback: string) =>
     })
     .transform((s) => (s.toLowerCase() === 'off' ? null : s));
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
+// Wider than the global true/false rule: on/off reads naturally for switching scheduled work.
 const bool = z
   .string()
   .trim()
@@ -26,12 +23,11 @@ const bool = z
   .refine((s) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(s), 'must be true or false')
   .transform((s) => ['true', '1', 'yes', 'on'].includes(s));
 
-const channelId = z.string().trim().regex(/^[CG][A-Z0-9]+$/, 'must be a channel id such as C012ABCDEF').optional();
+const trimmedChannelId = z.string().trim().pipe(channelId());
 
 const noticeHours = z
   .string()
   .trim()
-  .default('72,24,1')
   .transform((s, ctx) => {
     if (s.toLowerCase() === 'off' || s === '') return [];
     const out: number[] = [];
@@ -46,102 +42,79 @@ const noticeHours = z
     return out.sort((a, b) => b - a);
   });
 
-interface Setting {
-  schema: z.ZodType;
-  doc: string;
-  example?: string;
-}
-
 /** Every environment variable the scheduler, maintenance, alerts and reminders read. */
-export const SCHEDULER_SETTINGS = {
-  SCHEDULER_ENABLED: {
-    schema: bool.default(true),
+export const SchedulerEnv = settingsArea('Scheduler', 'Scheduled work: maintenance windows and their notices, alert checks, and the runbook reminders.', {
+  SCHEDULER_ENABLED: setting(bool, {
     doc: 'Run scheduled work (maintenance notices, alert checks, reminders) in this process; every replica may run it, runs are claimed once in the state database',
-    example: 'true',
-  },
-  SCHEDULER_GRACE_MINUTES: {
-    schema: int(0, 24 * 60).default(30),
+    default: 'true',
+  }),
+  SCHEDULER_GRACE_MINUTES: setting(int(0, 24 * 60), {
     doc: 'A run missed while the bot was down is still posted (labelled late) if it is at most this old; older ones are recorded as skipped',
-    example: '30',
-  },
-  MAINTENANCE_CHANNEL_ID: {
-    schema: channelId,
+    default: '30',
+  }),
+  MAINTENANCE_CHANNEL_ID: setting(trimmedChannelId, {
     doc: 'Channel for maintenance notices and checklists; defaults to ALERTS_CHANNEL_ID',
-    example: '',
-  },
-  MAINTENANCE_RULE: {
-    schema: cronOrOff('0 2 * * 0#1'),
+    example: 'C012ABCDEF',
+  }),
+  MAINTENANCE_RULE: setting(cronOrOff(), {
     doc: 'Start of the regular maintenance window as cron in OPS_TIMEZONE (runbook: first Sunday of the month 02:00), or off',
-    example: '0 2 * * 0#1',
-  },
-  MAINTENANCE_DURATION_MINUTES: {
-    schema: int(1, 24 * 60).default(120),
+    default: '0 2 * * 0#1',
+  }),
+  MAINTENANCE_DURATION_MINUTES: setting(int(1, 24 * 60), {
     doc: 'Length of the regular maintenance window (runbook: 02:00–04:00)',
-    example: '120',
-  },
-  MAINTENANCE_NOTICE_HOURS: {
-    schema: noticeHours,
+    default: '120',
+  }),
+  MAINTENANCE_NOTICE_HOURS: setting(noticeHours, {
     doc: 'Hours before a window at which a notice is posted, comma-separated (runbook: 72 h notice), or off; start and end are always announced',
-    example: '72,24,1',
-  },
-  ALERTS_ENABLED: {
-    schema: bool.default(true),
+    default: '72,24,1',
+  }),
+  ALERTS_ENABLED: setting(bool, {
     doc: 'Evaluate the runbook alert list from the health checks and post alerts',
-    example: 'true',
-  },
-  ALERTS_SCHEDULE: {
-    schema: cronOrOff('* * * * *'),
+    default: 'true',
+  }),
+  ALERTS_SCHEDULE: setting(cronOrOff(), {
     doc: 'When alerts are evaluated; each evaluation runs the health checks, including one ai-chat probe',
-    example: '* * * * *',
-  },
-  ALERTS_CONSECUTIVE_BREACHES: {
-    schema: int(1, 100).default(3),
+    default: '* * * * *',
+  }),
+  ALERTS_CONSECUTIVE_BREACHES: setting(int(1, 100), {
     doc: 'Consecutive breaching evaluations before an alert fires (fewer is treated as flapping and stays quiet)',
-    example: '3',
-  },
-  ALERTS_RECOVERY_CHECKS: {
-    schema: int(1, 100).default(2),
+    default: '3',
+  }),
+  ALERTS_RECOVERY_CHECKS: setting(int(1, 100), {
     doc: 'Consecutive healthy evaluations before a firing alert is declared recovered',
-    example: '2',
-  },
-  ALERTS_REMINDER_MINUTES: {
-    schema: int(1, 24 * 60).default(30),
+    default: '2',
+  }),
+  ALERTS_REMINDER_MINUTES: setting(int(1, 24 * 60), {
     doc: 'A critical alert nobody acknowledged is posted again this often',
-    example: '30',
-  },
-  REMINDERS_CHANNEL_ID: {
-    schema: channelId,
+    default: '30',
+  }),
+  REMINDERS_CHANNEL_ID: setting(trimmedChannelId, {
     doc: 'Channel for review, backup and restore-test reminders; defaults to ALERTS_CHANNEL_ID',
-    example: '',
-  },
-  REMINDER_ONCALL_REVIEW: {
-    schema: cronOrOff('0 10 * * 1'),
+    example: 'C012ABCDEF',
+  }),
+  REMINDER_ONCALL_REVIEW: setting(cronOrOff(), {
     doc: 'Weekly on-call rotation review reminder (cron in OPS_TIMEZONE, or off)',
-    example: '0 10 * * 1',
-  },
-  REMINDER_METRICS_REVIEW: {
-    schema: cronOrOff('0 10 * * 1#1'),
+    default: '0 10 * * 1',
+  }),
+  REMINDER_METRICS_REVIEW: setting(cronOrOff(), {
     doc: 'Monthly metrics review reminder (default: first Monday 10:00), or off',
-    example: '0 10 * * 1#1',
-  },
-  REMINDER_RUNBOOK_REVIEW: {
-    schema: cronOrOff('0 10 * 1,4,7,10 1#1'),
+    default: '0 10 * * 1#1',
+  }),
+  REMINDER_RUNBOOK_REVIEW: setting(cronOrOff(), {
     doc: 'Quarterly runbook review reminder (default: first Monday of each quarter 10:00), or off',
-    example: '0 10 * 1,4,7,10 1#1',
-  },
-  REMINDER_DAILY_BACKUP: {
-    schema: cronOrOff('0 3 * * *'),
+    default: '0 10 * 1,4,7,10 1#1',
+  }),
+  REMINDER_DAILY_BACKUP: setting(cronOrOff(), {
     doc: 'Daily backup: runs the backup command where the bot has one and posts the result, otherwise a reminder (RPO 24 h); or off',
-    example: '0 3 * * *',
-  },
-  REMINDER_RESTORE_TEST: {
-    schema: cronOrOff('0 10 * * 2#1'),
+    default: '0 3 * * *',
+  }),
+  REMINDER_RESTORE_TEST: setting(cronOrOff(), {
     doc: 'Monthly restore test: verifies the latest backup where the bot can, otherwise a reminder with the steps (default: first Tuesday 10:00); or off',
-    example: '0 10 * * 2#1',
-  },
-} satisfies Record<string, Setting>;
+    default: '0 10 * * 2#1',
+  }),
+});
 
-export type SchedulerSettingName = keyof typeof SCHEDULER_SETTINGS;
+export type SchedulerSettingName = keyof typeof SchedulerEnv.shape;
 
 export type ReminderId = 'oncall-review' | 'metrics-review' | 'runbook-review' | 'daily-backup' | 'restore-test';
 
@@ -171,13 +144,8 @@ export interface SchedulerSettings {
   };
 }
 
-const schemaShape = Object.fromEntries(Object.entries(SCHEDULER_SETTINGS).map(([k, v]) => [k, v.schema])) as {
-  [K in SchedulerSettingName]: (typeof SCHEDULER_SETTINGS)[K]['schema'];
-};
-const SchedulerEnvSchema = z.object(schemaShape);
-
-/** The parsed values of SCHEDULER_SETTINGS (what the lead's merged config schema yields). */
-export type SchedulerEnv = z.infer<typeof SchedulerEnvSchema>;
+/** The parsed values of the scheduler's variables. */
+export type SchedulerEnv = z.infer<typeof SchedulerEnv>;
 
 /** Maps parsed values to the scheduler's settings; `alertsChannel` is ALERTS_CHANNEL_ID. */
 export function toSchedulerSettings(e: SchedulerEnv, alertsChannel: string | undefined): SchedulerSettings {
@@ -211,23 +179,9 @@ export function toSchedulerSettings(e: SchedulerEnv, alertsChannel: string | und
   };
 }
 
-/**
- * Parses the scheduler settings from a raw environment on their own (until they are merged into
- * src/app/config.ts); throws ConfigError listing every problem with what the setting is for.
- */
+/** Parses the scheduler's variables on their own; throws ConfigError listing every problem with what the setting is for. */
 export function parseSchedulerSettings(rawEnv: Record<string, string | undefined>, alertsChannel?: string): SchedulerSettings {
-  const env = Object.fromEntries(Object.keys(SCHEDULER_SETTINGS).map((k) => [k, rawEnv[k] === '' ? undefined : rawEnv[k]]));
-  const parsed = SchedulerEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const key = String(issue.path[0] ?? '') as SchedulerSettingName;
-        const doc = (SCHEDULER_SETTINGS[key] as Setting | undefined)?.doc;
-        return `${key} ${issue.message.replace(/^Invalid input: /, '')}${doc ? ` — ${doc}` : ''}`;
-      }),
-    );
-  }
-  return toSchedulerSettings(parsed.data, alertsChannel ?? rawEnv.ALERTS_CHANNEL_ID);
+  return toSchedulerSettings(parseArea(SchedulerEnv, rawEnv), alertsChannel ?? rawEnv.ALERTS_CHANNEL_ID);
 }
 
 /** Settings with every default, for tests and for the CLI when nothing is configured. */

@@ -1,6 +1,7 @@
 // Backup settings: defaults from the runbook, every problem named with what the setting is for.
 import { describe, expect, it } from 'vitest';
-import { BACKUP_SETTINGS, backupSecrets, DEFAULT_EXCLUDED_SCHEMAS, parseBackupSettings } from '../../src/backup/settings.js';
+import { BackupEnv, backupSecrets, DEFAULT_EXCLUDED_SCHEMAS, parseBackupSettings } from '../../src/backup/settings.js';
+import { settingDoc } from '../../src/core/env-schema.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 const fallback = { databaseUrl: 'postgres://admin:admin-pw@db:5432/postgres', supabaseUrl: 'https://ref.supabase.co', serviceRoleKey: 'service-role-key-0123456789abcdef' };
@@ -35,7 +36,8 @@ describe('parseBackupSettings', () => {
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems.join('\n');
     expect(problems).toMatch(/^BACKUP_STORE .* — Where backups are written/m);
-    expect(problems).toMatch(/^BACKUP_KEEP_DAILY .* — Retention: newest backups kept, one per day/m);
+    expect(problems).toMatch(/^BACKUP_STORE must be local or supabase — /m);
+    expect(problems).toMatch(/^BACKUP_KEEP_DAILY must be a whole number from 1 to 366 — Retention: newest backups kept, one per day/m);
     expect(problems).toMatch(/^BACKUP_EXCLUDE_SCHEMAS each schema must be a plain name/m);
     expect(problems).toMatch(/^VERIFY_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/m);
     expect(() => parseBackupSettings({ BACKUP_STORE: 'supabase' }, { ...fallback, serviceRoleKey: undefined })).toThrow(/BACKUP_SUPABASE_KEY is missing \(BACKUP_STORE=supabase\)/);
@@ -43,8 +45,9 @@ describe('parseBackupSettings', () => {
   });
 
   it('marks the settings holding credentials as secret, and documents each one', () => {
-    const secret = Object.entries(BACKUP_SETTINGS).filter(([, v]) => (v as { secret?: boolean }).secret).map(([k]) => k);
+    const docs = Object.entries(BackupEnv.shape).map(([k, field]) => [k, settingDoc(field)] as const);
+    const secret = docs.filter(([, d]) => d.secret).map(([k]) => k);
     expect(secret.sort()).toEqual(['BACKUP_DATABASE_URL', 'BACKUP_SUPABASE_KEY', 'VERIFY_DATABASE_URL']);
-    for (const [k, v] of Object.entries(BACKUP_SETTINGS)) expect(v.doc.length, k).toBeGreaterThan(20);
+    for (const [k, d] of docs) expect(d.doc.length, k).toBeGreaterThan(20);
   });
 });

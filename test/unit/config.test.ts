@@ -185,6 +185,18 @@ describe('loadConfig: invalid values are named', () => {
     expect(problemFor(err, warnKey)).toContain(`must not exceed ${criticalKey}`);
   });
 
+  it.each([
+    ['SEQUENCE_WARN_PCT', '99', 'SEQUENCE_CRITICAL_PCT'],
+    ['CACHE_HIT_CRITICAL_PCT', '99.5', 'CACHE_HIT_WARN_PCT'],
+    ['IDLE_IN_TRANSACTION_SECONDS', '700', 'IDLE_IN_TRANSACTION_CRITICAL_SECONDS'],
+    ['LONG_RUNNING_SECONDS', '3600', 'LONG_RUNNING_CRITICAL_SECONDS'],
+    ['BACKUP_RPO_WARN_HOURS', '72', 'BACKUP_RPO_CRITICAL_HOURS'],
+  ] as const)('a pair spanning areas is ordered too (%s above %s)', (firstKey, value, secondKey) => {
+    const err = configError({ ...CLI_ENV, [firstKey]: value }, 'cli');
+    expect(problemFor(err, firstKey)).toContain(`must not exceed ${secondKey}`);
+    expect(err.problems).toHaveLength(1);
+  });
+
   it('equal warning and critical thresholds are accepted', () => {
     expect(loadConfig({ ...CLI_ENV, CONNECTIONS_WARN: '50' }, 'cli').thresholds.connectionsWarn).toBe(50);
   });
@@ -245,8 +257,8 @@ describe('loadConfig: secrets', () => {
   });
 });
 
-// Issue 12 item 22: the CLI asked every command for settings it does not use, and some messages
-// named a symptom ("too short") instead of the rule.
+// A command asks only for the settings it uses, and a message names the rule, not a symptom
+// ("too short").
 describe('loadConfig: what the caller requires', () => {
   it('requires only what it is told to: DATABASE_URL alone loads, other URLs and keys are empty', () => {
     const cfg = loadConfig({ DATABASE_URL: CLI_ENV.DATABASE_URL }, 'cli', ['DATABASE_URL']);

@@ -2,7 +2,8 @@
 // show the accepted format.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
-import { parseSchedulerSettings, SCHEDULER_SETTINGS } from '../../src/scheduler/settings.js';
+import { settingDoc } from '../../src/core/env-schema.js';
+import { parseSchedulerSettings, SchedulerEnv } from '../../src/scheduler/settings.js';
 
 describe('scheduler settings', () => {
   it('default to the runbook: first Sunday 02:00 for 2 h, notices 72/24/1 h, 3 breaches, 30 min reminders', () => {
@@ -53,13 +54,16 @@ describe('scheduler settings', () => {
     const problems = (err as ConfigError).problems.join('\n');
     expect(problems).toMatch(/REMINDER_METRICS_REVIEW "0 10 1 \*" must have 5 fields.*or off — Monthly metrics review/);
     expect(problems).toMatch(/MAINTENANCE_NOTICE_HOURS "abc" is not a whole number of hours/);
-    expect(problems).toMatch(/ALERTS_CONSECUTIVE_BREACHES/);
+    expect(problems).toMatch(/ALERTS_CONSECUTIVE_BREACHES must be a whole number from 1 to 100 — Consecutive breaching/);
   });
 
-  it('documents every setting with an example that parses', () => {
-    for (const [key, s] of Object.entries(SCHEDULER_SETTINGS)) {
+  it('documents every setting with a default or an example that parses', () => {
+    for (const [key, field] of Object.entries(SchedulerEnv.shape)) {
+      const s = settingDoc(field);
       expect(s.doc.length, key).toBeGreaterThan(20);
-      expect(() => parseSchedulerSettings({ [key]: s.example }), key).not.toThrow();
+      const value = s.example ?? s.default;
+      expect(value, key).toBeDefined();
+      expect(() => parseSchedulerSettings({ [key]: value }), key).not.toThrow();
     }
   });
 });
