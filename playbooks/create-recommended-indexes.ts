@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { OpsError } from '../src/core/errors.js';
 import type { SqlName } from '../src/core/sql.js';
-import { definePlaybook, type PlaybookContext } from '../src/playbooks/types.js';
+import { definePlaybook, type ReadContext } from '../src/playbooks/types.js';
 import { listedValues } from './listed-values.js';
 
 export interface RecommendedIndex {
@@ -106,7 +106,7 @@ export function equivalent(spec: RecommendedIndex, row: IndexRow): boolean {
   return listed !== null && sameSet(listed, spec.where.in);
 }
 
-async function indexStatus(ctx: PlaybookContext, purpose: string): Promise<IndexStatus[]> {
+async function indexStatus(ctx: ReadContext, purpose: string): Promise<IndexStatus[]> {
   const tables = [...new Set(RECOMMENDED_INDEXES.map((s) => s.table))];
   const names = RECOMMENDED_INDEXES.map((s) => s.name);
   const { rows, taken } = await ctx.target.readOnly(purpose, async (tx) => ({

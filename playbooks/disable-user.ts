@@ -7,13 +7,13 @@
 // preview is information, not a limit.
 import { z } from 'zod';
 import { InputError } from '../src/core/errors.js';
-import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
+import { definePlaybook, type ReadContext, type Preview } from '../src/playbooks/types.js';
 import { mustExist, text, toNum, uuid } from './_shared.js';
 
 /** Go duration accepted by GoTrue's ban_duration: about 100 years. */
 export const PERMANENT_BAN = '876000h';
 
-async function userPreview(ctx: PlaybookContext, user: string, action: 'disable' | 'enable'): Promise<Preview> {
+async function userPreview(ctx: ReadContext, user: string, action: 'disable' | 'enable'): Promise<Preview> {
   if (!ctx.authAdmin.configured) {
     throw new InputError(`${action}-user needs the Supabase Auth admin API: set SUPABASE_SERVICE_ROLE_KEY and restart the bot.`);
   }

@@ -1,6 +1,8 @@
 // Every playbook the bot can run, in the order /playbook list shows them. Explicit, not a
-// directory scan: adding a playbook is a reviewed change to this list.
-import type { Playbook } from '../src/playbooks/types.js';
+// directory scan: adding a playbook is a reviewed change to this list. playbookRegistry checks
+// each entry against its risk's rules, so a destructive playbook without approvals fails to
+// compile here. The playbooks bound to services (restore, lockdown) join in src/app/registry.ts.
+import { playbookRegistry } from '../src/playbooks/types.js';
 import { clearTestData } from './clear-test-data.js';
 import { createRecommendedIndexes } from './create-recommended-indexes.js';
 import { disableUser, enableUser } from './disable-user.js';
@@ -10,7 +12,7 @@ import { terminateBackend } from './terminate-backend.js';
 import { grantRole, revokeRole } from './user-roles.js';
 import { vacuumAnalyze } from './vacuum-analyze.js';
 
-export const PLAYBOOKS = [
+export const PLAYBOOKS = playbookRegistry(
   killIdleConnections,
   terminateBackend,
   clearTestData,
@@ -21,6 +23,4 @@ export const PLAYBOOKS = [
   revokeRole,
   vacuumAnalyze,
   createRecommendedIndexes,
-] as unknown as readonly Playbook<unknown>[];
-
-export const PLAYBOOK_IDS: ReadonlySet<string> = new Set(PLAYBOOKS.map((p) => p.id));
+);

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { InputError } from '../src/core/errors.js';
 import { formatCount } from '../src/core/format.js';
-import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
+import { definePlaybook, type ReadContext, type Preview } from '../src/playbooks/types.js';
 import { text, toNum, wholeNumber } from './_shared.js';
 
 const DAY_MS = 86_400_000;
@@ -22,7 +22,7 @@ type Params = z.infer<typeof params>;
 
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : undefined);
 
-async function idType(ctx: PlaybookContext): Promise<'integer' | 'uuid'> {
+async function idType(ctx: ReadContext): Promise<'integer' | 'uuid'> {
   const rows = await ctx.target.readOnly('playbook-preview', (tx) => tx.query('playbooks/purge-old-interactions/id-type'));
   const type = text(rows[0]?.type);
   if (!type) throw new InputError('public.interactions has no id column here, so this purge cannot pin which rows are approved. Nothing was requested.');
@@ -37,7 +37,7 @@ function summary(n: number, cutoff: Date, p: Params): string {
   return `${formatCount(n)} interaction${n === 1 ? '' : 's'} created before ${cutoff.toISOString().slice(0, 16).replace('T', ' ')} UTC (${p.days} days)`;
 }
 
-async function previewScope(ctx: PlaybookContext, p: Params, approved: Preview | undefined): Promise<Preview> {
+async function previewScope(ctx: ReadContext, p: Params, approved: Preview | undefined): Promise<Preview> {
   // Re-checks reuse the approved cutoff (and ceiling); a fresh preview pins new ones.
   const cutoff = approved?.pinned?.cutoff ? new Date(String(approved.pinned.cutoff)) : new Date(ctx.clock.now() - p.days * DAY_MS);
   const mode = approved?.pinned?.mode ?? (await idType(ctx));

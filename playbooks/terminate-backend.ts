@@ -6,7 +6,7 @@
 // the same server is never hit.
 import { z } from 'zod';
 import { InputError, TimeoutError } from '../src/core/errors.js';
-import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
+import { definePlaybook, type ReadContext, type Preview } from '../src/playbooks/types.js';
 import { maskSqlLiterals } from '../src/diagnostics/sql-text.js';
 import { PLATFORM_ROLES, text, toNum, wholeNumber, yesNo } from './_shared.js';
 
@@ -73,7 +73,7 @@ function pinnedSession(approved: Preview): Pinned {
   return { pid, start, datname: typeof pin.datname === 'string' ? pin.datname : null };
 }
 
-function sessionLookup(ctx: PlaybookContext, s: Pinned): () => Promise<SessionState | undefined> {
+function sessionLookup(ctx: ReadContext, s: Pinned): () => Promise<SessionState | undefined> {
   const args = [s.pid, s.start, s.datname];
   return async () => (await ctx.target.readOnly('playbook-check', (tx) => tx.query<SessionState>('playbooks/terminate-backend/state', args)))[0];
 }

@@ -4,7 +4,7 @@
 // the runbook's "Create Admin User" role org_admin works wherever the schema has it.
 import { z } from 'zod';
 import { InputError } from '../src/core/errors.js';
-import { definePlaybook, type PlaybookContext, type Preview } from '../src/playbooks/types.js';
+import { definePlaybook, type ReadContext, type Preview } from '../src/playbooks/types.js';
 import { allowedRoles, matchRole, type RoleColumnFacts } from './role-values.js';
 import { uuid } from './_shared.js';
 
@@ -37,7 +37,7 @@ interface PreviewRow extends Record<string, unknown> {
 /** Postgres codes for a value the column refuses: not an enum label, or failing a CHECK. */
 const REFUSED_VALUE = new Set(['22P02', '23514']);
 
-async function rolePreview(ctx: PlaybookContext, p: Params, action: 'grant' | 'revoke'): Promise<Preview> {
+async function rolePreview(ctx: ReadContext, p: Params, action: 'grant' | 'revoke'): Promise<Preview> {
   const { row, facts } = await ctx.target.readOnly('playbook-preview', async (tx) => ({
     facts: (await tx.query<RoleColumnFacts & Record<string, unknown>>('playbooks/user-roles/allowed'))[0],
     row: (await tx.query<PreviewRow>('playbooks/user-roles/preview', [p.user, p.org]))[0],

@@ -1,12 +1,15 @@
 // A private Supabase Storage bucket as backup store, through @supabase/supabase-js with an
 // injected fetch. A backup is uploaded in parts of BACKUP_SUPABASE_PART_MB (standard uploads
 // suit files up to ~6 MB and the project's file size limit applies per object): memory stays
-// bounded by one part whatever the database size, and a part that meets a 5xx, 429 or a
-// network error is sent again. Small files are one object. Downloads stream part by part.
+// bounded by one part whatever the database size, and a part that meets a 5xx, 408, 429 or a
+// network error is sent again under the shared retry policy (storage budget). Small files are
+// one object. Downloads stream part by part.
 import { Readable, Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createClient } from '@supabase/supabase-js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { UpstreamError } from '../core/errors.js';
+import { isRetryableStatus, RETRY_BUDGETS, retryOutcome, type Sleep } from '../core/retry.js';
 import { formatBytes } from '../core/format.js';
 import { checkKey, type BackupStore, type StoredObject, type StoreUpload } from './store.js';
 
@@ -18,8 +21,11 @@ export interface SupabaseStoreOptions {
   prefix: string;
   partBytes: number;
   fetch: typeof fetch;
-  /** Pauses between attempts of one part; its length + 1 is the number of attempts. */
-  retryDelaysMs?: number[];
+  /** Attempts per part (default: the storage budget's). */
+  attempts?: number;
+  /** Times the retries (default: the system clock); tests pass a sleep that returns at once. */
+  clock?: Clock;
+  sleep?: Sleep;
 }
 
 interface StorageErrorLike {
@@ -33,7 +39,14 @@ function describe(error: StorageErrorLike): { status: number | undefined; text: 
   return { status: Number.isFinite(status) ? status : undefined, text: `${status ?? 'network error'}${error.message ? `: ${error.message}` : ''}` };
 }
 
-const retryable = (status: number | undefined) => status === undefined || status === 408 || status === 429 || status >= 500;
+const retryable = (status: number | undefined) => status === undefined || isRetryableStatus(status);
+
+// One failed upload attempt, with what Storage said.
+class UploadFailure extends Error {
+  constructor(readonly failure: { status: number | undefined; text: string }) {
+    super(failure.text);
+  }
+}
 
 export function createSupabaseStore(opts: SupabaseStoreOptions): BackupStore {
   const client = createClient(opts.url, opts.key, {
@@ -41,30 +54,34 @@ export function createSupabaseStore(opts: SupabaseStoreOptions): BackupStore {
     global: { fetch: opts.fetch },
   });
   const files = () => client.storage.from(opts.bucket);
-  const delays = opts.retryDelaysMs ?? [500, 2000, 5000];
+  const policy = { ...RETRY_BUDGETS.storage, ...(opts.attempts ? { attempts: opts.attempts } : {}) };
+  const timing = { clock: opts.clock ?? systemClock, ...(opts.sleep ? { sleep: opts.sleep } : {}) };
   const objectPath = (key: string) => `${opts.prefix}/${checkKey(key)}`;
   const partPath = (key: string, n: number) => `${objectPath(key)}.part-${String(n).padStart(5, '0')}`;
   const paths = (obj: StoredObject) =>
     obj.parts <= 1 ? [objectPath(obj.key)] : Array.from({ length: obj.parts }, (_, i) => partPath(obj.key, i + 1));
 
   const upload = async (p: string, body: Buffer, contentType: string, what: string): Promise<void> => {
-    for (let attempt = 0; ; attempt++) {
-      let failure: { status: number | undefined; text: string };
-      try {
-        // upsert: a retry after a lost response must not fail on its own first attempt.
-        const { error } = await files().upload(p, body, { contentType, upsert: true, cacheControl: '0' });
-        if (!error) return;
-        failure = describe(error);
-      } catch (err) {
-        failure = { status: undefined, text: `network error: ${(err as Error).message}` };
-      }
-      if (!retryable(failure.status) || attempt >= delays.length) {
-        throw new UpstreamError(
-          `Supabase Storage refused ${what} of the backup (${failure.text}${attempt > 0 ? `, after ${attempt + 1} attempts` : ''}). Check that bucket ${opts.bucket} exists, the key is the service-role key and the project's file size limit allows parts of ${formatBytes(opts.partBytes)}.`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, delays[attempt]));
-    }
+    const out = await retryOutcome(
+      async () => {
+        let failure: { status: number | undefined; text: string };
+        try {
+          // upsert: a retry after a lost response must not fail on its own first attempt.
+          const { error } = await files().upload(p, body, { contentType, upsert: true, cacheControl: '0' });
+          if (!error) return;
+          failure = describe(error);
+        } catch (err) {
+          failure = { status: undefined, text: `network error: ${(err as Error).message}` };
+        }
+        throw new UploadFailure(failure);
+      },
+      { policy, timing, error: (err) => ({ retry: err instanceof UploadFailure && retryable(err.failure.status) }) },
+    );
+    if (out.ok) return;
+    const text = 'error' in out && out.error instanceof UploadFailure ? out.error.failure.text : 'unknown error';
+    throw new UpstreamError(
+      `Supabase Storage refused ${what} of the backup (${text}${out.attempts > 1 ? `, after ${out.attempts} attempts` : ''}). Check that bucket ${opts.bucket} exists, the key is the service-role key and the project's file size limit allows parts of ${formatBytes(opts.partBytes)}.`,
+    );
   };
 
   const removePaths = async (list: string[]): Promise<void> => {

@@ -4,7 +4,9 @@ import type { Clock } from '../core/clock.js';
 import type { TargetDb } from '../db/target.js';
 import { formatMs, toNumber } from '../core/format.js';
 import { describeFetchError } from './frontend.js';
-import type { HealthCheck, HealthItem } from './types.js';
+import { probe } from './probe.js';
+import type { Sleep } from '../core/retry.js';
+import type { CheckContext, HealthCheck, HealthItem } from './types.js';
 
 export interface AuthCheckOptions {
   supabaseUrl: string;
@@ -13,6 +15,8 @@ export interface AuthCheckOptions {
   clock: Clock;
   db: TargetDb;
   failedLoginsPerMinuteWarn: number;
+  /** Waits before the one retry after a network error (tests: at once). */
+  sleep?: Sleep;
 }
 
 const WINDOW_MINUTES = 60;
@@ -21,20 +25,18 @@ export function authCheck(o: AuthCheckOptions): HealthCheck {
   return {
     component: 'auth',
     title: 'Auth',
-    async run({ signal }) {
-      const [service, logins] = await Promise.all([serviceItem(o, signal), failedLogins(o)]);
+    async run(ctx) {
+      const [service, logins] = await Promise.all([serviceItem(o, ctx), failedLogins(o)]);
       return [service, logins];
     },
   };
 }
 
-async function serviceItem(o: AuthCheckOptions, signal: AbortSignal): Promise<HealthItem> {
-  const started = o.clock.monotonic();
+async function serviceItem(o: AuthCheckOptions, ctx: CheckContext): Promise<HealthItem> {
+  const { signal } = ctx;
   const base = { key: 'service', label: 'Auth service', threshold: 'HTTP 200 from /auth/v1/health' };
   try {
-    const res = await o.fetch(`${o.supabaseUrl}/auth/v1/health`, { signal, headers: { apikey: o.anonKey } });
-    const ms = o.clock.monotonic() - started;
-    const text = await res.text();
+    const { res, body: text, ms } = await probe(o, ctx, `${o.supabaseUrl}/auth/v1/health`, { headers: { apikey: o.anonKey } }, true);
     if (res.status === 200) {
       let version = '';
       try {

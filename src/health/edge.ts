@@ -3,6 +3,8 @@
 import type { Clock } from '../core/clock.js';
 import { formatMs } from '../core/format.js';
 import { describeFetchError } from './frontend.js';
+import { probe } from './probe.js';
+import type { Sleep } from '../core/retry.js';
 import type { HealthCheck, HealthItem } from './types.js';
 
 export interface EdgeCheckOptions {
@@ -13,6 +15,8 @@ export interface EdgeCheckOptions {
   clock: Clock;
   latencyWarnMs: number;
   latencyCriticalMs: number;
+  /** Waits before the one retry after a network error (tests: at once). */
+  sleep?: Sleep;
 }
 
 /** The runbook's probe: a short chat message the function answers with JSON. */
@@ -23,18 +27,23 @@ export function edgeCheck(o: EdgeCheckOptions): HealthCheck {
   return {
     component: 'edge',
     title: `Edge function ${o.functionName}`,
-    async run({ signal }) {
-      const started = o.clock.monotonic();
+    async run(ctx) {
+      const { signal } = ctx;
       let res: Response;
-      let body = '';
+      let body: string;
+      let ms: number;
       try {
-        res = await o.fetch(url, {
-          method: 'POST',
-          signal,
-          headers: { authorization: `Bearer ${o.anonKey}`, apikey: o.anonKey, 'content-type': 'application/json' },
-          body: JSON.stringify(EDGE_PROBE_BODY),
-        });
-        body = await res.text();
+        ({ res, body, ms } = await probe(
+          o,
+          ctx,
+          url,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${o.anonKey}`, apikey: o.anonKey, 'content-type': 'application/json' },
+            body: JSON.stringify(EDGE_PROBE_BODY),
+          },
+          true,
+        ));
       } catch (err) {
         if (signal.aborted) throw err;
         return [
@@ -48,7 +57,6 @@ export function edgeCheck(o: EdgeCheckOptions): HealthCheck {
           },
         ];
       }
-      const ms = o.clock.monotonic() - started;
       const items: HealthItem[] = [classify(res.status, body)];
       const status = ms >= o.latencyCriticalMs ? 'critical' : ms >= o.latencyWarnMs ? 'warn' : 'ok';
       items.push({

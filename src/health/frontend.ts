@@ -1,6 +1,8 @@
 // Front end: HEAD APP_URL, expect 200, measure latency.
 import type { Clock } from '../core/clock.js';
 import { formatMs } from '../core/format.js';
+import { probe } from './probe.js';
+import type { Sleep } from '../core/retry.js';
 import type { HealthCheck, HealthItem } from './types.js';
 
 export interface FrontendCheckOptions {
@@ -8,17 +10,20 @@ export interface FrontendCheckOptions {
   fetch: typeof fetch;
   clock: Clock;
   latencyWarnMs: number;
+  /** Waits before the one retry after a network error (tests: at once). */
+  sleep?: Sleep;
 }
 
 export function frontendCheck(o: FrontendCheckOptions): HealthCheck {
   return {
     component: 'frontend',
     title: 'Front end',
-    async run({ signal }) {
-      const started = o.clock.monotonic();
+    async run(ctx) {
+      const { signal } = ctx;
       let res: Response;
+      let ms: number;
       try {
-        res = await o.fetch(o.appUrl, { method: 'HEAD', signal, redirect: 'follow' });
+        ({ res, ms } = await probe(o, ctx, o.appUrl, { method: 'HEAD', redirect: 'follow' }, false));
       } catch (err) {
         if (signal.aborted) throw err;
         return [
@@ -32,7 +37,6 @@ export function frontendCheck(o: FrontendCheckOptions): HealthCheck {
           },
         ];
       }
-      const ms = o.clock.monotonic() - started;
       const items: HealthItem[] = [];
       items.push(
         res.status === 200

@@ -4,6 +4,7 @@
 // Any failure, or no API key, gives the offline summary labelled with the reason. Never throws.
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import { isRetryableStatus, RETRY_BUDGETS, retryOutcome, type RetryPolicy } from '../core/retry.js';
 import { createGenaiClient, GeminiCallError, SUMMARY_RESPONSE_SCHEMA, type GeminiClient } from './gemini.js';
 import { buildOfflineSummary, caveatsOf, statsOf } from './offline-summary.js';
 import { buildPrompt, DEFAULT_TOKEN_BUDGET, type BuiltPrompt } from './prompt.js';
@@ -12,7 +13,6 @@ import { LogSummary, ModelSummary } from './summary.js';
 import { estimateCostUsd, priceFor, type ModelPrice } from './tokens.js';
 
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 export interface LogSummarizerOptions {
   /** GEMINI_API_KEY; without it every summary is offline. */
@@ -60,11 +60,6 @@ export interface LogSummarizer {
   summarize(analysis: LogAnalysis, request: SummarizeRequest): Promise<LogSummary>;
 }
 
-const BASE_DELAY_MS = 1000;
-const MAX_DELAY_MS = 8000;
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 function describe(err: unknown): string {
   return err instanceof GeminiCallError ? err.message : 'Gemini call failed';
 }
@@ -73,44 +68,42 @@ export function createLogSummarizer(opts: LogSummarizerOptions): LogSummarizer {
   const model = opts.model ?? DEFAULT_GEMINI_MODEL;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep;
   const random = opts.random ?? Math.random;
   const price = opts.price ?? priceFor(model);
   const client: GeminiClient | undefined =
     opts.client ?? (opts.apiKey ? createGenaiClient({ apiKey: opts.apiKey, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) }) : undefined);
 
+  // The one retry policy (src/core/retry.ts) with Gemini's rule: 408/429/5xx only, a
+  // server-suggested delay honoured, all attempts inside GEMINI_TIMEOUT_MS.
+  const policy: RetryPolicy = { ...RETRY_BUDGETS.gemini, attempts: maxAttempts, deadlineMs: timeoutMs };
   const callWithRetries = async (prompt: BuiltPrompt) => {
-    const deadline = opts.clock.monotonic() + timeoutMs;
-    let attempts = 0;
-    for (;;) {
-      attempts++;
-      const remaining = deadline - opts.clock.monotonic();
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), Math.max(1, remaining));
-      try {
-        const result = await client!.generate({
+    const out = await retryOutcome(
+      ({ signal }) =>
+        client!.generate({
           model,
           systemInstruction: prompt.systemInstruction,
           prompt: prompt.prompt,
           responseSchema: SUMMARY_RESPONSE_SCHEMA,
           maxOutputTokens: opts.maxOutputTokens ?? 2048,
-          signal: controller.signal,
-        });
-        return { ok: true as const, result, attempts };
-      } catch (err) {
-        const status = err instanceof GeminiCallError ? err.status : undefined;
-        const retryable = status !== undefined && RETRYABLE_STATUSES.has(status);
-        opts.logger?.warn({ err, attempt: attempts, status }, 'gemini call failed');
-        if (!retryable || attempts >= maxAttempts) return { ok: false as const, reason: `${describe(err)}${attempts > 1 ? ` after ${attempts} attempts` : ''}`, attempts };
-        // Full jitter on an exponential step; a server-suggested delay wins when it is longer.
-        const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempts - 1)) * random();
-        const wait = Math.max(backoff, err instanceof GeminiCallError ? (err.retryAfterMs ?? 0) : 0);
-        if (opts.clock.monotonic() + wait >= deadline) return { ok: false as const, reason: `${describe(err)}; no time left to retry`, attempts };
-        await sleep(wait);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
+          signal,
+        }),
+      {
+        policy,
+        timing: { clock: opts.clock, sleep, random },
+        error: (err) => {
+          const status = err instanceof GeminiCallError ? err.status : undefined;
+          opts.logger?.warn({ err, status }, 'gemini call failed');
+          if (status === undefined || !isRetryableStatus(status)) return { retry: false };
+          const after = err instanceof GeminiCallError ? err.retryAfterMs : undefined;
+          return after === undefined ? { retry: true } : { retry: true, afterMs: after };
+        },
+      },
+    );
+    if (out.ok) return { ok: true as const, result: out.value, attempts: out.attempts };
+    const err = 'error' in out ? out.error : undefined;
+    const tooLong = out.stopped === 'deadline' || out.stopped === 'retry_after_too_long';
+    return { ok: false as const, reason: tooLong ? `${describe(err)}; no time left to retry` : `${describe(err)}${out.attempts > 1 ? ` after ${out.attempts} attempts` : ''}`, attempts: out.attempts };
   };
 
   return {

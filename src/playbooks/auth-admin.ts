@@ -1,10 +1,13 @@
 // Supabase Auth admin calls through @supabase/supabase-js (service-role key). supabase-js
 // returns errors instead of throwing; we turn them into UpstreamError so a run fails loudly.
+// Its fetch retries a couple of times (network errors, 408, 429, 5xx): a ban is idempotent.
 import { createClient } from '@supabase/supabase-js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { OpsError, UpstreamError } from '../core/errors.js';
+import { RETRY_BUDGETS, retryingFetch, type Sleep } from '../core/retry.js';
 import type { AuthAdmin } from './types.js';
 
-export function supabaseAuthAdmin(opts: { url: string; serviceRoleKey: string | undefined; fetch: typeof fetch }): AuthAdmin {
+export function supabaseAuthAdmin(opts: { url: string; serviceRoleKey: string | undefined; fetch: typeof fetch; clock?: Clock; sleep?: Sleep }): AuthAdmin {
   const key = opts.serviceRoleKey;
   if (!key) {
     return {
@@ -14,7 +17,7 @@ export function supabaseAuthAdmin(opts: { url: string; serviceRoleKey: string | 
   }
   const client = createClient(opts.url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: { fetch: opts.fetch },
+    global: { fetch: retryingFetch(opts.fetch, RETRY_BUDGETS.authAdmin, { clock: opts.clock ?? systemClock, ...(opts.sleep ? { sleep: opts.sleep } : {}) }) },
   });
   return {
     configured: true,

@@ -13,7 +13,9 @@ import type { Logger } from '../core/log.js';
 import type { StateStore } from '../state/store.js';
 import { normalizeParams, parseParams } from './params.js';
 import { rowToRequest, type PlaybookRequest } from './request.js';
-import { ScopeChangedError, type Playbook, type PlaybookContext, type Preview, type RunResult } from './types.js';
+import { requestMessage } from './render.js';
+import type { ChatPoster } from '../slack/chat-poster.js';
+import { ScopeChangedError, type Playbook, type Preview, type ReadContext, type RunMeta, type RunResult, type WriteContext } from './types.js';
 
 /** Shows a request's current state wherever it was posted (Slack message, …). */
 export interface RequestNotifier {
@@ -48,6 +50,12 @@ export interface PlaybookEngine {
   /** Remembers where the request message lives. */
   attachMessage(id: string, channel: string, ts: string): Promise<void>;
   /**
+   * Posts a placeholder in the channel, records the request with its preview, ties it to that
+   * message (approvals count only there) and shows the request in it. When recording fails the
+   * message says why (`subject` names it, default "Request for <id>") and the error is rethrown.
+   */
+  requestInMessage(input: RequestInput & { channel: string }, chat: ChatPoster, opts: { timeZone: string; subject?: string }): Promise<PlaybookRequest>;
+  /**
    * Records an approval by `approver` (whose role the caller has checked) and starts the run when
    * enough. With `breakGlassReason`, the requester self-approves (lockdown only, when enabled).
    */
@@ -69,8 +77,11 @@ export interface PlaybookEngine {
 export interface EngineDeps {
   registry: readonly Playbook<unknown>[];
   state: StateStore;
-  /** Preview and run context, without the per-run parts. */
-  context: Omit<PlaybookContext, 'heartbeat' | 'log' | 'committed'>;
+  /**
+   * Preview and run context, without the per-run parts. `admin` reaches only the runs of write
+   * and destructive playbooks; previews and read playbooks get the context without it.
+   */
+  context: Omit<WriteContext, 'heartbeat' | 'log' | 'committed'>;
   clock: Clock;
   logger: Logger;
   notifier: RequestNotifier;
@@ -96,11 +107,24 @@ export function validateRegistry(registry: readonly Playbook<unknown>[]): void {
     if (!/^[a-z][a-z0-9-]{1,62}$/.test(p.id)) throw new Error(`playbook id "${p.id}" must be kebab-case`);
     if (seen.has(p.id)) throw new Error(`playbook id "${p.id}" is defined twice`);
     seen.add(p.id);
+    if (!['read', 'write', 'destructive'].includes(p.risk)) throw new Error(`playbook ${p.id} has risk "${String(p.risk)}"; it must be read, write or destructive`);
+    if (![0, 1, 2].includes(p.approvals)) throw new Error(`playbook ${p.id} asks for ${String(p.approvals)} approvals; it must be 0, 1 or 2`);
     if (p.risk === 'destructive' && !(p.approvals >= 1)) {
       throw new Error(`playbook ${p.id} is destructive but needs no approval; destructive playbooks need at least one`);
     }
     if (p.risk === 'read' && p.approvals !== 0) throw new Error(`playbook ${p.id} only reads; it must not ask for approvals`);
   }
+}
+
+/** The context without the writing connection: what previews and read playbooks receive, by type and at run time. */
+export function readContext(base: Omit<WriteContext, 'heartbeat' | 'log' | 'committed'>, perRun: Pick<ReadContext, 'heartbeat' | 'log' | 'committed'>): ReadContext {
+  return { target: base.target, authAdmin: base.authAdmin, clock: base.clock, ...perRun };
+}
+
+/** Runs a playbook with the context its risk allows: the writing connection only for writers. */
+export function runPlaybook(playbook: Playbook<unknown>, ctx: ReadContext, admin: WriteContext['admin'], params: unknown, approved: Preview, meta: RunMeta): Promise<RunResult> {
+  if (playbook.risk === 'read') return playbook.run(ctx, params, approved, meta);
+  return playbook.run({ ...ctx, admin }, params, approved, meta);
 }
 
 /** JSON with object keys sorted at every level: jsonb does not keep key order, this does not need to. */
@@ -234,8 +258,7 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
         );
       }
       const params = playbook.params.parse(claimed.params);
-      const ctx: PlaybookContext = {
-        ...deps.context,
+      const ctx = readContext(deps.context, {
         log,
         heartbeat: beat,
         committed: (n, step) => {
@@ -246,12 +269,12 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
           lastStep = t;
           void beat();
         },
-      };
+      });
       // The scope guard: what would change now, under the approved pins, against what people approved.
       current = await playbook.preview(ctx, params, claimed.preview);
       const why = scopeChange(playbook, claimed.preview, current);
       if (why) throw new ScopeChangedError(why);
-      result = await playbook.run(ctx, params, claimed.preview, {
+      result = await runPlaybook(playbook, ctx, deps.context.admin, params, claimed.preview, {
         requestId: claimed.id,
         requestedBy: claimed.requestedBy,
         approvers: claimed.approvers,
@@ -335,7 +358,7 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
       }
       const params = parseParams(playbook, input.rawParams);
       const stored = normalizeParams(params);
-      const ctx: PlaybookContext = { ...deps.context, log: deps.logger, heartbeat: () => Promise.resolve(), committed: () => undefined };
+      const ctx = readContext(deps.context, { log: deps.logger, heartbeat: () => Promise.resolve(), committed: () => undefined });
       const preview = await playbook.preview(ctx, params);
       const now = deps.clock.now();
       const id = randomUUID();
@@ -369,6 +392,27 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
 
     async attachMessage(id, channel, ts) {
       await deps.state.query('state/playbooks/set-message', [id, channel, ts]);
+    },
+
+    async requestInMessage(input, chat, opts) {
+      const playbook = byId.get(input.playbookId);
+      // Validate before posting anything, so bad input leaves no trace but the error.
+      if (playbook) parseParams(playbook, input.rawParams);
+      const posted = await chat.postMessage({ channel: input.channel, text: `Preparing a preview of ${input.playbookId}…`, purpose: 'the request message', ifFails: 'nothing was requested' });
+      // The request remembers where Slack put its message: approvals count only there.
+      const where = posted.channel || input.channel;
+      try {
+        const { request } = await this.request({ ...input, channel: where });
+        await this.attachMessage(request.id, where, posted.ts);
+        const current = (await get(request.id)) ?? { ...request, channel: where, messageTs: posted.ts };
+        const msg = requestMessage(current, playbook, opts.timeZone, { breakGlassEnabled: deps.breakGlassEnabled === true });
+        await chat.update({ channel: where, ts: posted.ts, text: msg.text, blocks: msg.blocks, purpose: 'the request message' });
+        return current;
+      } catch (err) {
+        const why = err instanceof OpsError ? err.userMessage : 'an unexpected error (see the bot logs)';
+        await chat.update({ channel: where, ts: posted.ts, text: `${opts.subject ?? `Request for ${input.playbookId}`} was not created: ${why}` }).catch(() => undefined);
+        throw err;
+      }
     },
 
     breakGlassEnabled: () => deps.breakGlassEnabled === true,

@@ -1,6 +1,7 @@
 // What a playbook is. The safety rules of DESIGN.md are in the types: a destructive playbook
-// must declare at least one approval or it does not compile (and registry validation rejects
-// it again at start-up, for anything built around the types).
+// must declare at least one approval or it does not compile, in its definition and in the
+// registry (registry validation rejects it again at start-up, for anything built around the
+// types); a read playbook never receives the writing connection.
 import type { z } from 'zod';
 import { OpsError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
@@ -58,12 +59,13 @@ export interface AuthAdmin {
   setBan(userId: string, duration: string): Promise<void>;
 }
 
-/** What preview and run receive. */
-export interface PlaybookContext {
-  /** Read-only diagnostics connection (previews). */
+/**
+ * What every preview, and the run of a `read` playbook, receive: no writing connection. A
+ * preview is read-only by definition (DESIGN.md), so it cannot reach one, by type and at run time.
+ */
+export interface ReadContext {
+  /** Read-only diagnostics connection. */
   target: TargetDb;
-  /** Writing connection (runs), DATABASE_ADMIN_URL. */
-  admin: AdminDb;
   authAdmin: AuthAdmin;
   clock: Clock;
   log: Logger;
@@ -79,6 +81,18 @@ export interface PlaybookContext {
    */
   committed(rows: number, step?: string): void;
 }
+
+/** What the run of a `write` or `destructive` playbook receives: the read context plus the writing connection. */
+export interface WriteContext extends ReadContext {
+  /** Writing connection, DATABASE_ADMIN_URL. */
+  admin: AdminDb;
+}
+
+/** The full context (a writing run's); kept for code that builds one by hand, such as tests. */
+export type PlaybookContext = WriteContext;
+
+/** The context a playbook of risk `R` runs with: only writers get the writing connection. */
+export type RunContext<R extends Risk> = R extends 'read' ? ReadContext : WriteContext;
 
 /**
  * Thrown by a run that finds, between batches, that what it would change next is no longer what
@@ -100,7 +114,8 @@ export interface RunMeta {
   breakGlassReason: string | null;
 }
 
-interface PlaybookCommon<P> {
+interface PlaybookCommon<P, R extends Risk> {
+  risk: R;
   id: string;
   title: string;
   /** What it does and when the runbook uses it. */
@@ -128,9 +143,9 @@ interface PlaybookCommon<P> {
    * valid. Before running, the engine calls it again with the approved preview: it must then
    * reuse the approved pinned values (cutoff, id ceiling, …), so the two are comparable.
    */
-  preview(ctx: PlaybookContext, params: P, approved?: Preview): Promise<Preview>;
-  /** Makes the change; `approved` is the preview people approved. */
-  run(ctx: PlaybookContext, params: P, approved: Preview, meta: RunMeta): Promise<RunResult>;
+  preview(ctx: ReadContext, params: P, approved?: Preview): Promise<Preview>;
+  /** Makes the change; `approved` is the preview people approved. Only writers get `ctx.admin`. */
+  run(ctx: RunContext<R>, params: P, approved: Preview, meta: RunMeta): Promise<RunResult>;
   /**
    * Break-glass: the requester may self-approve with a typed reason when BREAK_GLASS_ENABLED is
    * on. Only for the lockdown (DESIGN.md); announced in the alerts channel and audited.
@@ -138,11 +153,31 @@ interface PlaybookCommon<P> {
   breakGlass?: boolean;
 }
 
+/** A playbook that only reads: no approvals, and no writing connection even in its run. */
+export type ReadPlaybook<P = unknown> = PlaybookCommon<P, 'read'> & { approvals: 0 };
+/** A playbook that writes without destroying: approvals are its author's call. */
+export type WritePlaybook<P = unknown> = PlaybookCommon<P, 'write'> & { approvals: 0 | 1 | 2 };
+/** A destructive playbook: at least one approval, by type. */
+export type DestructivePlaybook<P = unknown> = PlaybookCommon<P, 'destructive'> & { approvals: 1 | 2 };
+
 /** A playbook; destructive ones need at least one approval, by type. */
-export type Playbook<P = unknown> = PlaybookCommon<P> &
-  ({ risk: 'read'; approvals: 0 } | { risk: 'write'; approvals: 0 | 1 | 2 } | { risk: 'destructive'; approvals: 1 | 2 });
+export type Playbook<P = unknown> = ReadPlaybook<P> | WritePlaybook<P> | DestructivePlaybook<P>;
+
+/**
+ * A registry entry: any playbook with its parameter type erased, but still one of the three
+ * shapes above, so `{ risk: 'destructive', approvals: 0 }` is not an AnyPlaybook either.
+ */
+export type AnyPlaybook = Playbook<unknown>;
 
 /** Defines a playbook with its parameter type inferred from the schema. */
 export function definePlaybook<P>(p: Playbook<P>): Playbook<P> {
   return p;
+}
+
+/**
+ * Lists playbooks for a registry. Every item is checked against the safety rules of its risk
+ * (no cast on the way in), so a destructive playbook without approvals does not compile here.
+ */
+export function playbookRegistry(...items: readonly AnyPlaybook[]): readonly AnyPlaybook[] {
+  return Object.freeze([...items]);
 }

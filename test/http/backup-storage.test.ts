@@ -92,7 +92,7 @@ function service(bucket: FakeBucket): BackupService {
     { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined },
   );
   // Tiny parts so the fixture dump needs several; no pauses between retries in tests.
-  const store = createSupabaseStore({ url: SUPABASE, key: KEY, bucket: BUCKET, prefix: 'opsbot', partBytes: PART, fetch: bucket.fetch, retryDelaysMs: [0, 0] });
+  const store = createSupabaseStore({ url: SUPABASE, key: KEY, bucket: BUCKET, prefix: 'opsbot', partBytes: PART, fetch: bucket.fetch, attempts: 3, sleep: () => Promise.resolve() });
   return createBackupService({ settings, state, clock: systemClock, logger, timezone: 'America/New_York', searchPath: process.env.PATH, store });
 }
 

@@ -47,11 +47,16 @@ describe('edge probe request', () => {
     expect(EDGE_PROBE_BODY.messages[0]!.role).toBe('user');
   });
 
-  it('passes the runner’s abort signal to fetch', async () => {
-    const { http, check } = setup(() => json({}));
+  it('the runner’s abort reaches the request in flight', async () => {
     const ac = new AbortController();
-    await check.run({ signal: ac.signal, timeoutMs: 5000 });
-    expect(http.calls[0]!.signal).toBe(ac.signal);
+    let abortedInFlight: boolean | undefined;
+    const { check } = setup((call) => {
+      ac.abort();
+      abortedInFlight = call.signal?.aborted;
+      return json({});
+    });
+    await check.run({ signal: ac.signal, timeoutMs: 5000 }).catch(() => undefined);
+    expect(abortedInFlight).toBe(true);
   });
 });
 

@@ -7,9 +7,7 @@ import { createLogger } from '../../core/log.js';
 import { buildAnalyzeOptions, buildLogSummarizer } from '../logs.js';
 import { runLogsCli } from '../../logs/cli.js';
 import { createRedactor } from '../../core/redact.js';
-import { RESTORE_BACKUP_ID } from '../../../playbooks/restore-backup.js';
-import { PLAYBOOK_IDS } from '../../../playbooks/index.js';
-import { LOCKDOWN_PLAYBOOK_IDS } from '../../../playbooks/lockdown.js';
+import { describePlaybookRegistry } from '../registry.js';
 import type { CliIo } from './io.js';
 
 export async function logsCmd(args: string[], io: CliIo): Promise<number> {
@@ -18,7 +16,7 @@ export async function logsCmd(args: string[], io: CliIo): Promise<number> {
   const logger = createLogger({ level: ['debug', 'trace'].includes(settings.logLevel) ? settings.logLevel : 'warn', redactor, destination: pino.destination({ dest: 2, sync: true }) });
   const lc = settings.logs;
   const summarizer = buildLogSummarizer(settings.logs, {
-    playbooks: [...PLAYBOOK_IDS, ...LOCKDOWN_PLAYBOOK_IDS, RESTORE_BACKUP_ID].map((id) => ({ id })),
+    playbooks: describePlaybookRegistry(),
     clock: systemClock,
     logger,
     fetch: io.fetch,

@@ -3,7 +3,9 @@
 // token goes only over https to Slack's own file hosts, or to the exact origin of SLACK_API_URL
 // (where the bot sends the token for every Web API call anyway: GovSlack, a proxy, the local
 // stand-in). Redirects are followed by hand, and the token never rides along to another host.
+import { systemClock, type Clock } from '../../core/clock.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
+import { RETRY_BUDGETS, retryingFetch, type Sleep } from '../../core/retry.js';
 
 /** Slack's file hosts (url_private, url_private_download), commercial and GovSlack. */
 export const SLACK_FILE_HOSTS: readonly string[] = ['files.slack.com', 'files.slack-gov.com'];
@@ -17,6 +19,10 @@ export interface SlackFileAccess {
   /** SLACK_API_URL: its origin, and files.<its host> over https, may serve files too. */
   apiUrl: string;
   fetch: typeof fetch;
+  /** Times the retries of each hop (default: the system clock). */
+  clock?: Clock;
+  /** Waits between attempts (tests: at once). */
+  sleep?: Sleep;
 }
 
 /** Fetches a Slack file: the final response, after redirects. */
@@ -41,6 +47,8 @@ export function tokenRefusal(url: URL, apiUrl: string): string | undefined {
 }
 
 export function createSlackFileDownloader(access: SlackFileAccess): SlackFileDownloader {
+  // Each hop is retried on its own (network errors, 408, 429 with Retry-After, 5xx); a redirect is an answer.
+  const send = retryingFetch(access.fetch, RETRY_BUDGETS.slackFiles, { clock: access.clock ?? systemClock, ...(access.sleep ? { sleep: access.sleep } : {}) });
   return async (address, fileName) => {
     if (!URL.canParse(address)) throw new InputError(`I cannot download ${shown(fileName)}: Slack gave no valid address for it. Upload the file again and retry.`);
     let url = new URL(address);
@@ -52,7 +60,7 @@ export function createSlackFileDownloader(access: SlackFileAccess): SlackFileDow
       const withToken = tokenRefusal(url, access.apiUrl) === undefined;
       let res: Response;
       try {
-        res = await access.fetch(url.href, { redirect: 'manual', headers: withToken ? { authorization: `Bearer ${access.botToken}` } : {} });
+        res = await send(url.href, { redirect: 'manual', headers: withToken ? { authorization: `Bearer ${access.botToken}` } : {} });
       } catch (err) {
         throw new UpstreamError(`Could not reach ${url.host} to download ${shown(fileName)}; try again in a minute.`, { cause: err });
       }

@@ -4,6 +4,7 @@
 // setting and the dialect follows from it. Windows are at most 24 h (an API rule).
 import type { Clock } from '../../core/clock.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
+import { RETRY_BUDGETS, retryingFetch, type Sleep } from '../../core/retry.js';
 import { z } from 'zod';
 import { recordFromJson } from '../parse-input.js';
 import type { LogRecord } from '../types.js';
@@ -37,8 +38,10 @@ export interface SupabaseLogSourceOptions {
   /** Rows per request (default 1000) and in total (default 20,000). */
   pageSize?: number;
   maxRows?: number;
-  /** Per-request timeout (default 15 s). */
+  /** Time for one page, its retries included (default 15 s). */
   timeoutMs?: number;
+  /** Waits between attempts (tests: at once). */
+  sleep?: Sleep;
 }
 
 export interface SupabaseLogQuery {
@@ -92,6 +95,8 @@ export function createSupabaseLogSource(opts: SupabaseLogSourceOptions): Supabas
   const maxRows = opts.maxRows ?? 20_000;
   const timeoutMs = opts.timeoutMs ?? 15_000;
   if (!/^[a-z0-9]{10,40}$/.test(opts.projectRef)) throw new InputError('SUPABASE_PROJECT_REF must be the project ref, the <ref> in https://<ref>.supabase.co');
+  // A couple of tries on network errors, 408, 429 (Retry-After honoured) and 5xx, all within the page's time.
+  const send = retryingFetch(opts.fetch, { ...RETRY_BUDGETS.managementApi, deadlineMs: timeoutMs }, { clock: opts.clock, ...(opts.sleep ? { sleep: opts.sleep } : {}) });
 
   const page = async (table: string, start: number, end: number, offset: number): Promise<Record<string, unknown>[]> => {
     const url = new URL(apiUrl + endpointPath.replace('{ref}', opts.projectRef));
@@ -100,7 +105,7 @@ export function createSupabaseLogSource(opts: SupabaseLogSourceOptions): Supabas
     url.searchParams.set('iso_timestamp_end', new Date(end).toISOString());
     let res: Response;
     try {
-      res = await opts.fetch(url, { headers: { authorization: `Bearer ${opts.accessToken}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      res = await send(url, { headers: { authorization: `Bearer ${opts.accessToken}`, accept: 'application/json' } });
     } catch (err) {
       throw new UpstreamError('The Supabase Management API could not be reached; try again, or check https://status.supabase.com.', { cause: err });
     }

@@ -89,12 +89,16 @@ describe('Supabase Management API log source', () => {
     const refused = source(fakeFetch(() => json({ message: 'Unauthorized' }, 401))).fetchLogs({ kind: 'edge', sinceMs: 60_000 });
     await expect(refused).rejects.toBeInstanceOf(UpstreamError);
     await expect(refused).rejects.toThrow(/SUPABASE_ACCESS_TOKEN \(it needs analytics:read\)/);
-    await expect(source(fakeFetch(() => json({}, 429))).fetchLogs({ kind: 'edge', sinceMs: 60_000 })).rejects.toThrow(/rate-limited/);
+    // A 429 is retried a couple of times (without waiting here) before it is reported.
+    const limited = fakeFetch(() => json({}, 429));
+    await expect(source(limited, { sleep: () => Promise.resolve() }).fetchLogs({ kind: 'edge', sinceMs: 60_000 })).rejects.toThrow(/rate-limited/);
+    expect(limited.calls).toHaveLength(3);
     await expect(
       source(
         fakeFetch(() => {
           throw new TypeError('fetch failed');
         }),
+        { sleep: () => Promise.resolve() },
       ).fetchLogs({ kind: 'edge', sinceMs: 60_000 }),
     ).rejects.toThrow(/could not be reached/);
   });
