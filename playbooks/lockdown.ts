@@ -1,7 +1,7 @@
 // The runbook's P0 breach response as two playbooks on the approval gate: lockdown-start
 // (evidence, revoke every session, switch off integrations, checklist, reminders) and
 // lockdown-lift (re-enable exactly what the lockdown switched off). Both allow break-glass.
-// What "the scope the approver saw" means here (issue 12, item 3), decided on purpose:
+// What "the scope the approver saw" means here, decided on purpose:
 // - lockdown-start approves an action, not a list: "revoke every session and switch off every
 //   integration". Its key is that action (a fresh start, or completing lockdown <id>), so the
 //   run stops if that changed; but it revokes the sessions and switches off the integrations

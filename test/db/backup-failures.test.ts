@@ -1,4 +1,4 @@
-// Issue 7, acceptance 3: each failure — pg_dump older than the server, database unreachable,
+// Each failure — pg_dump older than the server, database unreachable,
 // full disk, a killed dump, an archive pg_restore cannot read — ends in a failed catalogue
 // entry with its reason and no file left behind, and the bot goes on working. One backup job
 // at a time: a second request is told who started the running one and since when.

@@ -1,8 +1,8 @@
-// Issue 7, acceptance 2: restoring a backup into the target after rows were deleted brings them
+// Restoring a backup into the target after rows were deleted brings them
 // back; it cannot run without two distinct approvers, neither the requester; the safety backup
 // of what it overwrote exists afterwards. Also: a restore that would not hold the backup's rows
 // rolls back and changes nothing; a changed file is refused before anything happens.
-// Issue 12, item 19: only the named tables change — rows written after the backup into tables
+// Only the named tables change — rows written after the backup into tables
 // that reference them survive, and so do the rows they reference; a backup row whose parent is
 // gone stops the restore; sequences are never rewound; an unverified or failed-verify backup
 // needs force=yes, which the request shows.
@@ -190,7 +190,7 @@ async function verifiedBackup() {
   return b;
 }
 
-describe('restoring one table changes only that table (issue 12, item 19)', () => {
+describe('restoring one table changes only that table', () => {
   it('restoring leads leaves quotes and interactions written after the backup as they are, and keeps the leads they reference', async (ctx) => {
     if (noDump) ctx.skip(noDump);
     const backup = await verifiedBackup();

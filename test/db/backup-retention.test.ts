@@ -1,4 +1,4 @@
-// Issue 7, acceptances 4 and 5: retention over a generated history of 400 daily backups keeps
+// Retention over a generated history of 400 daily backups keeps
 // exactly the newest 7 daily, 4 weekly and 12 monthly ones (days in OPS_TIMEZONE), deletes the
 // rest's files with one audit row each, and never deletes the only verified backup; the /health
 // backup items warn and turn critical at the RPO ages under a test clock.

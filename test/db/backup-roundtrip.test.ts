@@ -1,4 +1,4 @@
-// Issue 7, acceptance 1: backup → verify on the Supabase-shaped fixture with data in every
+// Backup → verify on the Supabase-shaped fixture with data in every
 // table; counts and checksums taken in the dump's own snapshot; a changed byte in the stored
 // file fails the verification and says which check failed.
 import { createHash } from 'node:crypto';

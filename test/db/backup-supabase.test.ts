@@ -1,4 +1,4 @@
-// Issue 12, item 13: /backup verify on a Supabase-shaped database. The target has what a
+// /backup verify on a Supabase-shaped database. The target has what a
 // Supabase project has (test/support/fixtures/supabase-platform.sql): pg_stat_statements,
 // pgcrypto and uuid-ossp in schema `extensions`, the API roles with grants and default
 // privileges, RLS policies naming them, a publication and an event trigger whose function lives

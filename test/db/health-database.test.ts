@@ -127,7 +127,7 @@ describe('database health check', () => {
     }
   });
 
-  // Issue 12 item 18: one locked table made the informational "largest tables" item time out and
+  // One locked table must not make the informational "largest tables" item time out and turn
   // the whole Database component UNKNOWN.
   const withLockedTable = async (lockSql: string, waitFor: 'granted' | 'queued', body: (lockerPid: number) => Promise<void>) => {
     const reader = new pg.Client({ connectionString: db.url, application_name: 'app-reader' });

@@ -1,4 +1,4 @@
-// /lockdown on a Supabase-shaped database (issue 5): containment effects, exact lift, refusals,
+// /lockdown on a Supabase-shaped database: containment effects, exact lift, refusals,
 // break-glass, reminders under a test clock, and a start that fails midway and is completed.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The approval gate (issue 4, acceptance 2–7): exactly-once under concurrent clicks, the
+// The approval gate: exactly-once under concurrent clicks, the
 // approval rules, the scope guard, interrupted runs, bad parameters and the audit trail.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';

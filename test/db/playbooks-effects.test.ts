@@ -1,4 +1,4 @@
-// Each runbook playbook proven by its real effect on a real database (issue 4, acceptance 1).
+// Each runbook playbook proven by its real effect on a real database.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { supabaseAuthAdmin } from '../../src/playbooks/auth-admin.js';

@@ -1,4 +1,4 @@
-// create-recommended-indexes on a real Postgres (issue 12, item 17): the runbook's three indexes,
+// create-recommended-indexes on a real Postgres: the runbook's three indexes,
 // idx_leads_status partial included, are built CONCURRENTLY; a rerun changes nothing; presence is
 // judged by definition (another name with the same definition counts, a near miss or a name
 // clash does not), and INVALID leftovers of failed builds are reported.

@@ -1,4 +1,4 @@
-// Issue 12, item 3 for the breach lockdown (decision in playbooks/lockdown.ts): lockdown-start
+// The approved scope of the breach lockdown (decision in playbooks/lockdown.ts): lockdown-start
 // approves the action "revoke every session, switch off every integration", so sessions and
 // integrations that appear before approval or during the run are revoked too — and nothing
 // outside auth sessions/tokens and integrations is touched; lockdown-lift approves the exact

@@ -1,4 +1,4 @@
-// Issue 12, item 2: every run records the rows committed so far — failed, interrupted (the
+// Every run records the rows committed so far — failed, interrupted (the
 // process died: found by the sweep through its stale heartbeat) or not recordable at the end
 // (the state store is gone) — in the run row, the audit row and the request message.
 import pg from 'pg';

@@ -1,4 +1,4 @@
-// grant-role / revoke-role take their roles from the target database (issue 12, item 16): the
+// grant-role / revoke-role take their roles from the target database: the
 // enum of user_roles.role (extended with the runbook's org_admin) or a CHECK listing values on
 // a text column; the refusal lists what the database allows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 12, item 3: a playbook never changes a row nobody approved. For every destructive
+// A playbook never changes a row nobody approved. For every destructive
 // playbook: rows swapped before approval (same count, other rows), rows added before approval
 // and rows added during the run (a hook before each admin transaction, i.e. between batches),
 // each proven by what is left in the database, the outcome and the message.

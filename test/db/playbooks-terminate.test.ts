@@ -1,4 +1,4 @@
-// terminate-backend on a real Postgres (issue 12, items 14 and 15): an idle-in-transaction lock
+// terminate-backend on a real Postgres: an idle-in-transaction lock
 // holder is ended and its waiter proceeds; cancel alone is refused where it cannot help; a
 // session of another database on the same server is never touched, at preview or at run.
 import pg from 'pg';

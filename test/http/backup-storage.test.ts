@@ -29,6 +29,9 @@ interface Upload {
   upsert: string;
 }
 
+// A bucket answers reads, deletes and listings whenever the store asks; not every test makes the store ask.
+const BUCKET_API = { optional: 'part of the emulated bucket; used by the tests that read back, list or clean up' };
+
 /** A Storage bucket behind FakeHttp: strict about anything else, records every upload. */
 class FakeBucket {
   readonly http = new FakeHttp();
@@ -58,7 +61,7 @@ class FakeBucket {
         if (c.method !== 'GET' || !c.url.startsWith(`${base}/${BUCKET}/`)) return undefined;
         const obj = this.objects.get(decodeURIComponent(c.url.slice(`${base}/${BUCKET}/`.length)));
         return obj ? new Response(obj.body, { status: 200, headers: { 'content-type': obj.contentType } }) : jsonResponse({ statusCode: '404', error: 'not_found', message: 'Object not found' }, 400);
-      })
+      }, BUCKET_API)
       .on((c) => {
         if (c.method !== 'DELETE' || c.url !== `${base}/${BUCKET}`) return undefined;
         const { prefixes } = c.json as { prefixes: string[] };
@@ -66,13 +69,13 @@ class FakeBucket {
           if (this.objects.delete(p)) this.deleted.push(p);
         }
         return jsonResponse(prefixes.map((name) => ({ name })));
-      })
+      }, BUCKET_API)
       .on((c) => {
         if (c.method !== 'POST' || c.url !== `${base}/list/${BUCKET}`) return undefined;
         const { prefix, search } = c.json as { prefix: string; search: string };
         const names = [...this.objects.keys()].filter((k) => k.startsWith(`${prefix}/`)).map((k) => k.slice(prefix.length + 1)).filter((n) => n.includes(search));
         return jsonResponse(names.map((name) => ({ name, id: name })));
-      });
+      }, BUCKET_API);
   }
 
   readonly fetch: typeof fetch = async (input, init) => {

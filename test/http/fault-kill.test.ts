@@ -1,4 +1,4 @@
-// Issue 12's "Done when" fault test, with real process kills: the real bot runs as a child
+// Faults with real process kills: the real bot runs as a child
 // process (the compiled dist/src/main.js, HTTP mode) against a fresh Supabase-shaped database,
 // with Slack, the front end and Supabase faked by a local HTTP server. Every bot connection
 // (target, admin and state store: application_name opsbot%) is terminated during a preview,

@@ -4,6 +4,7 @@ import { createHealthService } from '../../src/health/runner.js';
 import type { HealthCheck } from '../../src/health/types.js';
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { settled } from '../support/settle.js';
 import { FakeHttp, postCommand, RESPONSE_URL } from '../support/slack.js';
 import pino from 'pino';
 import { systemClock } from '../../src/core/clock.js';
@@ -80,7 +81,7 @@ describe('/health over signed HTTP', () => {
     bot = await startTestBot({ env: testEnv(db.url), health });
     const res = await postCommand(bot.baseUrl, '/health', '', opts);
     expect(res.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(bot);
     expect(ran).toBe(0);
     expect(bot.http.calls).toEqual([]);
   });
@@ -97,7 +98,7 @@ describe('/health over signed HTTP', () => {
     const res = await postCommand(bot.baseUrl, '/health', 'dtabase');
     expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.parse(res.body).text).toMatch(/don't know the component "dtabase".*\/health db/s);
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(bot);
     expect(bot.http.calls).toEqual([]);
   });
 

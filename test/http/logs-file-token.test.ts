@@ -37,7 +37,8 @@ describe('/logs summarize file: the bot token goes only to Slack', () => {
     ['https://collector.evil.example/files-pri/T1-F1/ai-chat.log', /ai-chat\.log.*collector\.evil\.example.*not one of Slack's file hosts/],
     ['http://files.slack.test/files-pri/T1-F1/ai-chat.log', /ai-chat\.log.*http:\/\/.*only over https/],
   ])('refuses %s, with no request carrying the token', async (url, says) => {
-    bot = await summarizeFileAt(url, (b) => b.http.on((c) => (c.url === url ? new Response(LOG_FILE) : undefined)));
+    // Answers only if the bot wrongly fetches the file; the test asserts that it never does.
+    bot = await summarizeFileAt(url, (b) => b.http.on((c) => (c.url === url ? new Response(LOG_FILE) : undefined), { optional: 'must stay unused' }));
     const reply = await bot.http.waitFor((c) => c.url === RESPONSE_URL && says.test(text(c)), 20_000);
     expect(text(reply)).not.toMatch(/xoxb-/);
     expect(bot.http.calls.filter((c) => c.url === url)).toEqual([]);

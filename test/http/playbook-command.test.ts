@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { seedOrg } from '../support/playbooks.js';
+import { settled } from '../support/settle.js';
 import { messageOf, type MessageRef } from '../support/request-message.js';
 import { postAction, postCommand, RESPONSE_URL, type RecordedCall } from '../support/slack.js';
 
@@ -107,7 +108,7 @@ describe('/playbook run and approval', () => {
   it('bad parameters get a message naming the parameter; nothing is posted or written', async () => {
     const before = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM opsbot.playbook_requests')).rows[0]!.n;
     const res = await postCommand(bot.baseUrl, '/playbook', `run clear-test-data domain="x'; DROP TABLE public.leads; --"`);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(bot);
     const reply = bot.http.responses().at(-1);
     const text = (reply?.json as { text?: string } | undefined)?.text ?? JSON.parse(res.body).text;
     expect(text).toMatch(/`domain`: expected a domain name such as test.com/);

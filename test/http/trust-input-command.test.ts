@@ -7,6 +7,7 @@ import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { seedBreachFixture } from '../support/lockdown.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { seedOrg } from '../support/playbooks.js';
+import { settled } from '../support/settle.js';
 import { messageOf } from '../support/request-message.js';
 import { commandBody, postAction, postCommand, postViewSubmission, RESPONSE_URL, sign, type RecordedCall } from '../support/slack.js';
 
@@ -106,7 +107,7 @@ describe('bad values are refused before any query, naming the field (item 9)', (
     expect(param.text).toMatch(/^The value of `domain` contains an invisible control character/);
     const long = JSON.parse((await postCommand(bot.baseUrl, '/lockdown', `start ${'x'.repeat(600)}`)).body) as { text: string };
     expect(long.text).toMatch(/^The lockdown reason is too long \(600 characters; at most 500\)/);
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(bot);
     expect(await requests()).toBe(before);
     expect(bot.http.calls.filter((c) => c.url.endsWith('/chat.postMessage'))).toEqual([]);
     expect(bot.logs.join('\n')).not.toMatch(/unexpected error in handler/);
@@ -134,7 +135,7 @@ describe('bad values are refused before any query, naming the field (item 9)', (
       'U0ONCALL',
     );
     expect(JSON.parse(form.body)).toMatchObject({ response_action: 'errors', errors: { reason: expect.stringMatching(/field reason contains an invisible control character/) } });
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(bot);
     for (const c of bot.http.responses()) expect(textOf(c)).not.toMatch(/Something went wrong/);
     expect(bot.logs.join('\n')).not.toMatch(/unexpected error in handler|invalid input syntax|invalid byte sequence/);
   });
@@ -154,7 +155,7 @@ describe('a replayed /playbook run creates nothing (item 11)', () => {
       expect(again.map((r) => r.status)).toEqual([200, 200, 200]);
       await bot.http.waitFor((c) => hook('replay')(c) && /already handled this exact request/.test(textOf(c)));
       await replica.http.waitFor((c) => hook('replay')(c) && /already handled this exact request/.test(textOf(c)));
-      await new Promise((r) => setTimeout(r, 300));
+      await Promise.all([settled(bot), settled(replica)]);
       expect(await requests()).toBe(before + 1);
       expect([...bot.http.calls, ...replica.http.calls].filter((c) => c.url.endsWith('/chat.postMessage'))).toHaveLength(1);
       // A new delivery (its own trigger_id) is a new request.

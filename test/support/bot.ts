@@ -5,6 +5,7 @@ import { buildBot, type Bot } from '../../src/app/bot.js';
 import { systemClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/app/config.js';
 import type { HealthService } from '../../src/health/runner.js';
+import { trackListeners } from './settle.js';
 import { FakeHttp, type RecordedCall, SIGNING_SECRET, SLACK_API } from './slack.js';
 
 /** Every secret setting, set to a recognisable value that must never show up anywhere. */
@@ -35,26 +36,31 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
   };
 }
 
-/** Healthy answers for the front end, edge function and auth. */
+// The defaults below answer whatever the command under test happens to call, so each may go unused.
+const HEALTHY = { optional: 'healthy default of startTestBot; a test that needs a call to happen asserts it' };
+
+/** Healthy answers for the front end, edge function and auth, and the common Web API calls. */
 export function healthyUpstreams(http: FakeHttp): FakeHttp {
   let posted = 0;
   return http
-    .on((c) => (c.url === 'https://app.autorepai.test/' ? new Response(null, { status: 200 }) : undefined))
-    .on((c) =>
-      c.url === 'https://proj.supabase.test/functions/v1/ai-chat' ? new Response('{"reply":"OK"}', { status: 200 }) : undefined,
+    .on((c) => (c.url === 'https://app.autorepai.test/' ? new Response(null, { status: 200 }) : undefined), HEALTHY)
+    .on((c) => (c.url === 'https://proj.supabase.test/functions/v1/ai-chat' ? new Response('{"reply":"OK"}', { status: 200 }) : undefined), HEALTHY)
+    .on(
+      (c) => (c.url === 'https://proj.supabase.test/auth/v1/health' ? new Response('{"version":"v2.180.0","name":"GoTrue"}', { status: 200 }) : undefined),
+      HEALTHY,
     )
-    .on((c) =>
-      c.url === 'https://proj.supabase.test/auth/v1/health'
-        ? new Response('{"version":"v2.180.0","name":"GoTrue"}', { status: 200 })
-        : undefined,
-    )
-    .slackMethod('chat.postMessage', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel?: string }).channel, ts: `1700000000.${String(++posted).padStart(6, '0')}` }))
-    .slackMethod('chat.update', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel?: string }).channel, ts: (c.json as { ts?: string }).ts }))
-    .slackMethod('views.open', { ok: true, view: { id: 'V1' } })
-    .slackMethod('usergroups.users.list', (c: RecordedCall) => {
-      const group = (c.json as { usergroup?: string }).usergroup;
-      return { ok: true, users: group === 'S0ONCALL' ? ['U0ONCALL', 'U0LEAD'] : group === 'S0APPROVERS' ? ['U0APPROVER', 'U0LEAD'] : [] };
-    });
+    .slackMethod('chat.postMessage', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel?: string }).channel, ts: `1700000000.${String(++posted).padStart(6, '0')}` }), 200, HEALTHY)
+    .slackMethod('chat.update', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel?: string }).channel, ts: (c.json as { ts?: string }).ts }), 200, HEALTHY)
+    .slackMethod('views.open', { ok: true, view: { id: 'V1' } }, 200, HEALTHY)
+    .slackMethod(
+      'usergroups.users.list',
+      (c: RecordedCall) => {
+        const group = (c.json as { usergroup?: string }).usergroup;
+        return { ok: true, users: group === 'S0ONCALL' ? ['U0ONCALL', 'U0LEAD'] : group === 'S0APPROVERS' ? ['U0APPROVER', 'U0LEAD'] : [] };
+      },
+      200,
+      HEALTHY,
+    );
 }
 
 export interface TestBot {
@@ -88,6 +94,8 @@ export async function startTestBot(opts: {
     botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
     ...(opts.health ? { health: opts.health } : {}),
   });
+  // So tests can wait with settled(testBot) instead of sleeping.
+  trackListeners(bot.slack.app);
   await bot.start(0);
   const port = bot.slack.receiver?.port();
   if (!port) throw new Error('test bot did not start an HTTP receiver');

@@ -9,6 +9,7 @@ import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import type { HandlerDeps, InteractionSpec } from '../../src/slack/command.js';
 import { slackDirectory } from '../../src/slack/directory.js';
 import { createStateStore } from '../../src/state/store.js';
+import { trackListeners } from './settle.js';
 import type { TestDatabase } from './pg.js';
 import { type FakeHttp, RESPONSE_URL, sign, SIGNING_SECRET, SLACK_API } from './slack.js';
 
@@ -48,6 +49,7 @@ export async function startApp(db: TestDatabase, interactions: (slackRef: { slac
     botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
   });
   ref.slack = slack;
+  trackListeners(slack.app);
   for (const spec of interactions(ref)) spec.register(slack.app, deps);
   await slack.start(0);
   return {

@@ -1,5 +1,5 @@
-// Issue 12, item 13, in the shapes a real server cannot easily show here: what a verification
-// leaves out of a Supabase-shaped archive on a plain scratch server — an extension it does not
+// In the shapes a real server cannot easily show here: what a verification leaves out of a
+// Supabase-shaped archive on a plain scratch server — an extension it does not
 // have (with its comment), policies naming absent roles (quoted names too), event triggers
 // without a superuser, a database-webhook trigger calling supabase_functions — and the schemas
 // it creates for the extensions it can install.

@@ -133,7 +133,7 @@ describe('escapeMrkdwn', () => {
   });
 });
 
-// Issue 12, item 7: everything from outside (users, the model, the database) is escaped in the
+// Everything from outside (users, the model, the database) is escaped in the
 // top-level `text` (what notifications show) as well as in blocks, by every renderer.
 const HOSTILE = '<!channel> <!here> <@U0VICTIM> <#C0OTHER> <!subteam^S0EVIL> <https://evil.test|click> &';
 const UNESCAPED = /<!(channel|here|everyone)|<@U0VICTIM|<#C0OTHER|<!subteam\^S0EVIL|<https?:/;

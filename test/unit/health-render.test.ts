@@ -193,7 +193,7 @@ describe('formatTime', () => {
 });
 
 
-describe('a report with an alert (issue 12 item 20: an active lockdown under a green OK)', () => {
+describe('a report with an alert (an active lockdown is never under a green OK)', () => {
   const locked = (): HealthReport => ({
     ...report(),
     status: 'ok',

@@ -75,7 +75,7 @@ describe('Gemini adapter (@google/genai 2.x) against a mocked API', () => {
     expect(body.generationConfig.responseSchema.required).toContain('suggestedPlaybooks');
     expect(body.generationConfig.thinkingConfig?.thinkingBudget).toBe(0);
     expect(body.systemInstruction.parts[0]!.text).toContain('untrusted');
-    // Acceptance 1: none of the 60+ secrets reaches Gemini.
+    // None of the 60+ secrets reaches Gemini.
     expect(leaks(JSON.stringify(bodies[0]))).toEqual([]);
     expect(JSON.stringify(bodies[0])).toContain('<EMAIL>');
   });
