@@ -1,9 +1,9 @@
 // The Acknowledge button on alert messages: records who acknowledged and when (time to
 // acknowledge kept), which stops the reminders; the first click wins, later ones are told who.
+import { requireAccess } from '../src/slack/pipeline.js';
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { AlertEngine } from '../src/alerts/engine.js';
 import { ACK_ACTION_ID } from '../src/alerts/messages.js';
-import { ForbiddenError } from '../src/core/errors.js';
 import { formatMs } from '../src/core/format.js';
 import { formatLocal } from '../src/time/zoned-time.js';
 import { auditInBackground } from '../src/slack/audit.js';
@@ -23,9 +23,7 @@ export function alertInteractions(engine: AlertEngine): InteractionSpec {
         const alertId = checkIntId(action.value, 'alert id');
         describeForAudit(context, { action: 'alert.acknowledge', target: `alert:${alertId}` });
         // Acknowledging means "I am on it": the on-call role, like running diagnostics.
-        const decision = await deps.authz.check('oncall', { userId, channelId });
-        // The refusal is audited once, by the global error handler.
-        if (!decision.allowed) throw new ForbiddenError(decision.message);
+        await requireAccess(deps, 'oncall', { userId, channelId });
         const r = await engine.acknowledge(alertId, userId);
         if (r.status === 'not_found') {
           await respond({ response_type: 'ephemeral', replace_original: false, text: `Alert #${alertId} is not in the state store.` });

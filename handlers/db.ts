@@ -1,32 +1,77 @@
 // /db connections|locks|long [seconds]|tables|indexes|cache|wraparound: the runbook's
-// troubleshooting SQL as read-only diagnostics. On-call only, and answered only to the caller:
-// sessions show client addresses and statements that can carry customer data.
-import { DB_USAGE, parseDbArgs } from '../src/diagnostics/args.js';
+// troubleshooting SQL as read-only diagnostics, also as `opsbot db …`. On-call only, and answered
+// only to the caller: sessions show client addresses and statements that can carry customer data.
+import { parseDbArgs } from '../src/diagnostics/args.js';
+import { MIGRATIONS_TOPIC } from '../src/diagnostics/migrations.js';
+import { diagnosticBlocks } from '../src/diagnostics/render-blocks.js';
+import { diagnosticText } from '../src/diagnostics/render-text.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
-import type { CommandSpec } from '../src/slack/command.js';
-import { registerDiagnosticListener } from './diagnostic-listener.js';
+import { commandLine, type DbTopic, type DiagnosticReport, type DiagnosticRequest } from '../src/diagnostics/types.js';
+import { exitCode } from '../src/health/types.js';
+import { noArgs, subcommand, textArgs, type AnySubcommand, type CommandSpec, type Subcommand } from '../src/slack/command.js';
 
-export function dbCommand(diag: DiagnosticsService): CommandSpec {
+/** Everything a diagnostic subcommand shares: on-call, only the caller sees it, Block Kit and terminal renderers. */
+export function diagnostic<A>(
+  d: Pick<Subcommand<A, DiagnosticReport>, 'name' | 'aliases' | 'argsHint' | 'example' | 'description' | 'args' | 'ack' | 'call'> & { detail?: (args: A) => Record<string, unknown> },
+): AnySubcommand {
+  return subcommand<A, DiagnosticReport>({
+    ...d,
+    access: 'oncall',
+    visibility: 'ephemeral',
+    slack: (report, env) => diagnosticBlocks(report, env.timezone),
+    terminal: { text: (report, env) => diagnosticText(report, env.timezone), exitCode: (report) => exitCode(report.status) },
+    audit: { ...(d.detail ? { detail: d.detail } : {}), result: (report) => ({ detail: { status: report.status } }) },
+    cli: { requires: () => ['DATABASE_URL'] },
+  });
+}
+
+/** A parsed topic; `defaulted`: `long` without seconds, so the configured threshold applies. */
+interface TopicArgs {
+  request: DiagnosticRequest;
+  defaulted: boolean;
+}
+
+/**
+ * A /db topic parsed by the shared parser, so aliases and limits stay in one place. Parsing needs
+ * no service (the terminal parses before it connects): the configured default of `long` is
+ * filled in when the command runs.
+ */
+function topic(s: { diagnostics: DiagnosticsService }, name: DbTopic, o: { aliases: string[]; example: string; description: string; argsHint?: string }): AnySubcommand {
+  const effective = (a: TopicArgs): DiagnosticRequest =>
+    a.defaulted && a.request.command === 'db' && a.request.topic === 'long' ? { ...a.request, seconds: s.diagnostics.thresholds().longRunningSeconds } : a.request;
+  return diagnostic<TopicArgs>({
+    name,
+    ...o,
+    args: textArgs((rest) => ({ request: parseDbArgs(`${name} ${rest}`), defaulted: name === 'long' && rest.trim() === '' })),
+    ack: (a) => `Running \`${commandLine(effective(a))}\`…`,
+    call: (a) => s.diagnostics.run(effective(a)),
+    detail: () => ({ topic: name }),
+  });
+}
+
+export function dbCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
   return {
     command: '/db',
-    description: 'Database diagnostics: connections, locks, long queries, tables, indexes, cache, wraparound',
-    usageHint: 'connections|locks|long [seconds]|tables|indexes|cache|wraparound',
-    usage: [
-      { example: '/db connections', description: 'connections vs the 40/50 limits, by user/app/client; idle and idle-in-transaction sessions (on-call; only you see it)', access: 'oncall' },
-      { example: '/db locks', description: 'blocking chains, root blocker first, with lock modes and wait times (on-call)', access: 'oncall' },
-      { example: '/db long 300', description: 'statements running over 300 s (default 60); autovacuum, replication, backups and the bot listed apart (on-call)', access: 'oncall' },
-      { example: '/db tables', description: 'largest tables; dead tuples and tables due for vacuum/analyze (on-call)', access: 'oncall' },
-      { example: '/db indexes', description: 'unused, duplicate and invalid indexes, unindexed foreign keys, sequential-scan hot spots (on-call)', access: 'oncall' },
-      { example: '/db cache', description: 'table and index cache hit ratios with the statistics’ age (on-call)', access: 'oncall' },
-      { example: '/db wraparound', description: 'transaction-ID age per database; sequences above 90 % of their range (on-call)', access: 'oncall' },
+    description: 'Database diagnostics: connections, locks, long queries, tables, indexes, cache, wraparound, migrations',
+    auditTarget: 'command',
+    subcommands: [
+      topic(s, 'connections', { aliases: ['connection', 'conn', 'conns'], example: '/db connections', description: 'connections vs the 40/50 limits, by user/app/client; idle and idle-in-transaction sessions (on-call; only you see it)' }),
+      topic(s, 'locks', { aliases: ['lock', 'blocking'], example: '/db locks', description: 'blocking chains, root blocker first, with lock modes and wait times (on-call)' }),
+      topic(s, 'long', { aliases: ['long-running', 'running'], argsHint: '[seconds]', example: '/db long 300', description: 'statements running over 300 s (default 60); autovacuum, replication, backups and the bot listed apart (on-call)' }),
+      topic(s, 'tables', { aliases: ['table', 'vacuum', 'bloat'], example: '/db tables', description: 'largest tables; dead tuples and tables due for vacuum/analyze (on-call)' }),
+      topic(s, 'indexes', { aliases: ['index', 'indices'], example: '/db indexes', description: 'unused, duplicate and invalid indexes, unindexed foreign keys, sequential-scan hot spots (on-call)' }),
+      topic(s, 'cache', { aliases: ['cache-hit'], example: '/db cache', description: 'table and index cache hit ratios with the statistics’ age (on-call)' }),
+      topic(s, 'wraparound', { aliases: ['xid', 'sequences'], example: '/db wraparound', description: 'transaction-ID age per database; sequences above 90 % of their range (on-call)' }),
+      diagnostic<undefined>({
+        name: 'migrations',
+        aliases: ['migration'],
+        example: '/db migrations',
+        description: 'applied Supabase migrations, newest first, and which landed in the last 24 h (on-call)',
+        args: noArgs('/db migrations'),
+        ack: 'Running `/db migrations`…',
+        call: () => s.diagnostics.runTopic(MIGRATIONS_TOPIC),
+        detail: () => ({ topic: 'migrations' }),
+      }),
     ],
-    register(app, deps) {
-      registerDiagnosticListener(app, deps, diag, {
-        command: '/db',
-        parse: (text) => parseDbArgs(text, { longRunningSeconds: diag.thresholds().longRunningSeconds }),
-        detail: (request) => ({ topic: request.command === 'db' ? request.topic : undefined }),
-        usage: DB_USAGE,
-      });
-    },
   };
 }

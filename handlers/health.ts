@@ -1,48 +1,47 @@
-// /health [db|frontend|edge|auth]: the runbook's health checks, visible in the channel.
-import { ForbiddenError } from '../src/core/errors.js';
-import { HEALTH_USAGE, parseHealthArgs } from '../src/health/args.js';
+// /health [db|frontend|edge|auth|backups]: the runbook's health checks, visible in the channel;
+// also `opsbot health`, whose exit code follows the monitoring-plugin convention.
+import { parseHealthArgs } from '../src/health/args.js';
+import type { HealthService } from '../src/health/runner.js';
+import { exitCode, type Component, type HealthReport } from '../src/health/types.js';
 import { healthBlocks } from '../src/render/health-blocks.js';
-import { auditInBackground } from '../src/slack/audit.js';
-import type { CommandSpec } from '../src/slack/command.js';
-import { describeForAudit, interaction } from '../src/slack/context.js';
+import { healthText } from '../src/render/health-text.js';
+import { subcommand, textArgs, type CommandSpec, type RequirementName } from '../src/slack/command.js';
 
-export const healthCommand: CommandSpec = {
-  command: '/health',
-  description: 'Health of the front end, database, AI edge function and auth, with runbook thresholds',
-  usageHint: '[db|frontend|edge|auth]',
-  usage: [
-    { example: '/health', description: 'check everything (posted in the channel)', access: 'read' },
-    { example: '/health db', description: 'only the database: connections, size, cache, wraparound, largest tables', access: 'read' },
-  ],
-  register(app, deps) {
-    app.command('/health', async ({ command, ack, respond, context }) => {
-      const { log } = interaction(context, deps.logger);
-      // Parsing is pure CPU; its error goes back in the ack itself, before any I/O.
-      let component;
-      try {
-        component = parseHealthArgs(command.text);
-      } catch (err) {
-        await ack({ response_type: 'ephemeral', text: (err as Error).message });
-        return;
-      }
-      await ack({ response_type: 'ephemeral', text: `Running ${component ?? 'all'} health checks…` });
-      const who = { userId: command.user_id, channelId: command.channel_id };
-      describeForAudit(context, { target: '/health', detail: { component: component ?? 'all' } });
-      const decision = await deps.authz.check('read', who);
-      // The refusal is audited once, by the global error handler.
-      if (!decision.allowed) throw new ForbiddenError(decision.message);
-      const report = await deps.health.run(component);
-      const msg = healthBlocks(report, deps.timezone);
-      await respond({ response_type: 'in_channel', replace_original: false, text: msg.text, blocks: msg.blocks });
-      log.info({ status: report.status, durationMs: report.durationMs }, 'health reported');
-      auditInBackground(deps, log, {
-        actor: who.userId,
-        action: 'command',
-        target: '/health',
-        channel: who.channelId,
-        outcome: 'ok',
-        detail: { component: component ?? 'all', status: report.status, usage: HEALTH_USAGE },
-      });
-    });
-  },
+/** The state store: STATE_DATABASE_URL, which defaults to DATABASE_URL. */
+const STATE = ['DATABASE_URL', 'STATE_DATABASE_URL'] as const;
+
+// What `opsbot health` cannot run without, per component: every run reads the lockdown notice
+// and the backup catalogue from the state store; failed sign-ins are counted in the target's auth schema.
+const REQUIRES: Record<Component | 'all', readonly RequirementName[]> = {
+  all: ['DATABASE_URL', 'APP_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY'],
+  database: ['DATABASE_URL'],
+  frontend: ['APP_URL', STATE],
+  edge: ['SUPABASE_URL', 'SUPABASE_ANON_KEY', STATE],
+  auth: ['SUPABASE_URL', 'SUPABASE_ANON_KEY', 'DATABASE_URL'],
+  backups: [STATE],
 };
+
+export function healthCommand(s: { health: HealthService }): CommandSpec {
+  return {
+    command: '/health',
+    description: 'Health of the front end, database, AI edge function and auth, with runbook thresholds',
+    auditTarget: 'command',
+    subcommands: [
+      subcommand<Component | undefined, HealthReport>({
+        name: '',
+        argsHint: '[db|frontend|edge|auth|backups]',
+        example: '/health',
+        description: 'check everything, or one component: `/health db` (database: connections, size, cache, wraparound, largest tables), `frontend`, `edge`, `auth`, `backups`',
+        access: 'read',
+        args: textArgs(parseHealthArgs),
+        ack: (component) => `Running ${component ?? 'all'} health checks…`,
+        visibility: 'in_channel',
+        call: (component) => s.health.run(component),
+        slack: (report, env) => healthBlocks(report, env.timezone),
+        terminal: { text: (report, env) => healthText(report, env.timezone), exitCode: (report) => exitCode(report.status) },
+        audit: { detail: (component) => ({ component: component ?? 'all' }), result: (report) => ({ detail: { status: report.status } }) },
+        cli: { requires: (component) => REQUIRES[component ?? 'all'] },
+      }),
+    ],
+  };
+}

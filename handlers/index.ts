@@ -1,6 +1,9 @@
-// Every slash command the bot answers. manifest.yml must list exactly these (a test checks it).
-// Areas with their own services get them through CommandServices.
+// Every slash command the bot answers, as declarations. manifest.yml must list exactly these (a
+// test checks it), /ops help and `opsbot help` are written from them, and the CLI runs the ones
+// that have a terminal renderer. Services are read only when a command runs, so the catalog
+// (help, manifest, usage) needs none.
 import type { CommandSpec } from '../src/slack/command.js';
+import type { HealthService } from '../src/health/runner.js';
 import { healthCommand } from './health.js';
 import { opsCommand } from './ops.js';
 import { playbookCommand, type PlaybookHandlerServices } from './playbook.js';
@@ -17,6 +20,7 @@ import { backupCommand } from './backup.js';
 import type { BackupService } from '../src/backup/service.js';
 
 export interface CommandServices {
+  health: HealthService;
   playbooks: PlaybookHandlerServices;
   lockdown: LockdownService;
   diagnostics: DiagnosticsService;
@@ -26,15 +30,28 @@ export interface CommandServices {
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {
-  return [
-    healthCommand,
-    slowqueriesCommand(s.diagnostics),
-    dbCommand(s.diagnostics),
-    playbookCommand(s.playbooks),
-    lockdownCommand({ lockdown: s.lockdown, playbooks: s.playbooks }),
-    maintenanceCommand(s.maintenance),
-    logsCommand({ logs: s.logs, playbooks: s.playbooks }),
-    backupCommand(s.backups, s.playbooks.engine),
-    opsCommand,
+  const commands: CommandSpec[] = [
+    healthCommand(s),
+    slowqueriesCommand(s),
+    dbCommand(s),
+    playbookCommand(s),
+    lockdownCommand(s),
+    maintenanceCommand(s),
+    logsCommand(s),
+    backupCommand(s),
+    opsCommand(() => commands),
   ];
+  return commands;
+}
+
+/** Services for a catalog that is only read (help, manifest, usage): touching one is a bug, said loudly. */
+const UNBOUND = new Proxy({} as CommandServices, {
+  get(_target, name) {
+    throw new Error(`The command catalog has no services; ${String(name)} was used while only reading declarations.`);
+  },
+});
+
+/** The declarations alone, for help texts, usage hints and the manifest check. */
+export function commandCatalog(): CommandSpec[] {
+  return buildCommands(UNBOUND);
 }

@@ -2,13 +2,14 @@
 // Requesting needs the on-call role; approving needs the approvers role and someone other than
 // the requester; everything is decided by the engine's atomic claim, so repeated or concurrent
 // clicks run a playbook once.
+import { requireAccess } from '../src/slack/pipeline.js';
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { ForbiddenError, InputError, OpsError } from '../src/core/errors.js';
 import { formatTime } from '../src/render/time.js';
 import { keyValues, parseParams, tokenize } from '../src/playbooks/params.js';
 import { BREAK_GLASS_MIN_REASON, type ApproveOutcome, type PlaybookEngine } from '../src/playbooks/engine.js';
-import { APPROVE_ACTION, BREAK_GLASS_ACTION, DENY_ACTION, formatParams, requestMessage } from '../src/playbooks/render.js';
+import { APPROVE_ACTION, BREAK_GLASS_ACTION, DENY_ACTION, formatParams } from '../src/playbooks/render.js';
 import type { Playbook } from '../src/playbooks/types.js';
 import type { StateStore } from '../src/state/store.js';
 import { escapeMrkdwn, escapeText, quoteInput, sections } from '../src/slack/blocks.js';
@@ -17,8 +18,9 @@ import type { PlaybookRequest } from '../src/playbooks/request.js';
 import { checkRequestId, checkText, parseMetadata } from '../src/slack/input.js';
 import { firstDelivery, REPLAY_MESSAGE } from '../src/slack/replay.js';
 import type { ChatPoster } from '../src/slack/chat-poster.js';
-import type { CommandSpec, HandlerDeps } from '../src/slack/command.js';
-import { describeForAudit, interaction } from '../src/slack/context.js';
+import { noArgs, subcommand, textArgs, type CommandSpec, type HandlerDeps } from '../src/slack/command.js';
+import { recentAudit, type AuditRow } from '../src/state/audit-log.js';
+import { describeForAudit } from '../src/slack/context.js';
 
 export const PARAMS_VIEW = 'playbook_params';
 export const BREAK_GLASS_VIEW = 'playbook_break_glass_reason';
@@ -117,39 +119,10 @@ export function checkRawParams(raw: Record<string, string>): void {
   }
 }
 
-/** Validates, posts a placeholder, records the request with its preview, and shows it. */
-export async function createRequest(
-  s: PlaybookHandlerServices,
-  deps: HandlerDeps,
-  playbook: Playbook<unknown>,
-  raw: Record<string, string>,
-  userId: string,
-  channel: string,
-): Promise<PlaybookRequest> {
-  // Validate before posting anything, so bad input leaves no trace but the error.
+/** Checks the raw parameters, then posts, records and shows the request (one engine step). */
+export async function createRequest(s: PlaybookHandlerServices, deps: HandlerDeps, playbook: Playbook<unknown>, raw: Record<string, string>, userId: string, channel: string): Promise<PlaybookRequest> {
   checkRawParams(raw);
-  parseParams(playbook, raw);
-  const posted = await s.chat.postMessage({
-    channel,
-    text: `Preparing a preview of ${playbook.id}…`,
-    purpose: 'the request message',
-    ifFails: 'nothing was requested',
-  });
-  // The request remembers where Slack put its message: approvals count only there.
-  const where = posted.channel || channel;
-  const ts = posted.ts;
-  try {
-    const { request } = await s.engine.request({ playbookId: playbook.id, rawParams: raw, requestedBy: userId, channel: where });
-    await s.engine.attachMessage(request.id, where, ts);
-    const current = (await s.engine.get(request.id)) ?? { ...request, channel: where, messageTs: ts };
-    const msg = requestMessage(current, playbook, deps.timezone, { breakGlassEnabled: s.engine.breakGlassEnabled() });
-    await s.chat.update({ channel: where, ts, text: msg.text, blocks: msg.blocks, purpose: 'the request message' });
-    return current;
-  } catch (err) {
-    const why = err instanceof OpsError ? err.userMessage : 'an unexpected error (see the bot logs)';
-    await s.chat.update({ channel: where, ts, text: `Request for ${playbook.id} was not created: ${why}` }).catch(() => undefined);
-    throw err;
-  }
+  return s.engine.requestInMessage({ playbookId: playbook.id, rawParams: raw, requestedBy: userId, channel }, s.chat, { timeZone: deps.timezone });
 }
 
 /**
@@ -177,96 +150,100 @@ async function requestFromButton(s: PlaybookHandlerServices, context: Parameters
   return req;
 }
 
-export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
+interface RunArgs {
+  playbook: Playbook<unknown>;
+  raw: Record<string, string>;
+}
+
+/** `run <id> key=value …`: the playbook must exist and every value be clean text before anything else happens. */
+function runArgs(s: () => PlaybookHandlerServices) {
+  return textArgs((text): RunArgs => {
+    const words = tokenize(text.trim());
+    const id = words[0];
+    if (!id) throw new InputError(`Which playbook? ${USAGE}`);
+    const playbook = s().engine.find(id);
+    if (!playbook) throw new InputError(`There is no playbook "${quoteInput(id, 60)}". See \`/playbook list\`.`);
+    const raw = keyValues(words.slice(1));
+    checkRawParams(raw);
+    return { playbook, raw };
+  });
+}
+
+const auditCount = textArgs((text) => {
+  const w = text.trim();
+  const n = w === '' ? 10 : Number(w);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InputError('`/playbook audit [n]`: n is a whole number from 1 to 100 (default 10).');
+  return n;
+});
+
+export function playbookCommand(s: { playbooks: PlaybookHandlerServices }): CommandSpec {
+  const pb = () => s.playbooks;
   return {
     command: '/playbook',
     description: 'Runbook playbooks: preview, request, two-person approval, audit',
-    usageHint: 'list | run <id> name=value … | audit [n]',
-    usage: [
-      { example: '/playbook list', description: 'the playbooks, their risk, approvals and parameters', access: 'read' },
-      { example: '/playbook run kill-idle-connections minutes=60', description: 'request a playbook: preview, then approval by someone else', access: 'oncall' },
-      { example: '/playbook audit 20', description: 'the last playbook requests, approvals and runs', access: 'oncall' },
-    ],
-    register(app: App, deps: HandlerDeps) {
-      const registry = s.engine.list();
-
-      app.command('/playbook', async ({ command, ack, respond, client, context }) => {
-        const { log } = interaction(context, deps.logger);
-        const words = tokenize(command.text.trim());
-        const sub = (words[0] ?? '').toLowerCase();
-        const who = { userId: command.user_id, channelId: command.channel_id };
-        if (sub === '' || sub === 'help') {
-          await ack({ response_type: 'ephemeral', text: USAGE });
-          return;
-        }
-        if (sub === 'list') {
-          await ack();
-          const d = await deps.authz.check('read', who);
-          if (!d.allowed) throw new ForbiddenError(d.message);
-          await respond({ response_type: 'ephemeral', text: 'Playbooks', blocks: sections(`*Playbooks* (request with \`/playbook run <id> name=value …\`)\n${listText(registry)}`) });
-          return;
-        }
-        if (sub === 'audit') {
-          const n = words[1] === undefined ? 10 : Number(words[1]);
-          if (!Number.isInteger(n) || n < 1 || n > 100) {
-            await ack({ response_type: 'ephemeral', text: '`/playbook audit [n]`: n is a whole number from 1 to 100 (default 10).' });
-            return;
+    emptyHelp: USAGE,
+    subcommands: [
+      subcommand<undefined, readonly Playbook<unknown>[]>({
+        name: 'list',
+        example: '/playbook list',
+        description: 'the playbooks, their risk, approvals and parameters',
+        access: 'read',
+        args: noArgs('/playbook list'),
+        visibility: 'ephemeral',
+        audit: false,
+        call: () => Promise.resolve(pb().engine.list()),
+        slack: (registry) => ({ text: 'Playbooks', blocks: sections(`*Playbooks* (request with \`/playbook run <id> name=value …\`)\n${listText(registry)}`) }),
+      }),
+      subcommand<RunArgs, undefined>({
+        name: 'run',
+        argsHint: '<id> name=value …',
+        example: '/playbook run kill-idle-connections minutes=60',
+        description: 'request a playbook: preview, then approval by someone else',
+        access: 'oncall',
+        args: runArgs(pb),
+        // With parameters missing the form opens instead, so the ack stays empty.
+        ack: ({ playbook, raw }) => (missingRequired(playbook, raw).length ? undefined : `Preparing a preview of ${playbook.id}…`),
+        visibility: 'in_channel',
+        audit: { detail: ({ playbook }) => ({ playbookId: playbook.id }) },
+        async run({ playbook, raw }, ctx) {
+          if (missingRequired(playbook, raw).length > 0) {
+            // trigger_id lives 3 s: open the form right away, before any other work. The form
+            // creates nothing itself; its submission is claimed once like a command.
+            await ctx.client.views.open({ trigger_id: ctx.triggerId ?? '', view: paramsModal(playbook, raw, ctx.who.channelId) });
+            return undefined;
           }
-          await ack();
-          const d = await deps.authz.check('oncall', who);
-          if (!d.allowed) throw new ForbiddenError(d.message);
-          const rows = await s.state.query<{ at: Date; actor: string; action: string; target: string; outcome: string; detail: Record<string, unknown> }>(
-            'state/audit-recent',
-            [n, 'playbook.'],
-          );
+          if (!(await firstDelivery(ctx.deps, ctx.triggerId, '/playbook run', ctx.who.userId))) {
+            ctx.log.info({ playbookId: playbook.id }, 'replayed playbook request ignored');
+            await ctx.respond({ text: REPLAY_MESSAGE });
+            return undefined;
+          }
+          await createRequest(pb(), ctx.deps, playbook, raw, ctx.who.userId, ctx.who.channelId);
+          ctx.log.info({ playbookId: playbook.id }, 'playbook requested');
+          // The engine writes the playbook.requested row; the command adds none.
+          return undefined;
+        },
+      }),
+      subcommand<number, AuditRow[]>({
+        name: 'audit',
+        argsHint: '[n]',
+        example: '/playbook audit 20',
+        description: 'the last playbook requests, approvals and runs',
+        access: 'oncall',
+        args: auditCount,
+        visibility: 'ephemeral',
+        audit: false,
+        call: (n) => recentAudit(pb().state, n, 'playbook.'),
+        slack: (rows, env) => {
           const lines = rows.map(
             (r) =>
-              `• ${formatTime(r.at.getTime(), deps.timezone)} ${actorMention(r.actor)} ${escapeMrkdwn(r.action.replace('playbook.', ''))} *${escapeMrkdwn(r.target ?? '')}* → ${escapeMrkdwn(r.outcome)}${typeof r.detail.rowsAffected === 'number' ? `, ${r.detail.rowsAffected} rows` : ''}${r.detail.params ? ` ${formatParams(r.detail.params as Record<string, unknown>)}` : ''}`,
+              `• ${formatTime(r.at.getTime(), env.timezone)} ${actorMention(r.actor)} ${escapeMrkdwn(r.action.replace('playbook.', ''))} *${escapeMrkdwn(r.target ?? '')}* → ${escapeMrkdwn(r.outcome)}${typeof r.detail.rowsAffected === 'number' ? `, ${r.detail.rowsAffected} rows` : ''}${r.detail.params ? ` ${formatParams(r.detail.params as Record<string, unknown>)}` : ''}`,
           );
-          await respond({ response_type: 'ephemeral', text: 'Playbook audit', blocks: sections(lines.length ? `*Playbook audit* (newest first)\n${lines.join('\n')}` : 'No playbook activity yet.') });
-          return;
-        }
-        if (sub !== 'run') {
-          await ack({ response_type: 'ephemeral', text: `Unknown subcommand "${quoteInput(sub, 30)}". ${USAGE}` });
-          return;
-        }
-        const id = words[1];
-        const playbook = id ? s.engine.find(id) : undefined;
-        let raw: Record<string, string>;
-        try {
-          if (!id) throw new InputError(`Which playbook? ${USAGE}`);
-          if (!playbook) throw new InputError(`There is no playbook "${quoteInput(id, 60)}". See \`/playbook list\`.`);
-          raw = keyValues(words.slice(2));
-        } catch (err) {
-          await ack({ response_type: 'ephemeral', text: (err as Error).message });
-          return;
-        }
-        try {
-          checkRawParams(raw);
-        } catch (err) {
-          await ack({ response_type: 'ephemeral', text: (err as Error).message });
-          return;
-        }
-        const missing = missingRequired(playbook, raw);
-        await ack(missing.length ? undefined : { response_type: 'ephemeral', text: `Preparing a preview of ${playbook.id}…` });
-        describeForAudit(context, { detail: { playbookId: playbook.id } });
-        const d = await deps.authz.check('oncall', who);
-        if (!d.allowed) throw new ForbiddenError(d.message);
-        if (missing.length > 0) {
-          // trigger_id lives 3 s: open the form right away, before any other work. The form
-          // creates nothing itself; its submission is claimed once like a command.
-          await client.views.open({ trigger_id: command.trigger_id, view: paramsModal(playbook, raw, command.channel_id) });
-          return;
-        }
-        if (!(await firstDelivery(deps, command.trigger_id, '/playbook run', command.user_id))) {
-          log.info({ playbookId: playbook.id }, 'replayed playbook request ignored');
-          await respond({ response_type: 'ephemeral', replace_original: false, text: REPLAY_MESSAGE });
-          return;
-        }
-        await createRequest(s, deps, playbook, raw, command.user_id, command.channel_id);
-        log.info({ playbookId: playbook.id }, 'playbook requested');
-      });
-
+          return { text: 'Playbook audit', blocks: sections(lines.length ? `*Playbook audit* (newest first)\n${lines.join('\n')}` : 'No playbook activity yet.') };
+        },
+      }),
+    ],
+    register(app: App, deps: HandlerDeps) {
+      const s = pb();
       app.view(PARAMS_VIEW, async ({ ack, view, body, context }) => {
         let meta: Record<string, unknown>;
         try {
@@ -291,7 +268,8 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
           parseParams(playbook, raw);
         } catch (err) {
           const errors: Record<string, string> = {};
-          const text = (err as Error).message;
+          if (!(err instanceof InputError)) throw err;
+          const text = err.userMessage;
           for (const key of Object.keys(playbook.paramHelp)) {
             if (text.includes(`\`${key}\``)) errors[`param_${key}`] = text.split('\n').find((l) => l.includes(`\`${key}\``))?.replace(/^• /, '').slice(0, 150) ?? 'invalid';
           }
@@ -303,8 +281,7 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
         }
         await ack();
         describeForAudit(context, { action: 'command', target: '/playbook run', channel, detail: { playbookId: playbook.id } });
-        const d = await deps.authz.check('oncall', { userId: body.user.id, channelId: channel });
-        if (!d.allowed) throw new ForbiddenError(d.message);
+        await requireAccess(deps, 'oncall', { userId: body.user.id, channelId: channel });
         if (!(await firstDelivery(deps, (body as { trigger_id?: string }).trigger_id, PARAMS_VIEW, body.user.id))) return;
         await createRequest(s, deps, playbook, raw, body.user.id, channel);
       });
@@ -313,8 +290,7 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
         await ack();
         const req = await requestFromButton(s, context, action.value, 'playbook.approve');
         assertOwnMessage(req, body);
-        const d = await deps.authz.check('approver', { userId: body.user.id, channelId: body.channel?.id ?? '' });
-        if (!d.allowed) throw new ForbiddenError(`${d.message} Nothing ran.`);
+        await requireAccess(deps, 'approver', { userId: body.user.id, channelId: body.channel?.id ?? '' }, 'Nothing ran.');
         const outcome = await s.engine.approve(req.id, body.user.id);
         const err = refusal(outcome, deps.timezone);
         if (err) throw err;
@@ -325,8 +301,7 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
         const req = await requestFromButton(s, context, action.value, 'playbook.deny');
         assertOwnMessage(req, body);
         // The requester may withdraw; otherwise only approvers decide. Either way, only in an allowed channel.
-        const d = await deps.authz.check(req.requestedBy === body.user.id ? 'read' : 'approver', { userId: body.user.id, channelId: body.channel?.id ?? '' });
-        if (!d.allowed) throw new ForbiddenError(d.message);
+        await requireAccess(deps, req.requestedBy === body.user.id ? 'read' : 'approver', { userId: body.user.id, channelId: body.channel?.id ?? '' });
         const denied = await s.engine.deny(req.id, body.user.id);
         if (!denied) throw new OpsError('conflict', `This request is already ${req.state}; your click changed nothing.`);
       });
@@ -338,8 +313,7 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
         assertOwnMessage(req, body);
         if (req.requestedBy !== body.user.id) throw new ForbiddenError('Only the requester can break glass; approvers use Approve.');
         // A lone responder: still on call, and still in an allowed channel.
-        const d = await deps.authz.check('oncall', { userId: body.user.id, channelId: body.channel?.id ?? '' });
-        if (!d.allowed) throw new ForbiddenError(d.message);
+        await requireAccess(deps, 'oncall', { userId: body.user.id, channelId: body.channel?.id ?? '' });
         if (!s.engine.breakGlassEnabled()) throw new ForbiddenError('Break-glass self-approval is switched off (BREAK_GLASS_ENABLED). Ask an approver.');
         await client.views.open({
           trigger_id: body.trigger_id,
@@ -378,8 +352,7 @@ export function playbookCommand(s: PlaybookHandlerServices): CommandSpec {
           if (meta.channel !== req.channel || meta.messageTs !== req.messageTs) {
             throw new ForbiddenError('This form belongs to another request message. Nothing ran; use Break glass on the request message itself.');
           }
-          const d = await deps.authz.check('oncall', { userId: body.user.id, channelId: req.channel ?? '' });
-          if (!d.allowed) throw new ForbiddenError(d.message);
+          await requireAccess(deps, 'oncall', { userId: body.user.id, channelId: req.channel ?? '' });
         } catch (err) {
           if (!(err instanceof OpsError)) throw err;
           await ack({ response_action: 'errors', errors: { reason: err.userMessage.slice(0, 150) } });

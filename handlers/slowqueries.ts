@@ -1,27 +1,28 @@
 // /slowqueries [mean|total|calls|io] [limit]: the top statements from pg_stat_statements for
-// every role. On-call only, and answered only to the caller: normalized query text can still
-// carry customer data.
-import { parseSlowQueriesArgs, SLOWQUERIES_USAGE } from '../src/diagnostics/args.js';
+// every role, also as `opsbot slowqueries`. On-call only, and answered only to the caller:
+// normalized query text can still carry customer data.
+import { parseSlowQueriesArgs } from '../src/diagnostics/args.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
-import type { CommandSpec } from '../src/slack/command.js';
-import { registerDiagnosticListener } from './diagnostic-listener.js';
+import { commandLine, type DiagnosticRequest } from '../src/diagnostics/types.js';
+import { textArgs, type CommandSpec } from '../src/slack/command.js';
+import { diagnostic } from './db.js';
 
-export function slowqueriesCommand(diag: DiagnosticsService): CommandSpec {
+export function slowqueriesCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
   return {
     command: '/slowqueries',
     description: 'Top statements from pg_stat_statements (all roles), flagged against the runbook’s 100 ms target',
-    usageHint: '[mean|total|calls|io] [limit]',
-    usage: [
-      { example: '/slowqueries', description: 'statements using the most total time, all roles, with the statistics’ age (on-call; only you see it)', access: 'oncall' },
-      { example: '/slowqueries mean 20', description: 'the 20 slowest statements per call; also `calls` and `io` (on-call)', access: 'oncall' },
-    ],
-    register(app, deps) {
-      registerDiagnosticListener(app, deps, diag, {
-        command: '/slowqueries',
-        parse: (text) => parseSlowQueriesArgs(text),
+    auditTarget: 'command',
+    subcommands: [
+      diagnostic<DiagnosticRequest>({
+        name: '',
+        argsHint: '[mean|total|calls|io] [limit]',
+        example: '/slowqueries mean 20',
+        description: 'statements using the most total time (default), or the slowest per call (`mean`), most `calls`, most `io`; all roles, with the statistics’ age (on-call; only you see it)',
+        args: textArgs(parseSlowQueriesArgs),
+        ack: (request: DiagnosticRequest) => `Running \`${commandLine(request)}\`…`,
+        call: (request) => s.diagnostics.run(request),
         detail: (request) => ({ sort: request.command === 'slowqueries' ? request.sort : undefined }),
-        usage: SLOWQUERIES_USAGE,
-      });
-    },
+      }),
+    ],
   };
 }

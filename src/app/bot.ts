@@ -2,7 +2,6 @@
 // environment, stdout and global fetch) and by end-to-end tests (with fakes for the outside).
 import type { DestinationStream } from 'pino';
 import { buildCommands } from '../../handlers/index.js';
-import { PLAYBOOKS } from '../../playbooks/index.js';
 import { createAuthorizer } from '../slack/authz.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from './config.js';
@@ -17,7 +16,6 @@ import { createAdminDb } from '../db/admin.js';
 import { supabaseAuthAdmin } from '../playbooks/auth-admin.js';
 import { createPlaybookEngine, type PlaybookEngine } from '../playbooks/engine.js';
 import { slackRequestNotifier } from '../playbooks/notifier.js';
-import { lockdownPlaybooks } from '../../playbooks/lockdown.js';
 import { createLockdownService, type LockdownService } from '../lockdown/service.js';
 import { containmentChecklist } from '../lockdown/checklist.js';
 import { lockdownNotice } from '../lockdown/notice.js';
@@ -26,7 +24,7 @@ import { createChecklistService } from '../checklist/service.js';
 import { createChecklistStore } from '../checklist/store.js';
 import { slackChatPoster, throttledPoster, type ChatPoster } from '../slack/chat-poster.js';
 import { checklistInteractions } from '../../handlers/checklist.js';
-import type { Playbook } from '../playbooks/types.js';
+import { buildPlaybookRegistry } from './registry.js';
 import { buildDiagnosticsService } from './diagnostics.js';
 import { createOpsScheduler } from './ops-scheduler.js';
 import { alertInteractions } from '../../handlers/alerts.js';
@@ -35,7 +33,6 @@ import { createSupabaseLogSource } from '../logs/sources/supabase.js';
 import { createLogsService } from '../logs/service.js';
 import { createBackupService } from '../backup/service.js';
 import { backupPort } from '../backup/port.js';
-import { restoreBackupPlaybook } from '../../playbooks/restore-backup.js';
 
 export interface BotOptions {
   config: Config;
@@ -139,15 +136,11 @@ export function buildBot(o: BotOptions): Bot {
     ...(config.lockdown.evidenceDir ? { evidenceDir: config.lockdown.evidenceDir } : {}),
     reminderRepeatMs: config.lockdown.reminderRepeatMs,
   });
-  const registry: readonly Playbook<unknown>[] = [
-    ...PLAYBOOKS,
-    restoreBackupPlaybook(backups, config.timezone),
-    ...lockdownPlaybooks(lockdown),
-  ];
+  const registry = buildPlaybookRegistry({ backups, lockdown, timezone: config.timezone });
   const playbooks = createPlaybookEngine({
     registry,
     state,
-    context: { target: db, admin, authAdmin: supabaseAuthAdmin({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, fetch: o.fetch }), clock },
+    context: { target: db, admin, authAdmin: supabaseAuthAdmin({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, fetch: o.fetch, clock }), clock },
     clock,
     logger,
     notifier: slackRequestNotifier(chat, () => registry, config.timezone, { breakGlassEnabled: config.playbooks.breakGlassEnabled }),
@@ -162,7 +155,7 @@ export function buildBot(o: BotOptions): Bot {
         ? createSupabaseLogSource({ accessToken: lc.supabaseAccessToken, projectRef: lc.supabaseProjectRef, endpointPath: lc.supabaseLogsEndpoint, fetch: o.fetch, clock })
         : undefined,
     analyze: buildAnalyzeOptions(lc, config.secrets),
-    download: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch: o.fetch },
+    download: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch: o.fetch, clock },
     clock,
   });
   const postReminders = async () => {
@@ -189,6 +182,7 @@ export function buildBot(o: BotOptions): Bot {
     fetch: o.fetch,
     ...(o.botIdentity ? { botIdentity: o.botIdentity } : {}),
     commands: buildCommands({
+      health,
       playbooks: { engine: playbooks, chat, state, ...(config.channels.alerts ? { alertsChannel: config.channels.alerts } : {}) },
       lockdown,
       diagnostics: buildDiagnosticsService({ config, db, clock, redactor }),

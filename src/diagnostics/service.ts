@@ -32,10 +32,22 @@ export interface DiagnosticsServiceDeps {
   queryTextMax?: number;
 }
 
+/** A read-only topic declared next to its command rather than built in: what it is called and what it reads. */
+export interface TopicSpec {
+  /** application_name suffix, and the key concurrent runs share, e.g. 'db-migrations'. */
+  purpose: string;
+  /** The command as typed in Slack, e.g. '/db migrations'. */
+  command: string;
+  /** Reads the topic inside the diagnostic's READ ONLY transaction. */
+  read(ctx: RunContext): Promise<TopicResult>;
+}
+
 /** Database diagnostics for /slowqueries and /db. */
 export interface DiagnosticsService {
   /** Runs one diagnostic; concurrent identical requests share one run. */
   run(request: DiagnosticRequest): Promise<DiagnosticReport>;
+  /** Runs a declared topic with the same transaction, limits, context and report shape. */
+  runTopic(topic: TopicSpec): Promise<DiagnosticReport>;
   /** The thresholds in effect. */
   thresholds(): DiagnosticsThresholds;
 }
@@ -71,10 +83,13 @@ export function createDiagnosticsService(deps: DiagnosticsServiceDeps): Diagnost
     }
   };
 
-  const runFresh = async (request: DiagnosticRequest): Promise<DiagnosticReport> => {
+  const runFresh = (request: DiagnosticRequest): Promise<DiagnosticReport> =>
+    runIn(request, { purpose: purpose(request), command: commandLine(request), read: (ctx) => topic(ctx, request) });
+
+  const runIn = async (request: DiagnosticReport['request'], spec: TopicSpec): Promise<DiagnosticReport> => {
     const started = deps.clock.monotonic();
     const now = deps.clock.now();
-    return deps.db.readOnly(purpose(request), async (tx) => {
+    return deps.db.readOnly(spec.purpose, async (tx) => {
       await tx.query('queries/db/qualify-names');
       const row = (await tx.query('queries/db/context'))[0] ?? {};
       const facts: DbFacts = {
@@ -87,14 +102,14 @@ export function createDiagnosticsService(deps: DiagnosticsServiceDeps): Diagnost
         readAllStats: bool(row, 'read_all_stats'),
       };
       const ctx: RunContext = { tx, thresholds, facts, now, timezone, query: (text) => displayQuery(typeof text === 'string' ? text : null, max, redact) };
-      const result = await topic(ctx, request);
+      const result = await spec.read(ctx);
       const notes = [...result.notes];
       if (!facts.readAllStats && request.command === 'db' && ['connections', 'locks', 'long'].includes(request.topic)) {
         notes.push(`Other roles' sessions show no state or query: \`GRANT pg_monitor TO ${facts.roleIdent};\``);
       }
       return {
         request,
-        command: commandLine(request),
+        command: spec.command,
         title: result.title,
         status: worst(result.sections.map((s) => s.status)),
         startedAt: new Date(now).toISOString(),
@@ -110,16 +125,17 @@ export function createDiagnosticsService(deps: DiagnosticsServiceDeps): Diagnost
   // Ten people typing /db locks in a war room share one run instead of multiplying the load on
   // a database that is already struggling.
   const inflight = new Map<string, Promise<DiagnosticReport>>();
+  const shared = (key: string, fresh: () => Promise<DiagnosticReport>): Promise<DiagnosticReport> => {
+    let p = inflight.get(key);
+    if (!p) {
+      p = fresh().finally(() => inflight.delete(key));
+      inflight.set(key, p);
+    }
+    return p;
+  };
   return {
     thresholds: () => ({ ...thresholds }),
-    run(request) {
-      const key = JSON.stringify(request);
-      let p = inflight.get(key);
-      if (!p) {
-        p = runFresh(request).finally(() => inflight.delete(key));
-        inflight.set(key, p);
-      }
-      return p;
-    },
+    run: (request) => shared(JSON.stringify(request), () => runFresh(request)),
+    runTopic: (spec) => shared(`topic:${spec.purpose}`, () => runIn({ command: 'db', topic: spec.purpose.replace(/^db-/, '') }, spec)),
   };
 }

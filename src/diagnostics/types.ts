@@ -56,7 +56,8 @@ export interface Section {
 }
 
 export interface DiagnosticReport {
-  request: DiagnosticRequest;
+  /** What was asked; a declared topic (e.g. /db migrations) names only its topic. */
+  request: DiagnosticRequest | { command: 'db'; topic: string };
   /** e.g. "/db locks" */
   command: string;
   title: string;

@@ -12,6 +12,7 @@ import { boltLogger, type Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import type { CommandSpec, HandlerDeps, InteractionSpec } from './command.js';
 import { attachInteraction, type AuditHint, interaction, referenceId } from './context.js';
+import { registerCommand } from './pipeline.js';
 import { StrictHttpReceiver } from './receiver.js';
 
 export interface SlackAppOptions {
@@ -194,7 +195,11 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     clearTimeout(timer);
   };
 
-  for (const spec of o.commands) spec.register(app, o.deps, o.commands);
+  for (const spec of o.commands) {
+    if (spec.terminalOnly) continue;
+    registerCommand(app, spec, o.deps);
+    spec.register?.(app, o.deps);
+  }
   for (const spec of o.interactions ?? []) spec.register(app, o.deps);
 
   return {

@@ -30,6 +30,7 @@ import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { messageOf } from '../support/request-message.js';
+import { settled, trackListeners } from '../support/settle.js';
 import { FakeHttp, postAction, postCommand, RESPONSE_URL, SIGNING_SECRET, SLACK_API, type RecordedCall } from '../support/slack.js';
 
 const logger = pino({ level: process.env.DBG ? 'debug' : 'silent' });
@@ -77,9 +78,11 @@ async function start(store?: BackupStore): Promise<{ base: string; svc: BackupSe
   const svc = createBackupService({ settings, state, clock: systemClock, logger, timezone: TZ, searchPath: process.env.PATH, ...(store ? { store } : {}) });
   http = new FakeHttp();
   let posted = 0;
+  // Shared by every test here; those answered in the ack post nothing.
+  const posts = { optional: 'channel posts of the commands that get past their ack' };
   http
-    .slackMethod('chat.postMessage', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel: string }).channel, ts: `1700000000.${String(++posted).padStart(6, '0')}` }))
-    .slackMethod('chat.update', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel: string }).channel, ts: (c.json as { ts: string }).ts }));
+    .slackMethod('chat.postMessage', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel: string }).channel, ts: `1700000000.${String(++posted).padStart(6, '0')}` }), 200, posts)
+    .slackMethod('chat.update', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel: string }).channel, ts: (c.json as { ts: string }).ts }), 200, posts);
   const authz = createAuthorizer(
     { oncallGroup: 'S0ONCALL', approverGroup: 'S0APPROVERS', oncallUsers: [], approverUsers: [], allowedChannels: [], cacheTtlMs: 60_000 },
     { usergroupMembers: (g) => Promise.resolve(g === 'S0ONCALL' ? ['U0ONCALL'] : g === 'S0APPROVERS' ? ['U0APPROVER', 'U0APPROVER2'] : []) },
@@ -110,9 +113,10 @@ async function start(store?: BackupStore): Promise<{ base: string; svc: BackupSe
     clock: systemClock,
     fetch: http.fetch,
     botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
-    commands: [backupCommand(svc, engine), playbookCommand({ engine, chat, state })],
+    commands: [backupCommand({ backups: svc, playbooks: { engine } }), playbookCommand({ playbooks: { engine, chat, state } })],
     deps: { health: unusedHealth, authz, state, clock: systemClock, logger, timezone: TZ },
   });
+  trackListeners(slack.app);
   await slack.start(0);
   return { base: `http://127.0.0.1:${slack.receiver!.port()}`, svc };
 }
@@ -204,7 +208,7 @@ describe('/backup over signed HTTP', () => {
     expect(res.text).toMatch(/"yesterday" is not a backup id\. Ids look like 20260301T070000Z-3fa2/);
     const help = JSON.parse((await postCommand(base, '/backup', '')).body);
     expect(help.text).toContain('`/backup restore <id|latest> [table …]`');
-    await new Promise((r) => setTimeout(r, 200));
+    await settled({ app: slack!.app, http });
     expect(http.calls).toEqual([]);
   });
 

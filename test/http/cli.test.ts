@@ -194,7 +194,7 @@ describe('opsbot audit', () => {
   });
 });
 
-// Issue 12 item 22: the CLI asked every command for APP_URL, SUPABASE_URL and SUPABASE_ANON_KEY.
+// A command that asks for APP_URL, SUPABASE_URL and SUPABASE_ANON_KEY without using them fails for no reason.
 describe('each command asks only for the settings it uses', () => {
   const onlyDb = () => ({ DATABASE_URL: db.url });
   it.each([
@@ -253,7 +253,7 @@ describe('each command asks only for the settings it uses', () => {
   });
 });
 
-// Issue 12 item 8: a log line with ESC[H ESC[J reached the terminal through `opsbot logs`.
+// A log line with ESC[H ESC[J must not clear the terminal of whoever reads `opsbot logs`.
 describe('no control characters reach the terminal', () => {
   // C0 except tab and newline, DEL, C1 (ESC starts every ANSI / OSC sequence).
   // eslint-disable-next-line no-control-regex
@@ -308,7 +308,7 @@ describe('no control characters reach the terminal', () => {
   });
 });
 
-// Issue 12 item 20: during an active lockdown the /health header still said OK.
+// During an active lockdown the /health header must not say OK.
 describe('opsbot health during a lockdown', () => {
   it('the first line says LOCKDOWN ACTIVE, and --json carries the alert', async () => {
     await db.pool.query(
@@ -324,5 +324,63 @@ describe('opsbot health during a lockdown', () => {
     } finally {
       await db.pool.query(`UPDATE opsbot.lockdowns SET state = 'lifted', lifted_at = now() WHERE state = 'active'`);
     }
+  });
+});
+
+// Commands, flags, help and exit codes come from the same declarations as the slash commands.
+describe('opsbot dispatch from the declarations', () => {
+  it('`opsbot help` lists every terminal subcommand, including ones Slack declares (db migrations)', async () => {
+    const r = await run(['help'], {});
+    expect(r.code).toBe(0);
+    for (const line of ['opsbot health [db|frontend|edge|auth|backups] [--json]', 'opsbot db long [seconds] [--json]', 'opsbot db migrations [--json]', 'opsbot backup verify <id|latest> [--json]', 'opsbot schedule [--json] [--count N]', 'opsbot logs parse <file|-> [--jsonl]', 'opsbot audit [n] [--json]']) {
+      expect(r.stdout).toContain(line);
+    }
+    expect(r.stdout).not.toContain('opsbot backup restore');
+  });
+
+  it.each([
+    [['db', 'locks', '--frobnicate'], "Unknown option '--frobnicate'"],
+    [['health', 'db', '--jsn'], "Unknown option '--jsn'"],
+    [['schedule', '--count'], "'--count <value>' argument missing"],
+    [['logs', 'parse', 'x.log', '--json'], "Unknown option '--json'"],
+    [['audit', '--limit', '3'], "Unknown option '--limit'"],
+  ])('`opsbot %s` is a usage error (exit 3) that names the flag and shows the usage', async (args, message) => {
+    const r = await run(args, env());
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toMatch(/Usage:/);
+    expect(r.stdout).toBe('');
+  });
+
+  it.each([[['db', '--help']], [['db', 'locks', '--help']], [['backup', 'verify', '--help']], [['logs', '--help']], [['schedule', '--help']], [['audit', '-h']], [['lockdown', '--help']]])(
+    '`opsbot %s` prints help and exits 0 without touching a database',
+    async (args) => {
+      const r = await run(args, {});
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage:/);
+      expect(r.stderr).toBe('');
+    },
+  );
+
+  it('a subcommand that needs Slack says so, with what the terminal offers instead', async () => {
+    const r = await run(['backup', 'restore', 'latest', 'public.leads'], env());
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('only run from Slack (/backup restore <id|latest> [table …])');
+    expect(r.stderr).toContain('opsbot backup list [n] [--json]');
+  });
+
+  it('`opsbot db migrations --json` runs the declared subcommand: no table, said so, exit 0', async () => {
+    const r = await run(['db', 'migrations', '--json'], { DATABASE_URL: db.url });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { command: string; sections: { summary: string }[] };
+    expect(report.command).toBe('/db migrations');
+    expect(report.sections[0]?.summary).toMatch(/no supabase_migrations\.schema_migrations table/);
+  });
+
+  it('an unknown subcommand is a usage error in terminal words', async () => {
+    const r = await run(['db', 'lcoks'], env());
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('I don\'t know "lcoks". Usage: `opsbot db connections|locks|long [seconds]');
   });
 });

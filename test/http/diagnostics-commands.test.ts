@@ -15,6 +15,7 @@ import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { LIMITS } from '../../src/slack/blocks.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { settled, trackListeners } from '../support/settle.js';
 import { FakeHttp, postCommand, RESPONSE_URL, SIGNING_SECRET, SLACK_API } from '../support/slack.js';
 
 interface SlackMessage {
@@ -35,7 +36,7 @@ const unusedHealth: HealthService = { run: () => Promise.reject(new Error('not u
 
 async function start(): Promise<string> {
   const svc = createDiagnosticsService({ db: target, clock: systemClock, timezone: 'America/New_York' });
-  const counted: DiagnosticsService = { run: (r) => (runs++, svc.run(r)), thresholds: () => svc.thresholds() };
+  const counted: DiagnosticsService = { run: (r) => (runs++, svc.run(r)), runTopic: (t) => (runs++, svc.runTopic(t)), thresholds: () => svc.thresholds() };
   http = new FakeHttp();
   const authz = createAuthorizer(
     { oncallGroup: 'S0ONCALL', approverGroup: undefined, oncallUsers: [], approverUsers: [], allowedChannels: [], cacheTtlMs: 60_000 },
@@ -53,9 +54,10 @@ async function start(): Promise<string> {
     clock: systemClock,
     fetch: http.fetch,
     botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
-    commands: [slowqueriesCommand(counted), dbCommand(counted)],
+    commands: [slowqueriesCommand({ diagnostics: counted }), dbCommand({ diagnostics: counted })],
     deps: { health: unusedHealth, authz, state, clock: systemClock, logger, timezone: 'America/New_York' },
   });
+  trackListeners(slack.app);
   await slack.start(0);
   return `http://127.0.0.1:${slack.receiver!.port()}`;
 }
@@ -79,6 +81,20 @@ afterAll(async () => {
 });
 
 describe('/db over signed HTTP', () => {
+  it('/db migrations is a declared subcommand like the others: ack, on-call answer to the caller, audit, CLI hint', async () => {
+    const base = await start();
+    const res = await postCommand(base, '/db', 'migrations');
+    expect(JSON.parse(res.body)).toEqual({ response_type: 'ephemeral', text: 'Running `/db migrations`…' });
+    const msg = (await report()).json as SlackMessage;
+    expect(msg.response_type).toBe('ephemeral');
+    expect(msg.blocks?.[0]).toMatchObject({ type: 'header', text: { text: ':large_green_circle: Migrations: OK' } });
+    expect(JSON.stringify(msg.blocks)).toContain('no supabase_migrations.schema_migrations table');
+    expect(JSON.stringify(msg.blocks?.at(-1))).toContain('opsbot db migrations --json');
+    await expect
+      .poll(async () => (await db.pool.query<{ actor: string }>(`SELECT actor, outcome, detail->>'topic' AS topic FROM opsbot.audit_log WHERE target = '/db'`)).rows)
+      .toContainEqual({ actor: 'U0ONCALL', outcome: 'ok', topic: 'migrations' });
+  });
+
   it('acks at once, then sends the report only to the caller and records it in the audit log', async () => {
     const base = await start();
     const res = await postCommand(base, '/db', 'locks');
@@ -103,7 +119,7 @@ describe('/db over signed HTTP', () => {
     expect(bad.text).toMatch(/don't know "lcoks".*\/db connections\|locks\|long \[seconds\]/s);
     const empty = JSON.parse((await postCommand(base, '/db', '')).body);
     expect(empty.text).toMatch(/^Usage: `\/db connections/);
-    await new Promise((r) => setTimeout(r, 200));
+    await settled({ app: slack!.app, http });
     expect(http.calls).toEqual([]);
     expect(runs).toBe(0);
   });

@@ -20,6 +20,7 @@ import { slackDirectory } from '../../src/slack/directory.js';
 import { createStateStore } from '../../src/state/store.js';
 import { healthyUpstreams } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { settled, trackListeners } from '../support/settle.js';
 import { FakeHttp, postCommand, RESPONSE_URL, SIGNING_SECRET, SLACK_API } from '../support/slack.js';
 
 const NY = 'America/New_York';
@@ -86,11 +87,12 @@ async function start() {
     redactor: createRedactor([]),
     clock: systemClock,
     deps,
-    commands: [maintenanceCommand(ops.maintenance)],
+    commands: [maintenanceCommand({ maintenance: ops.maintenance })],
     fetch: http.fetch,
     botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
   });
   ref.slack = slack;
+  trackListeners(slack.app);
   await slack.start(0);
   app = {
     slack,
@@ -156,12 +158,12 @@ describe('/maintenance over signed HTTP', () => {
     const res = await postCommand(a.baseUrl, '/maintenance', 'add 2026-13-01T02:00 2h upgrade');
     const ack = JSON.parse(res.body) as Reply;
     expect(ack.response_type).toBe('ephemeral');
-    expect(ack.text).toBe('"2026-13-01T02:00" is not a real date and time. Write it as YYYY-MM-DDTHH:MM in America/New_York, e.g. `2026-12-13T02:00`.');
+    expect(ack.text).toBe('"2026-13-01T02:00" is not a real date and time. Write it as YYYY-MM-DDTHH:MM in America/New_York, e.g. `2026-12-13T02:00`. Usage: `/maintenance add <start> <duration> <reason>`.');
     const skip = JSON.parse((await postCommand(a.baseUrl, '/maintenance', 'skip 6/12')).body) as Reply;
     expect(skip.text).toBe('I couldn\'t read the date "6/12". Write it as YYYY-MM-DD, e.g. `/maintenance skip 2026-12-06 holiday freeze`.');
     const start2 = JSON.parse((await postCommand(a.baseUrl, '/maintenance', 'add next-sunday 2h upgrade')).body) as Reply;
     expect(start2.text).toContain('Write it as YYYY-MM-DDTHH:MM in America/New_York, e.g. `/maintenance add 2026-12-13T02:00 2h Postgres 16 upgrade`');
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(a);
     expect(a.http.calls.filter((c) => c.url === RESPONSE_URL)).toEqual([]);
     expect(a.announcements.messages).toEqual([]);
     expect((await db.pool.query('SELECT 1 FROM opsbot.maintenance_windows')).rowCount).toBe(0);

@@ -1,15 +1,17 @@
-// manifest.yml is valid for Slack, and it and the handler registry agree.
+// manifest.yml is valid for Slack, and it and the command declarations agree.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { buildCommands } from '../../handlers/index.js';
-
-// Only the commands' metadata is read here; the services are never called.
-const COMMANDS = buildCommands({ playbooks: {} } as Parameters<typeof buildCommands>[0]);
+import { commandCatalog } from '../../handlers/index.js';
+import { manifestWithUsage } from '../../scripts/manifest-usage.js';
+import { usageHint } from '../../src/slack/command.js';
 import { METHOD_SCOPES } from '../../src/slack/scopes.js';
+
+// Only the declarations are read here; the catalog has no services to call.
+const COMMANDS = commandCatalog().filter((c) => !c.terminalOnly);
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const schema = JSON.parse(readFileSync(path.join(root, 'test/fixtures/slack-schemas/manifest.schema.1.0.0.json'), 'utf8'));
@@ -39,13 +41,30 @@ describe('manifest.yml', () => {
     expect(validate.errors?.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('lists exactly the commands that have handlers, with the same descriptions', () => {
+  it('lists exactly the declared commands, each with the usage hint written from its subcommands', () => {
     const inManifest = (manifest.features.slash_commands as { command: string }[]).map((c) => c.command).sort();
     const inRegistry = COMMANDS.map((c) => c.command).sort();
     expect(inManifest).toEqual(inRegistry);
     for (const spec of COMMANDS) {
       const entry = (manifest.features.slash_commands as { command: string; usage_hint?: string }[]).find((c) => c.command === spec.command);
-      expect(entry?.usage_hint).toBe(spec.usageHint);
+      expect(entry?.usage_hint, spec.command).toBe(usageHint(spec));
+    }
+  });
+
+  it('the usage hints are generated: the script leaves the manifest as it is, and repairs a stale hint', () => {
+    const text = readFileSync(path.join(root, 'manifest.yml'), 'utf8');
+    expect(manifestWithUsage(text)).toEqual({ text, changed: [] });
+    const stale = text.replace('usage_hint: "[db|frontend|edge|auth|backups]"', 'usage_hint: "[db|frontend]"');
+    expect(stale).not.toBe(text);
+    expect(manifestWithUsage(stale)).toEqual({ text, changed: ['/health'] });
+  });
+
+  it('every subcommand has an example that starts with its command, and a description', () => {
+    for (const spec of COMMANDS) {
+      for (const sub of spec.subcommands) {
+        expect(sub.example.startsWith(spec.command), `${spec.command} ${sub.name}: ${sub.example}`).toBe(true);
+        expect(sub.description.length).toBeGreaterThan(10);
+      }
     }
   });
 

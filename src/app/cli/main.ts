@@ -1,8 +1,7 @@
 // `opsbot`: the same read-only commands as Slack, for when Slack itself is down, for scripts
-// and for monitoring. Exit codes of `health` follow the monitoring-plugin convention
-// (0 ok, 1 warning, 2 critical, 3 unknown); invalid settings exit 1 with one message.
-// This module only dispatches: each command's code is imported when it runs, so `opsbot logs`
-// does not load the database clients and services the other commands need.
+// and for monitoring. Commands, their flags, help and exit codes come from the declarations
+// (dispatch.ts): 0 ok, 1 warning or failure, 2 critical, 3 unknown or bad usage; invalid
+// settings exit 1 with one message. Each command's services are imported only when it runs.
 import { existsSync } from 'node:fs';
 import { ConfigError, errorMessage, isOpsError } from '../../core/errors.js';
 import { loadConfig } from '../config.js';
@@ -10,32 +9,7 @@ import { createRedactor } from '../../core/redact.js';
 import { terminalSafe } from './terminal-text.js';
 import type { CliIo } from './io.js';
 
-
-async function help(): Promise<string> {
-  const [{ DIAGNOSTICS_CLI_HELP }, { SCHEDULE_USAGE }, { BACKUP_CLI_HELP }, { LOGS_USAGE }] = await Promise.all([
-    import('../../diagnostics/cli.js'),
-    import('./schedule.js'),
-    import('../../backup/cli.js'),
-    import('../../logs/cli.js'),
-  ]);
-  return `opsbot — AutoRepAi ops bot, terminal edition
-
-Usage:
-  opsbot health [db|frontend|edge|auth] [--json]   run the health checks (exit 0 ok, 1 warn, 2 critical, 3 unknown)
-${DIAGNOSTICS_CLI_HELP}
-  ${SCHEDULE_USAGE}
-  opsbot lockdown status [--json]                   breach lockdown state, timeline, checklist and deadlines
-                                                    (start and lift only through Slack, with approval)
-${BACKUP_CLI_HELP}
-  opsbot audit [n] [--json]                         the last n (default 20) audit-log rows, newest first
-  opsbot migrate                                    apply the state-store migrations (schema opsbot)
-${LOGS_USAGE.replace(/^Usage:\n/, '')}
-  opsbot help                                       this text
-
-Settings come from the environment (and ./.env if present); see README.md.`;
-}
-
-const commands = () => import('./commands.js');
+const dispatch = () => import('./dispatch.js');
 
 export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<number> {
   const env = io?.env ?? loadEnv();
@@ -51,34 +25,16 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
   };
   const [cmd, ...args] = argv;
   try {
-    switch (cmd) {
-      case 'health':
-        return await (await commands()).health(args, full);
-      case 'migrate':
-        return await (await commands()).migrateCmd(full);
-      case 'lockdown':
-        return await (await commands()).lockdownCmd(args, full);
-      case 'logs':
-        return await (await import('./logs-command.js')).logsCmd(args, full);
-      case 'backup':
-        return await (await commands()).backupCmd(args, full);
-      case 'audit':
-        return await (await commands()).auditCmd(args, full);
-      case 'schedule':
-        return await (await commands()).scheduleCmd(args, full);
-      case 'slowqueries':
-      case 'db':
-        return await (await commands()).diagnosticsCmd(cmd, args, full);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        full.stdout(`${await help()}\n`);
-        return 0;
-      default:
-        full.stderr(`Unknown command "${cmd}".\n\n${await help()}\n`);
-        return 3;
+    const d = await dispatch();
+    if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+      full.stdout(`${d.cliHelp()}\n`);
+      return 0;
     }
+    if (!d.isDeclared(cmd)) {
+      full.stderr(`Unknown command "${cmd.slice(0, 40)}".\n\n${d.cliHelp()}\n`);
+      return 3;
+    }
+    return await d.runDeclared(cmd, args, full);
   } catch (err) {
     if (err instanceof ConfigError) {
       full.stderr(`${err.userMessage}\nSet them in the environment or in ./.env (see .env.example).\n`);
@@ -88,8 +44,7 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
       full.stderr(`opsbot ${cmd}: the state store (schema opsbot) is not set up on STATE_DATABASE_URL yet. Run \`opsbot migrate\` (the bot also does it at start-up).\n`);
       return cmd === 'health' ? 3 : 1;
     }
-    const secrets = safeSecrets(env);
-    const redactor = createRedactor(secrets);
+    const redactor = createRedactor(safeSecrets(env));
     full.stderr(`opsbot ${cmd}: ${redactor.redact(isOpsError(err) ? err.userMessage : errorMessage(err))}\n`);
     return cmd === 'health' || cmd === 'db' || cmd === 'slowqueries' ? 3 : 1;
   }

@@ -7,7 +7,6 @@ import { errorMessage, isOpsError, UpstreamError } from '../../core/errors.js';
 import type { HealthService } from '../../health/runner.js';
 import type { Logger } from '../../core/log.js';
 import type { ChatPoster } from '../../slack/chat-poster.js';
-import { createOpsScheduler } from '../ops-scheduler.js';
 import type { SchedulePlan } from '../../scheduler/scheduler.js';
 import type { SchedulerSettings } from '../../scheduler/settings.js';
 
@@ -45,7 +44,30 @@ export function scheduleText(plan: SchedulePlan): string {
   return lines.join('\n');
 }
 
-/** Runs `opsbot schedule`; returns the exit code (0 ok, 1 failure, 2 bad arguments). */
+/** The next `count` runs of every job, from the state store. Never runs a job. */
+export async function schedulePlan(io: Omit<ScheduleCliIo, 'stdout' | 'stderr'>, count: number): Promise<SchedulePlan> {
+  // Loaded here, not at the top: `opsbot help` lists this command without loading the scheduler.
+  const { createOpsScheduler } = await import('../ops-scheduler.js');
+  const ops = createOpsScheduler({
+    settings: io.settings,
+    timezone: io.timezone,
+    clock: io.clock,
+    pool: io.pool,
+    logger: io.logger,
+    poster: planningPoster,
+    health: planningHealth,
+    thresholds: io.thresholds,
+    throttle: false,
+  });
+  try {
+    return await ops.scheduler.nextRuns(count);
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') throw new UpstreamError('The state database has no scheduler tables yet. Run `opsbot migrate` first.', { cause: err });
+    throw isOpsError(err) ? err : new UpstreamError(`Cannot read the schedule from the state database: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+/** Runs `opsbot schedule` with its own flag parsing (for callers without the dispatcher); returns the exit code. */
 export async function runScheduleCli(args: string[], io: ScheduleCliIo): Promise<number> {
   let json = false;
   let count = 5;
@@ -58,27 +80,11 @@ export async function runScheduleCli(args: string[], io: ScheduleCliIo): Promise
       return 2;
     }
   }
-  const ops = createOpsScheduler({
-    settings: io.settings,
-    timezone: io.timezone,
-    clock: io.clock,
-    pool: io.pool,
-    logger: io.logger,
-    poster: planningPoster,
-    health: planningHealth,
-    thresholds: io.thresholds,
-    throttle: false,
-  });
   let plan: SchedulePlan;
   try {
-    plan = await ops.scheduler.nextRuns(count);
+    plan = await schedulePlan(io, count);
   } catch (err) {
-    if ((err as { code?: string }).code === '42P01') {
-      io.stderr('The state database has no scheduler tables yet. Run `opsbot migrate` first.\n');
-      return 1;
-    }
-    const e = isOpsError(err) ? err : new UpstreamError(`Cannot read the schedule from the state database: ${errorMessage(err)}`);
-    io.stderr(`${e.userMessage}\n`);
+    io.stderr(`${isOpsError(err) ? err.userMessage : errorMessage(err)}\n`);
     return 1;
   }
   io.stdout(json ? `${JSON.stringify(plan, null, 2)}\n` : `${scheduleText(plan)}\n`);
