@@ -3,6 +3,7 @@
 // days, and never the last verified backup: if nothing kept is verified, the newest verified
 // one stays. Pure: the service deletes what this plans.
 import type { BackupEntry } from './types.js';
+import { localParts } from '../time/zoned-time.js';
 
 export interface RetentionPolicy {
   daily: number;
@@ -24,9 +25,8 @@ const DAY_MS = 86_400_000;
 
 /** Calendar date of an instant in a time zone. */
 export function localDate(ms: number, timeZone: string): { y: number; m: number; d: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(ms);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return { y: get('year'), m: get('month'), d: get('day') };
+  const p = localParts(ms, timeZone);
+  return { y: p.year, m: p.month, d: p.day };
 }
 
 /** ISO 8601 week of a calendar date, e.g. "2026-W05". */
