@@ -1,5 +1,5 @@
 // Gemini behind a small interface: the summarizer depends on GeminiClient, tests use a fake,
-// and createGenaiClient adapts @google/genai 2.x (the maintained SDK; 3.x needs Node 22).
+// and createGenaiClient adapts @google/genai 3 (the maintained SDK; it calls the v1 API by default).
 // The adapter does one call and reports errors with their HTTP status (and RetryInfo); the retry
 // policy (src/core/retry.ts) and the overall deadline are applied by the summarizer.
 // The SDK is loaded on the first call: offline summaries (no key, the CLI at 3 a.m.) never pay

@@ -8,7 +8,7 @@ import { createLogSummarizer } from '../../../src/logs/summarizer.js';
 import { CORPUS, leaks } from '../../fixtures/logs/redaction-corpus.js';
 
 const BASE = 'https://gemini-proxy.test';
-const PATH = /^\/v1beta\/models\/gemini-2\.5-flash:generateContent/;
+const PATH = /^\/v1\/models\/gemini-2\.5-flash:generateContent/;
 const KEY = 'test-gemini-key-not-real';
 
 const modelAnswer = {
@@ -55,7 +55,7 @@ afterEach(() => {
 });
 afterAll(() => nock.enableNetConnect());
 
-describe('Gemini adapter (@google/genai 2.x) against a mocked API', () => {
+describe('Gemini adapter (@google/genai) against a mocked API', () => {
   it('sends JSON-mode generateContent to GEMINI_BASE_URL with the key header, and no secret from the corpus', async () => {
     gemini()
       .post(PATH)
