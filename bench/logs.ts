@@ -2,7 +2,7 @@
 // (stderr text) and auth (GoTrue JSON) logs. Prints: template mining throughput, the whole
 // offline summarize (stream → parse → redact → mine → statistics → prompt → summary → render)
 // with wall time and peak memory, templates found, and prompt tokens against raw log tokens.
-// Targets (issue 6): ≥ 300,000 lines/s mining on one core, summarize < 10 s and < 300 MB,
+// Targets: ≥ 300,000 lines/s mining on one core, summarize < 10 s and < 300 MB,
 // prompt ≤ 30k tokens.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';

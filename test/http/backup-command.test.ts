@@ -217,7 +217,7 @@ describe('/backup over signed HTTP', () => {
     const { base, svc } = await start();
     expect((await svc.backupNow({ actor: 'U0ONCALL' })).state).toBe('succeeded');
     await db.pool.query(`DELETE FROM public.leads WHERE first_name IN ('Lead 1', 'Lead 2', 'Lead 3')`);
-    // Issue 12, item 19: the backup is not verified, so the request needs force=yes…
+    // The backup is not verified, so the request needs force=yes…
     await postCommand(base, '/backup', 'restore latest leads');
     const refused = await http.waitFor((c) => api('chat.update')(c) && text(c).startsWith('Restore request was not created:'));
     expect(text(refused)).toMatch(/has not been verified, .* add force=yes to request this restore anyway \(the approvers will see that it was forced\)/);

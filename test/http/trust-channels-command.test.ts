@@ -1,4 +1,4 @@
-// Issue 12, items 4 and 10 through signed Slack requests: the channel allow-list holds for every
+// Through signed Slack requests: the channel allow-list holds for every
 // command and button, an approval counts only on the request's own message in its own channel,
 // and every refusal (role, channel, own request, break-glass) writes exactly one audit row.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ async function requestClear(b: TestBot, channel = 'C0OPS', requester = 'U0ONCALL
   return { requestId: /"value":"([0-9a-f-]{36})"/.exec(blocksOf(update))![1]!, at: messageOf(update) };
 }
 
-describe('the channel allow-list holds for every command (item 4)', () => {
+describe('the channel allow-list holds for every command', () => {
   it('on-call commands from a DM, a private group, another channel or a look-alike id are refused and create nothing', async () => {
     bot = await startTestBot({ env: testEnv(db.url, { ALLOWED_CHANNEL_IDS: 'C0OPS' }) });
     const commands: [string, string][] = [
@@ -106,7 +106,7 @@ describe('the channel allow-list holds for every command (item 4)', () => {
   });
 });
 
-describe('every refusal writes exactly one audit row (item 10)', () => {
+describe('every refusal writes exactly one audit row', () => {
   it('a user in no group: each refused command and button is audited once, under its name', async () => {
     bot = await startTestBot({ env: testEnv(db.url) });
     const { requestId, at } = await requestClear(bot);

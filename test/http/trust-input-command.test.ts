@@ -1,4 +1,4 @@
-// Issue 12, items 7, 9, 11 and 12 through signed Slack requests: outside text never becomes a
+// Through signed Slack requests: outside text never becomes a
 // mention or a link in anything the bot sends; bad values are refused before any query with a
 // message naming the field; a replayed /playbook run (same trigger_id) creates nothing; and an
 // outage of Slack or the state store is named, with what still works.
@@ -59,7 +59,7 @@ async function postRaw(baseUrl: string, body: string): Promise<{ status: number;
   return { status: res.status, body: await res.text() };
 }
 
-describe('outside text is escaped in every post, text and blocks (item 7)', () => {
+describe('outside text is escaped in every post, text and blocks', () => {
   it('a hostile lockdown reason, break-glass reason and maintenance reason never reach Slack as mentions or links', async () => {
     await seedBreachFixture(db.pool, { sessions: 2, integrationsActive: 1, integrationsInactive: 0 });
     bot = await startTestBot({ env: testEnv(db.url, { BREAK_GLASS_ENABLED: 'true', ALERTS_CHANNEL_ID: 'C0ALERTS', MAINTENANCE_CHANNEL_ID: 'C0MAINT' }) });
@@ -95,7 +95,7 @@ describe('outside text is escaped in every post, text and blocks (item 7)', () =
   });
 });
 
-describe('bad values are refused before any query, naming the field (item 9)', () => {
+describe('bad values are refused before any query, naming the field', () => {
   it('a NUL byte in a lockdown reason, a maintenance reason or a playbook parameter is refused in the ack', async () => {
     bot = await startTestBot({ env: testEnv(db.url) });
     const before = await requests();
@@ -141,7 +141,7 @@ describe('bad values are refused before any query, naming the field (item 9)', (
   });
 });
 
-describe('a replayed /playbook run creates nothing (item 11)', () => {
+describe('a replayed /playbook run creates nothing', () => {
   it('the same signed body again (fresh timestamp, same trigger_id), also concurrently and on a second replica, makes one request', async () => {
     bot = await startTestBot({ env: testEnv(db.url) });
     const replica = await startTestBot({ env: testEnv(db.url) });
@@ -187,7 +187,7 @@ describe('a replayed /playbook run creates nothing (item 11)', () => {
   });
 });
 
-describe('outages are named, with what still works (item 12)', () => {
+describe('outages are named, with what still works', () => {
   it('Slack answering 500 while posting the request message: says so, and nothing was requested', async () => {
     bot = await startTestBot({ env: testEnv(db.url) });
     const before = await requests();
