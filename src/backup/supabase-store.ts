@@ -6,7 +6,7 @@
 // one object. Downloads stream part by part.
 import { Readable, Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { createClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { UpstreamError } from '../core/errors.js';
 import { isRetryableStatus, RETRY_BUDGETS, retryOutcome, type Sleep } from '../core/retry.js';
@@ -49,11 +49,17 @@ class UploadFailure extends Error {
 }
 
 export function createSupabaseStore(opts: SupabaseStoreOptions): BackupStore {
-  const client = createClient(opts.url, opts.key, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: { fetch: opts.fetch },
-  });
-  const files = () => client.storage.from(opts.bucket);
+  // supabase-js is loaded on first use: a bot that never touches Storage does not pay for it.
+  let client: Promise<SupabaseClient> | undefined;
+  const files = async () => {
+    client ??= import('@supabase/supabase-js').then(({ createClient }) =>
+      createClient(opts.url, opts.key, {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        global: { fetch: opts.fetch },
+      }),
+    );
+    return (await client).storage.from(opts.bucket);
+  };
   const policy = { ...RETRY_BUDGETS.storage, ...(opts.attempts ? { attempts: opts.attempts } : {}) };
   const timing = { clock: opts.clock ?? systemClock, ...(opts.sleep ? { sleep: opts.sleep } : {}) };
   const objectPath = (key: string) => `${opts.prefix}/${checkKey(key)}`;
@@ -67,7 +73,7 @@ export function createSupabaseStore(opts: SupabaseStoreOptions): BackupStore {
         let failure: { status: number | undefined; text: string };
         try {
           // upsert: a retry after a lost response must not fail on its own first attempt.
-          const { error } = await files().upload(p, body, { contentType, upsert: true, cacheControl: '0' });
+          const { error } = await (await files()).upload(p, body, { contentType, upsert: true, cacheControl: '0' });
           if (!error) return;
           failure = describe(error);
         } catch (err) {
@@ -86,7 +92,7 @@ export function createSupabaseStore(opts: SupabaseStoreOptions): BackupStore {
 
   const removePaths = async (list: string[]): Promise<void> => {
     for (let i = 0; i < list.length; i += 1000) {
-      const { error } = await files().remove(list.slice(i, i + 1000));
+      const { error } = await (await files()).remove(list.slice(i, i + 1000));
       if (error) throw new UpstreamError(`Supabase Storage did not delete ${list.length} backup object(s) (${describe(error).text}).`);
     }
   };
@@ -150,7 +156,7 @@ export function createSupabaseStore(opts: SupabaseStoreOptions): BackupStore {
       const list = paths(obj);
       async function* parts() {
         for (const p of list) {
-          const { data, error } = await files().download(p).asStream();
+          const { data, error } = await (await files()).download(p).asStream();
           if (error || !data) throw new UpstreamError(`Supabase Storage could not return ${p} (${describe((error ?? {})).text}).`);
           for await (const chunk of Readable.fromWeb(data as WebReadableStream<Uint8Array>)) yield chunk as Buffer;
         }
@@ -161,7 +167,7 @@ export function createSupabaseStore(opts: SupabaseStoreOptions): BackupStore {
       await removePaths(paths(obj));
     },
     async cleanup(key) {
-      const { data, error } = await files().list(opts.prefix, { search: checkKey(key), limit: 1000 });
+      const { data, error } = await (await files()).list(opts.prefix, { search: checkKey(key), limit: 1000 });
       if (error) throw new UpstreamError(`Supabase Storage did not list leftovers of ${key} (${describe(error).text}).`);
       const names = (data ?? []).map((f) => f.name).filter((n) => n === key || n.startsWith(`${key}.part-`));
       if (names.length) await removePaths(names.map((n) => `${opts.prefix}/${n}`));

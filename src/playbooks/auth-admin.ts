@@ -1,7 +1,7 @@
 // Supabase Auth admin calls through @supabase/supabase-js (service-role key). supabase-js
 // returns errors instead of throwing; we turn them into UpstreamError so a run fails loudly.
 // Its fetch retries a couple of times (network errors, 408, 429, 5xx): a ban is idempotent.
-import { createClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { OpsError, UpstreamError } from '../core/errors.js';
 import { RETRY_BUDGETS, retryingFetch, type Sleep } from '../core/retry.js';
@@ -15,14 +15,21 @@ export function supabaseAuthAdmin(opts: { url: string; serviceRoleKey: string | 
       setBan: () => Promise.reject(new OpsError('upstream_unavailable', 'SUPABASE_SERVICE_ROLE_KEY is not set; the Auth admin API is not available.')),
     };
   }
-  const client = createClient(opts.url, key, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: { fetch: retryingFetch(opts.fetch, RETRY_BUDGETS.authAdmin, { clock: opts.clock ?? systemClock, ...(opts.sleep ? { sleep: opts.sleep } : {}) }) },
-  });
+  // supabase-js is loaded on the first ban or unban, not at start-up.
+  let client: Promise<SupabaseClient> | undefined;
+  const auth = async () => {
+    client ??= import('@supabase/supabase-js').then(({ createClient }) =>
+      createClient(opts.url, key, {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        global: { fetch: retryingFetch(opts.fetch, RETRY_BUDGETS.authAdmin, { clock: opts.clock ?? systemClock, ...(opts.sleep ? { sleep: opts.sleep } : {}) }) },
+      }),
+    );
+    return (await client).auth.admin;
+  };
   return {
     configured: true,
     async setBan(userId, duration) {
-      const { error } = await client.auth.admin.updateUserById(userId, { ban_duration: duration });
+      const { error } = await (await auth()).updateUserById(userId, { ban_duration: duration });
       if (error) {
         throw new UpstreamError(`Supabase Auth refused the ${duration === 'none' ? 'unban' : 'ban'} (${error.status ?? '?'}: ${error.message}); nothing else was changed.`);
       }
