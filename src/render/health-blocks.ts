@@ -36,7 +36,20 @@ export function healthHeadline(report: HealthReport): string {
   return report.alert ? `${ALERT_EMOJI} ${report.alert} — ${status}` : `${STATUS_EMOJI[report.status]} ${status}`;
 }
 
+// Everyone asking at once shares one run of the checks (the runner's single flight), so the same
+// report is rendered for each of them: render it once per report and zone. The message is only
+// serialized by its users, never changed.
+const rendered = new WeakMap<HealthReport, Map<string, HealthMessage>>();
+
 export function healthBlocks(report: HealthReport, timeZone: string): HealthMessage {
+  let byZone = rendered.get(report);
+  if (!byZone) rendered.set(report, (byZone = new Map()));
+  let msg = byZone.get(timeZone);
+  if (!msg) byZone.set(timeZone, (msg = renderHealthBlocks(report, timeZone)));
+  return msg;
+}
+
+function renderHealthBlocks(report: HealthReport, timeZone: string): HealthMessage {
   const blocks: KnownBlock[] = [header(healthHeadline(report))];
   if (report.notices?.length) blocks.push(...sections(report.notices.map((n) => `${ALERT_EMOJI} *${escapeMrkdwn(n)}*`).join('\n')));
   for (const c of report.components) {

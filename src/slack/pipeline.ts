@@ -62,6 +62,9 @@ export function registerCommand(app: App, spec: CommandSpec, deps: HandlerDeps):
     const { sub, args } = resolved;
     const ackText = typeof sub.ack === 'function' ? sub.ack(args) : sub.ack;
     await ack(ackText ? { response_type: 'ephemeral', text: ackText } : undefined);
+    // Let requests already waiting be acked before this one's work starts: in a burst (a war
+    // room all typing /health) every ack goes out first, within Slack's 3 s, and the work after.
+    await new Promise<void>((resolve) => setImmediate(resolve));
 
     const who = { userId: command.user_id, channelId: command.channel_id };
     const target = auditTarget(spec, sub);
