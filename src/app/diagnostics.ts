@@ -2,25 +2,11 @@
 // thresholds /health already has settings for are taken from there, so /health and /db never
 // disagree; the others have settings of their own (config.diagnostics).
 import type { Clock } from '../core/clock.js';
-import type { Config, HealthThresholds } from './config.js';
+import type { Config } from './config.js';
 import type { TargetDb } from '../db/target.js';
 import type { Redactor } from '../core/redact.js';
 import { createDiagnosticsService, type DiagnosticsService } from '../diagnostics/service.js';
-import type { DiagnosticsThresholds } from '../diagnostics/settings.js';
-
-/** The diagnostics thresholds that share a setting with /health. */
-export function thresholdsFromHealth(t: HealthThresholds): Partial<DiagnosticsThresholds> {
-  return {
-    connectionsWarn: t.connectionsWarn,
-    connectionsCritical: t.connectionsCritical,
-    connectionsCriticalPct: t.connectionsCriticalPct,
-    idleInTransactionSeconds: t.idleInTransactionSeconds,
-    longRunningSeconds: t.longRunningSeconds,
-    cacheHitWarnPct: t.cacheHitWarnPct,
-    xidAgeWarnPct: t.xidAgeWarnPct,
-    xidAgeCriticalPct: t.xidAgeCriticalPct,
-  };
-}
+import { sharedWithHealth } from '../diagnostics/settings.js';
 
 export interface DiagnosticsBuildDeps {
   config: Config;
@@ -34,7 +20,7 @@ export function buildDiagnosticsService({ config, db, clock, redactor }: Diagnos
     db,
     clock,
     timezone: config.timezone,
-    thresholds: { ...thresholdsFromHealth(config.thresholds), ...config.diagnostics },
+    thresholds: { ...sharedWithHealth(config.thresholds), ...config.diagnostics },
     redact: (text) => redactor.redact(text),
   });
 }

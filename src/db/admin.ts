@@ -6,7 +6,7 @@ import { sql, type SqlName } from '../core/sql.js';
 import { UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { describeConnectError, type Row } from './target.js';
-import { connectionLost, guardPool } from './connection-lost.js';
+import { connectionLost, checkout, guardPool, KEEPALIVE } from './connection-lost.js';
 import { applicationName, applySettings, inTransaction } from './transaction.js';
 
 export interface StatementOptions {
@@ -62,23 +62,14 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: opts.connectTimeoutMs,
       application_name: 'opsbot/playbook',
-      // TCP keepalive from 10 s: a silently dead peer (failover, cable pulled) is noticed in
-      // minutes rather than the kernel's default two hours.
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
+      ...KEEPALIVE,
     }),
     'admin',
     opts.logger,
     cannotConnect,
   );
 
-  const connect = async (): Promise<pg.PoolClient> => {
-    try {
-      return await pool.connect();
-    } catch (err) {
-      throw cannotConnect(err);
-    }
-  };
+  const connect = () => checkout(pool, cannotConnect);
   // Timeouts and application_name, for one transaction or (standalone) the whole session.
   const limits = (purpose: string, o: StatementOptions | undefined) =>
     [

@@ -122,6 +122,18 @@ export function releaseArg(client: object, err?: unknown): Error | undefined {
   return undefined;
 }
 
+/** TCP keepalive from 10 s: a silently dead peer (failover, cable pulled) is noticed in minutes rather than the kernel's default two hours. */
+export const KEEPALIVE = { keepAlive: true, keepAliveInitialDelayMillis: 10_000 } as const;
+
+/** A client of `pool`, or `connectError(err)` thrown when no connection can be made. */
+export async function checkout(pool: pg.Pool, connectError: (err: unknown) => Error): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (err) {
+    throw connectError(err);
+  }
+}
+
 /**
  * Guards a pool: every client gets watchClient from the moment it connects ('connect' fires
  * before the client is handed out), idle clients that die are logged, and pool.query — which
@@ -134,12 +146,7 @@ export function guardPool(pool: pg.Pool, system: DatabaseSystem, logger: Logger,
   pool.on('error', (err) => logger.debug({ err, system }, 'idle database client removed'));
   const rawQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   const guarded = async (...args: unknown[]): Promise<unknown> => {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (err) {
-      throw connectError(err);
-    }
+    const client = await checkout(pool, connectError);
     try {
       const result = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
       client.release();

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { fillSql, sql, type SqlName } from '../core/sql.js';
 import { errorMessage, UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { guardPool, isConnectionLost } from './connection-lost.js';
+import { checkout, guardPool, KEEPALIVE, isConnectionLost } from './connection-lost.js';
 import { applicationName, applySettings, inTransaction, type TransactionSpec } from './transaction.js';
 
 export type Row = Record<string, unknown>;
@@ -102,23 +102,14 @@ export function createTargetDb(opts: TargetDbOptions): TargetDb {
       application_name: 'opsbot',
       // Diagnostics are short; an idle transaction left by a bug must not hold locks for long.
       idle_in_transaction_session_timeout: 30_000,
-      // TCP keepalive from 10 s: a silently dead peer (failover, cable pulled) is noticed in
-      // minutes rather than the kernel's default two hours.
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
+      ...KEEPALIVE,
     }),
     'target',
     opts.logger,
     cannotConnect,
   );
 
-  const connect = async (): Promise<pg.PoolClient> => {
-    try {
-      return await pool.connect();
-    } catch (err) {
-      throw cannotConnect(err);
-    }
-  };
+  const connect = () => checkout(pool, cannotConnect);
 
   return {
     readOnly<T>(purpose: string, fn: (tx: ReadOnlyTx) => Promise<T>, ro?: ReadOnlyOptions): Promise<T> {

@@ -5,7 +5,7 @@ import { sql, type SqlName } from '../core/sql.js';
 import type { Logger } from '../core/log.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import { describeConnectError } from '../db/target.js';
-import { connectionLost, guardPool, releaseArg } from '../db/connection-lost.js';
+import { connectionLost, checkout, guardPool, KEEPALIVE, releaseArg } from '../db/connection-lost.js';
 import { inTransaction } from '../db/transaction.js';
 import { UpstreamError, WHILE_LOST } from '../core/errors.js';
 
@@ -52,22 +52,13 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
       max: 6,
       connectionTimeoutMillis: opts.connectTimeoutMs,
       application_name: 'opsbot/state',
-      // TCP keepalive from 10 s: a silently dead peer (failover, cable pulled) is noticed in
-      // minutes rather than the kernel's default two hours.
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
+      ...KEEPALIVE,
     }),
     'state',
     opts.logger,
     cannotConnect,
   );
-  const connect = async (): Promise<pg.PoolClient> => {
-    try {
-      return await pool.connect();
-    } catch (err) {
-      throw cannotConnect(err);
-    }
-  };
+  const connect = () => checkout(pool, cannotConnect);
   return {
     pool,
     async query<R extends Record<string, unknown>>(name: SqlName, params: unknown[] = []) {

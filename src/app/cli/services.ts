@@ -63,9 +63,9 @@ export const BINDERS: Record<string, (rt: Runtime, io: CliIo) => Promise<Bound>>
   },
 
   async diagnostics(rt) {
-    const [{ buildTargetDb }, { thresholdsFromHealth }, { createDiagnosticsService }] = await Promise.all([
+    const [{ buildTargetDb }, { sharedWithHealth }, { createDiagnosticsService }] = await Promise.all([
       import('../health.js'),
-      import('../diagnostics.js'),
+      import('../../diagnostics/settings.js'),
       import('../../diagnostics/service.js'),
     ]);
     const { config, logger, redactor } = rt;
@@ -74,7 +74,7 @@ export const BINDERS: Record<string, (rt: Runtime, io: CliIo) => Promise<Bound>>
       db,
       clock: systemClock,
       timezone: config.timezone,
-      thresholds: { ...thresholdsFromHealth(config.thresholds), ...config.diagnostics },
+      thresholds: { ...sharedWithHealth(config.thresholds), ...config.diagnostics },
       redact: (t) => redactor.redact(t),
     });
     return { services: { diagnostics }, close: closeAll(db) };
