@@ -115,19 +115,30 @@ export function formatDate(d: LocalDate): string {
 
 const labelFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/**
- * A time for people: `Sun 2026-11-01 02:00 EST`. The zone abbreviation is included because a
- * window on the fall-back day would otherwise be ambiguous.
- */
-export function formatLocal(ms: number, timeZone: string, opts: { weekday?: boolean; zone?: boolean } = {}): string {
+/** The short weekday and zone abbreviation (EST / EDT) at instant `ms` in `timeZone`. */
+function labels(ms: number, timeZone: string): { weekday: string; zone: string } {
   let f = labelFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', timeZoneName: 'short' });
     labelFormatters.set(timeZone, f);
   }
   const parts = f.formatToParts(ms);
-  const wd = parts.find((p) => p.type === 'weekday')?.value ?? '';
-  const tz = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return { weekday: parts.find((p) => p.type === 'weekday')?.value ?? '', zone: parts.find((p) => p.type === 'timeZoneName')?.value ?? '' };
+}
+
+/** `2026-11-01 02:00:05 EST`: a full timestamp for people, to the second. */
+export function formatStamp(ms: number, timeZone: string): string {
+  const p = localParts(ms, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${formatDate(p)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)} ${labels(ms, timeZone).zone}`;
+}
+
+/**
+ * A time for people: `Sun 2026-11-01 02:00 EST`. The zone abbreviation is included because a
+ * window on the fall-back day would otherwise be ambiguous.
+ */
+export function formatLocal(ms: number, timeZone: string, opts: { weekday?: boolean; zone?: boolean } = {}): string {
+  const { weekday: wd, zone: tz } = labels(ms, timeZone);
   const p = localParts(ms, timeZone);
   const hm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
   const text = `${formatDate(p)} ${hm}`;
