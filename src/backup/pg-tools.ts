@@ -21,7 +21,8 @@ export interface PgTools {
   searchPath: string;
 }
 
-function executable(p: string): boolean {
+/** True when `p` is a file this process may execute. */
+export function executable(p: string): boolean {
   try {
     accessSync(p, constants.X_OK);
     return true;

@@ -3,8 +3,9 @@
 // the server's major. Looked for in BACKUP_PG_BIN_DIR, on PATH, then in the Debian layout
 // /usr/lib/postgresql/<major>/bin (which keeps several versions side by side off PATH).
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readdirSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { executable, parseToolVersion, type ToolVersion } from '../../src/backup/pg-tools.js';
 
 export interface PgBin {
   /** Directory holding pg_dump, pg_restore and psql of a usable version; undefined when none was found. */
@@ -17,19 +18,9 @@ export interface PgBin {
 
 const TOOLS = ['pg_dump', 'pg_restore', 'psql'] as const;
 
-function executable(p: string): boolean {
+function versionOf(pgDump: string): ToolVersion | undefined {
   try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function versionOf(pgDump: string): { version: string; major: number } | undefined {
-  try {
-    const m = /\(PostgreSQL\)\s+(\d+)(\.\d+)?/.exec(execFileSync(pgDump, ['--version'], { encoding: 'utf8', timeout: 10_000 }));
-    return m ? { version: `${m[1]}${m[2] ?? ''}`, major: Number(m[1]) } : undefined;
+    return parseToolVersion(execFileSync(pgDump, ['--version'], { encoding: 'utf8', timeout: 10_000 }));
   } catch {
     return undefined;
   }
