@@ -344,7 +344,9 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
     return p;
   };
 
-  return {
+  // Named, so methods call each other through it rather than through `this` (callers may pass a
+  // method on its own).
+  const engine: PlaybookEngine = {
     list: () => deps.registry,
     find: (id) => byId.get(id),
     get,
@@ -402,8 +404,8 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
       // The request remembers where Slack put its message: approvals count only there.
       const where = posted.channel || input.channel;
       try {
-        const { request } = await this.request({ ...input, channel: where });
-        await this.attachMessage(request.id, where, posted.ts);
+        const { request } = await engine.request({ ...input, channel: where });
+        await engine.attachMessage(request.id, where, posted.ts);
         const current = (await get(request.id)) ?? { ...request, channel: where, messageTs: posted.ts };
         const msg = requestMessage(current, playbook, opts.timeZone, { breakGlassEnabled: deps.breakGlassEnabled === true });
         await chat.update({ channel: where, ts: posted.ts, text: msg.text, blocks: msg.blocks, purpose: 'the request message' });
@@ -469,7 +471,7 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
         });
         await notify(await get(id));
       }
-      if (outcome.kind === 'expired') await this.sweep();
+      if (outcome.kind === 'expired') await engine.sweep();
       return outcome;
     },
 
@@ -523,4 +525,5 @@ export function createPlaybookEngine(deps: EngineDeps): PlaybookEngine {
       await Promise.allSettled([...running]);
     },
   };
+  return engine;
 }
