@@ -43,7 +43,7 @@ const rendered = new WeakMap<HealthReport, Map<string, HealthMessage>>();
 
 export function healthBlocks(report: HealthReport, timeZone: string): HealthMessage {
   let byZone = rendered.get(report);
-  if (!byZone) rendered.set(report, (byZone = new Map()));
+  if (!byZone) rendered.set(report, (byZone = new Map<string, HealthMessage>()));
   let msg = byZone.get(timeZone);
   if (!msg) byZone.set(timeZone, (msg = renderHealthBlocks(report, timeZone)));
   return msg;
