@@ -17,6 +17,7 @@ import type { MaintenanceService } from '../src/maintenance/service.js';
 import type { LogsService } from '../src/logs/service.js';
 import { logsCommand } from './logs.js';
 import { backupCommand } from './backup.js';
+import { incidentCommand, type IncidentHandlerServices } from './incident.js';
 import type { BackupService } from '../src/backup/service.js';
 
 export interface CommandServices {
@@ -27,6 +28,7 @@ export interface CommandServices {
   maintenance: MaintenanceService;
   logs: LogsService;
   backups: BackupService;
+  incidents: IncidentHandlerServices;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {
@@ -39,6 +41,7 @@ export function buildCommands(s: CommandServices): CommandSpec[] {
     maintenanceCommand(s),
     logsCommand(s),
     backupCommand(s),
+    incidentCommand(s, () => commands),
     opsCommand(() => commands),
   ];
   return commands;

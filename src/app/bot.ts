@@ -33,6 +33,11 @@ import { createSupabaseLogSource } from '../logs/sources/supabase.js';
 import { createLogsService } from '../logs/service.js';
 import { createBackupService } from '../backup/service.js';
 import { backupPort } from '../backup/port.js';
+import type { IncidentService } from '../incidents/port.js';
+import { createIncidentFlows, type IncidentFlows, type PostmortemDrafter } from '../incidents/flows.js';
+import { createWarRoom, type Wait } from '../incidents/war-room.js';
+import { offlineDrafter } from '../incidents/draft.js';
+import { unavailableIncidents } from '../incidents/unavailable.js';
 
 export interface BotOptions {
   config: Config;
@@ -48,6 +53,12 @@ export interface BotOptions {
   sweepIntervalMs?: number;
   /** PATH of the environment, to find pg_dump / pg_restore / psql when BACKUP_PG_BIN_DIR is unset. */
   searchPath?: string;
+  /** Tests: the incident service (an in-memory fake in unit tests). */
+  incidents?: IncidentService;
+  /** Tests: the postmortem drafter. */
+  postmortem?: PostmortemDrafter;
+  /** Tests: how Retry-After waits are spent (recorded instead of slept). */
+  wait?: Wait;
 }
 
 export interface Bot {
@@ -55,6 +66,8 @@ export interface Bot {
   slack: SlackApp;
   playbooks: PlaybookEngine;
   lockdown: LockdownService;
+  incidents: IncidentService;
+  flows: IncidentFlows;
   /** Runs the periodic work once (expiry, interrupted runs, due reminders); tests call it directly. */
   tick(): Promise<void>;
   /** Applies migrations and starts listening (HTTP port or Socket Mode). */
@@ -83,12 +96,15 @@ export function buildBot(o: BotOptions): Bot {
     o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups });
   // The directory needs the Slack client, which needs the handlers' deps: resolve it lazily.
   const ref: { slack?: SlackApp } = {};
+  const directory = slackDirectory(() => {
+    if (!ref.slack) throw new Error('Slack client not ready');
+    return ref.slack.app.client;
+  });
+  const incidents = o.incidents ?? unavailableIncidents();
+  // An open incident's war room is allowed like the listed channels: it was created by the bot.
   const authz = createAuthorizer(
-    { ...config.roles, allowedChannels: config.channels.allowed },
-    slackDirectory(() => {
-      if (!ref.slack) throw new Error('Slack client not ready');
-      return ref.slack.app.client;
-    }),
+    { ...config.roles, allowedChannels: config.channels.allowed, alsoAllowed: async (channelId) => Boolean(await incidents.byChannel(channelId)) },
+    directory,
     clock,
     logger,
   );
@@ -158,6 +174,34 @@ export function buildBot(o: BotOptions): Bot {
     download: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch: o.fetch, clock },
     clock,
   });
+  const oncallGroup = config.roles.oncallGroup;
+  const flows = createIncidentFlows({
+    incidents,
+    settings: config.incidents,
+    warRoom: createWarRoom({
+      client: slackClient,
+      clock,
+      timezone: config.timezone,
+      prefix: config.incidents.channelPrefix,
+      privateChannels: config.incidents.privateChannels,
+      rateLimitWaitMs: config.incidents.rateLimitWaitMs,
+      ...(o.wait ? { wait: o.wait } : {}),
+    }),
+    chat,
+    clock,
+    timezone: config.timezone,
+    logger,
+    oncallMembers: async () => [...config.roles.oncallUsers, ...(oncallGroup ? await directory.usergroupMembers(oncallGroup) : [])],
+    lockdown,
+    postmortem: o.postmortem ?? offlineDrafter({ clock, timezone: config.timezone, redact: (t) => redactor.redact(t) }),
+    upload: async (f) => {
+      await slackClient().filesUploadV2({ channel_id: f.channel, filename: f.filename, title: f.title, content: f.content, initial_comment: f.comment });
+    },
+  });
+  const incidentWork = async () => {
+    await flows.syncLockdowns();
+    await flows.remindOverdue();
+  };
   const postReminders = async () => {
     for (const r of await lockdown.claimDueReminders()) {
       const ld = await lockdown.latest();
@@ -170,6 +214,7 @@ export function buildBot(o: BotOptions): Bot {
   const sweep = () => {
     playbooks.sweep().catch((err: unknown) => logger.warn({ err }, 'playbook sweep failed'));
     postReminders().catch((err: unknown) => logger.warn({ err }, 'lockdown reminders failed'));
+    incidentWork().catch((err: unknown) => logger.warn({ err }, 'incident reminders failed'));
   };
   const slack = createSlackApp({
     botToken: config.slack.botToken,
@@ -189,6 +234,7 @@ export function buildBot(o: BotOptions): Bot {
       maintenance: ops.maintenance,
       logs,
       backups,
+      incidents: { incidents, flows, settings: config.incidents },
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : [])],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
@@ -199,9 +245,12 @@ export function buildBot(o: BotOptions): Bot {
     slack,
     playbooks,
     lockdown,
+    incidents,
+    flows,
     async tick() {
       await playbooks.sweep();
       await postReminders();
+      await incidentWork();
     },
     async start(port = config.slack.port) {
       const migrated = await state.migrate();

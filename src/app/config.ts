@@ -12,6 +12,7 @@ import { DatabaseEnv, toDatabaseSettings, type DatabaseConnectionSettings } from
 import { DiagnosticsEnv, toDiagnosticsSettings, type OwnDiagnosticsThresholds } from '../diagnostics/settings.js';
 import { HealthEnv, toHealthThresholds } from '../health/settings.js';
 import type { HealthThresholds } from '../health/types.js';
+import { IncidentEnv, toIncidentSettings, type IncidentSettings } from '../incidents/settings.js';
 import { LockdownEnv, toLockdownSettings, type LockdownConfig } from '../lockdown/settings.js';
 import { LogsEnv, LogsSummaryEnv, toLogsSettings, toLogsSummarySettings, type LogsConfig, type LogsSummarySettings } from '../logs/settings.js';
 import { PlaybookEnv } from '../playbooks/settings.js';
@@ -29,6 +30,7 @@ export const SETTING_AREAS = [
   LogsEnv,
   PlaybookEnv,
   LockdownEnv,
+  IncidentEnv,
   SchedulerEnv,
   BackupEnv,
   GeneralEnv,
@@ -152,6 +154,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean };
   lockdown: LockdownConfig;
+  incidents: IncidentSettings;
   scheduler: SchedulerSettings;
   backup: BackupSettings;
   logs: LogsConfig;
@@ -223,6 +226,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     logLevel: e.LOG_LEVEL,
     playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED },
     lockdown: toLockdownSettings(e),
+    incidents: toIncidentSettings(e, e.ALERTS_CHANNEL_ID),
     scheduler: toSchedulerSettings(e, e.ALERTS_CHANNEL_ID),
     backup,
     logs: toLogsSettings(e, projectRefOf(e.SUPABASE_URL)),

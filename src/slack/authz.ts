@@ -21,6 +21,8 @@ export interface AuthzConfig {
   approverUsers: string[];
   allowedChannels: string[];
   cacheTtlMs: number;
+  /** Channels allowed besides the list (an open incident's war room), asked only when the list would refuse. */
+  alsoAllowed?: (channelId: string) => Promise<boolean>;
 }
 
 export type Decision = { allowed: true } | { allowed: false; message: string };
@@ -69,12 +71,22 @@ export function createAuthorizer(cfg: AuthzConfig, directory: Directory, clock: 
     }
   };
 
+  const extraAllowed = async (channelId: string): Promise<boolean> => {
+    if (!cfg.alsoAllowed || channelId === '') return false;
+    try {
+      return await cfg.alsoAllowed(channelId);
+    } catch (err) {
+      logger.warn({ err }, 'war-room lookup failed; the channel counts as not allowed');
+      return false;
+    }
+  };
+
   return {
     async check(access, { userId, channelId }) {
       // The allow-list holds for every command and action, whatever the role: an approver in a DM
       // or another workspace channel is still outside it. Ids are compared exactly as Slack sent
       // them (no trimming, no case folding), so a look-alike id is not let through.
-      if (cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId)) {
+      if (cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId) && !(await extraAllowed(channelId))) {
         return {
           allowed: false,
           message: `This runs only in ${cfg.allowedChannels.map((c) => `<#${c}>`).join(', ')}. Run it there, or ask an admin to add this channel to ALLOWED_CHANNEL_IDS.`,

@@ -13,4 +13,19 @@ export const METHOD_SCOPES: Record<string, string> = {
   'filesUploadV2': 'files:write',
   'conversations.history': 'channels:history',
   'conversations.info': 'channels:read',
+  'conversations.replies': 'channels:history',
+  'conversations.create': 'channels:manage',
+  'conversations.invite': 'channels:manage',
+  'conversations.archive': 'channels:manage',
+  'pins.add': 'pins:write',
+};
+
+/**
+ * Scopes no Web API method call above implies: events the bot subscribes to, and the private
+ * channel twins of the channel scopes (a war room is private with INCIDENT_CHANNEL_PRIVATE).
+ */
+export const EXTRA_SCOPES: Record<string, string> = {
+  'reactions:read': 'the reaction_added event: a :pushpin: reaction adds a message to the incident timeline',
+  'groups:write': 'private war rooms (INCIDENT_CHANNEL_PRIVATE): create, invite, archive',
+  'groups:history': 'reading a :pushpin:-ed message in a private war room',
 };
