@@ -6,7 +6,7 @@ import type { App, BlockAction, ButtonAction, MessageShortcut, StaticSelectActio
 import { InputError, isOpsError } from '../src/core/errors.js';
 import { requiredText } from '../src/incidents/args.js';
 import { findStep, stepText } from '../src/incidents/checklists.js';
-import { ACTIONS, MAX_IMPACT, MAX_NOTE, MAX_TITLE, PIN_SHORTCUT, ref, resolveModal, timelineMessages, updateMessage, updateModal, VIEWS, declareModal, type DeclareButtonValue } from '../src/incidents/render.js';
+import { ACTIONS, MAX_IMPACT, MAX_NOTE, MAX_TITLE, PIN_SHORTCUT, ref, resolveModal, timelineMessages, updateMessage, updateModal, VIEWS, declareModal, unescapeTitle, type DeclareButtonValue } from '../src/incidents/render.js';
 import { KINDS, ROLE_LABEL, ROLES, SEVERITIES, STATUSES, type Incident, type IncidentKind, type IncidentRole, type IncidentSource, type Severity } from '../src/incidents/types.js';
 import { auditInBackground } from '../src/slack/audit.js';
 import { slackChatPoster } from '../src/slack/chat-poster.js';
@@ -131,7 +131,7 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
         }
         const kind = typeof v.kind === 'string' && (KINDS as readonly string[]).includes(v.kind) ? v.kind : undefined;
         const severity = typeof v.severity === 'string' && (SEVERITIES as readonly string[]).includes(v.severity) ? v.severity : undefined;
-        const title = typeof v.title === 'string' ? checkText('title', v.title.slice(0, MAX_TITLE)) : undefined;
+        const title = typeof v.title === 'string' ? checkText('title', unescapeTitle(v.title).slice(0, MAX_TITLE)) : undefined;
         const source: IncidentSource = { kind: v.source === 'health' ? 'health' : 'alert', ...(typeof v.ref === 'string' ? { ref: v.ref.slice(0, 80) } : {}), channelId };
         await client.views.open({
           trigger_id: body.trigger_id,

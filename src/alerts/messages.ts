@@ -6,6 +6,17 @@ import { formatMs } from '../core/format.js';
 import { formatLocal } from '../time/zoned-time.js';
 import { context, escapeMrkdwn, escapeText, header, sections } from '../slack/blocks.js';
 import type { AlertRecord } from './store.js';
+import { declareButton } from '../incidents/render.js';
+import type { IncidentKind } from '../incidents/types.js';
+
+/** The incident kind an alert most likely starts (the declare form's default; people can change it). */
+const ALERT_KIND: Record<string, IncidentKind> = {
+  auth_down: 'auth_issues',
+  failed_logins: 'auth_issues',
+  connections: 'performance',
+  db_cpu: 'performance',
+  edge_latency: 'performance',
+};
 
 export const ACK_ACTION_ID = 'alert.ack';
 
@@ -35,19 +46,27 @@ export function alertMessage(a: AlertRecord, timezone: string): Message {
   }
   if (recovered) {
     blocks.push(context([`Recovered ${formatLocal(a.recoveredAt!, timezone)}, after ${formatMs(a.recoveredAt! - a.firedAt)}`]));
-  } else if (a.acknowledgedAt === null) {
+  }
+  if (!recovered) {
+    // Acknowledge (while nobody has) and Declare incident share one row; Declare stays after the ack.
+    const declare = declareButton({ source: 'alert', ref: String(a.id), title: a.title, kind: ALERT_KIND[a.ruleId] ?? 'service_outage' });
     blocks.push({
       type: 'actions',
       block_id: `alert:${a.id}`,
       elements: [
-        {
-          type: 'button',
-          action_id: ACK_ACTION_ID,
-          text: { type: 'plain_text', text: 'Acknowledge', emoji: true },
-          style: 'primary',
-          value: String(a.id),
-          accessibility_label: `Acknowledge alert ${a.id}: I am looking at it`,
-        },
+        ...(a.acknowledgedAt === null
+          ? [
+              {
+                type: 'button' as const,
+                action_id: ACK_ACTION_ID,
+                text: { type: 'plain_text' as const, text: 'Acknowledge', emoji: true },
+                style: 'primary' as const,
+                value: String(a.id),
+                accessibility_label: `Acknowledge alert ${a.id}: I am looking at it`,
+              },
+            ]
+          : []),
+        ...declare.elements,
       ],
     });
   }

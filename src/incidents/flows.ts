@@ -6,12 +6,11 @@
 import type { Clock } from '../core/clock.js';
 import { isOpsError, UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { LockdownService } from '../lockdown/service.js';
 import type { ChatPoster } from '../slack/chat-poster.js';
 import { describeSlackFailure } from '../slack/chat-poster.js';
 import { firstStepsMessage } from './checklists.js';
 import type { DeclareOutcome, IncidentService } from './port.js';
-import { closingSummary, declaredAnnouncement, incidentCard, overdueMessage, ref, type CardLockdown } from './render.js';
+import { closingSummary, declaredAnnouncement, incidentCard, overdueMessage, ref, type CardLockdown, type LinkedLockdown, type LinkedReminder } from './render.js';
 import type { IncidentSettings } from './settings.js';
 import type { DeclareInput, Incident, Postmortem, StakeholderUpdate, TimelineEntry } from './types.js';
 import type { WarRoom } from './war-room.js';
@@ -38,7 +37,8 @@ export interface IncidentFlowDeps {
   logger: Logger;
   /** Members of the on-call user group (invited into every war room). */
   oncallMembers(): Promise<string[]>;
-  lockdown?: Pick<LockdownService, 'latest' | 'reminders'>;
+  /** The lockdown service (latest lockdown and its deadlines), for breach incidents. */
+  lockdown?: { latest(): Promise<LinkedLockdown | undefined>; reminders(lockdownId: string): Promise<readonly LinkedReminder[]> };
   postmortem: PostmortemDrafter;
   upload(file: UploadFile): Promise<void>;
 }

@@ -1,9 +1,8 @@
 // Incident messages: the pinned card, the stakeholder announcement and updates, the closing
 // summary, /incident list|show|timeline|stats, and the declare / update / resolve modals. Data
 // in, Block Kit or text out; every piece of user text is escaped here.
-import type { KnownBlock, View } from '@slack/types';
+import type { Button, KnownBlock, View } from '@slack/types';
 import { formatMs } from '../core/format.js';
-import type { Lockdown, Reminder } from '../lockdown/service.js';
 import { context, escapeMrkdwn, escapeText, fitMessage, header, LIMITS, sections, splitText, truncate } from '../slack/blocks.js';
 import { formatLocal } from '../time/zoned-time.js';
 import {
@@ -61,10 +60,32 @@ const who = (u: string | undefined | null) => (u ? (/^[UW][A-Z0-9]+$/.test(u) ? 
 const plain = (t: string) => ({ type: 'plain_text' as const, text: truncate(t, LIMITS.buttonText), emoji: true });
 const since = (from: Date | number, now: number) => formatMs(Math.max(0, now - (typeof from === 'number' ? from : from.getTime())));
 
+/** What the card shows of a lockdown (src/lockdown/service.ts's Lockdown has these fields). */
+export interface LinkedLockdown {
+  id: string;
+  state: 'starting' | 'active' | 'lifted';
+  reason: string;
+  channel: string | null;
+  approvedBy: string | null;
+  activeSince: Date | null;
+  sessionsRevoked: number;
+  refreshTokensRevoked: number;
+  sessionsDoneAt: Date | null;
+  integrationsDoneAt: Date | null;
+}
+
+/** A breach-notification deadline of the lockdown (src/lockdown/service.ts's Reminder). */
+export interface LinkedReminder {
+  kind: '24h' | '72h';
+  dueAt: Date;
+  doneAt: Date | null;
+  doneBy: string | null;
+}
+
 /** The lockdown linked to a breach incident: its state, what it revoked, and the notification deadlines. */
 export interface CardLockdown {
-  lockdown: Lockdown;
-  reminders: readonly Reminder[];
+  lockdown: LinkedLockdown;
+  reminders: readonly LinkedReminder[];
 }
 
 function lockdownLines(l: CardLockdown, tz: string): string {
@@ -327,6 +348,11 @@ export function resolveModal(i: Incident): View {
   };
 }
 
+/** The title a Declare button carried, as typed (the value holds it escaped). */
+export function unescapeTitle(t: string): string {
+  return t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** What a *Declare incident* button carries (its value, JSON, at most 2000 characters). */
 export interface DeclareButtonValue {
   source: 'alert' | 'health';
@@ -336,9 +362,9 @@ export interface DeclareButtonValue {
   severity?: Severity;
 }
 
-/** A *Declare incident* button for alert messages and critical /health reports. */
-export function declareButton(v: DeclareButtonValue): KnownBlock {
-  const value: DeclareButtonValue = { source: v.source, title: truncate(v.title, 100), ...(v.ref ? { ref: v.ref.slice(0, 80) } : {}), ...(v.kind ? { kind: v.kind } : {}), ...(v.severity ? { severity: v.severity } : {}) };
+/** A *Declare incident* button for alert messages and critical /health reports (the title travels escaped). */
+export function declareButton(v: DeclareButtonValue): { type: 'actions'; elements: Button[] } {
+  const value: DeclareButtonValue = { source: v.source, title: escapeMrkdwn(truncate(v.title, 100)), ...(v.ref ? { ref: v.ref.slice(0, 80) } : {}), ...(v.kind ? { kind: v.kind } : {}), ...(v.severity ? { severity: v.severity } : {}) };
   return {
     type: 'actions',
     elements: [{ type: 'button', action_id: ACTIONS.declare, text: plain('Declare incident'), style: 'danger', value: JSON.stringify(value) }],

@@ -7,6 +7,7 @@ import { formatMs } from '../core/format.js';
 import type { HealthItem, HealthReport, Status } from '../health/types.js';
 import { context, escapeMrkdwn, escapeText, fitMessage, header, sections } from '../slack/blocks.js';
 import { formatTime } from './time.js';
+import { declareButton } from '../incidents/render.js';
 
 export const STATUS_EMOJI: Record<Status, string> = {
   ok: ':large_green_circle:',
@@ -55,6 +56,18 @@ function renderHealthBlocks(report: HealthReport, timeZone: string): HealthMessa
   for (const c of report.components) {
     const title = `${STATUS_EMOJI[c.status]} *${escapeMrkdwn(c.title)}* — ${STATUS_WORD[c.status]} _(${formatMs(c.durationMs)})_`;
     blocks.push(...sections([title, ...c.items.map(itemLine)].join('\n')));
+  }
+  // A critical report is where an incident often starts: declare it from here, prefilled.
+  if (report.status === 'critical') {
+    const failing = report.components.filter((c) => c.status === 'critical');
+    blocks.push(
+      declareButton({
+        source: 'health',
+        ref: report.startedAt,
+        title: `Health critical: ${failing.map((c) => c.title).join(', ')}`,
+        kind: failing.length > 0 && failing.every((c) => c.component === 'auth') ? 'auth_issues' : 'service_outage',
+      }),
+    );
   }
   blocks.push(
     context([

@@ -87,7 +87,9 @@ describe('healthBlocks', () => {
   });
 
   it('has one section per component, in order, each with its status and duration', () => {
-    expect(msg.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'section', 'context']);
+    // A critical report ends with the Declare incident button, before the footer.
+    expect(msg.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'section', 'actions', 'context']);
+    expect(JSON.stringify(msg.blocks.at(-2))).toContain('"action_id":"incident.declare"');
     expect(sections.map((s) => textOf(s).split('\n')[0])).toEqual([
       `${STATUS_EMOJI.ok} *Front end* — OK _(80 ms)_`,
       `${STATUS_EMOJI.warn} *Database* — WARNING _(420 ms)_`,
