@@ -4,7 +4,7 @@
 // and everything outside the bot's own words is cut and escaped for mrkdwn. The actor is not in
 // the sentence: the renderer puts "<@U…>" or "opsbot" and the time before it.
 import { formatBytes, formatCount } from '../core/format.js';
-import { escapedWithin } from '../slack/blocks.js';
+import { escapeMrkdwn, truncate } from '../slack/blocks.js';
 import type { AuditRow } from '../state/audit-log.js';
 import { KIND_LABEL, ROLE_LABEL, type IncidentKind, type IncidentRole } from './types.js';
 
@@ -17,10 +17,10 @@ type Detail = Record<string, unknown>;
 
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
 const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-/** Outside text, cut then escaped. */
-const q = (v: unknown, max = QUOTE): string => escapedWithin((s(v) ?? '').replace(/\s+/g, ' ').trim(), max);
+/** Outside text, cut to `max` characters as typed, then escaped (the line as a whole is capped at the end). */
+const q = (v: unknown, max = QUOTE): string => escapeMrkdwn(truncate((s(v) ?? '').replace(/\s+/g, ' ').trim(), max));
 /** A short identifier from outside (a playbook id, a backup id, a target), escaped, in code. */
-const code = (v: unknown): string => `\`${escapedWithin((s(v) ?? '?').replace(/`/g, "'"), 80)}\``;
+const code = (v: unknown): string => `\`${escapeMrkdwn(truncate((s(v) ?? '?').replace(/`/g, "'"), 80))}\``;
 const SLACK_USER = /^[UW][A-Z0-9]{2,40}$/;
 const mention = (v: unknown): string => (typeof v === 'string' && SLACK_USER.test(v) ? `<@${v}>` : q(v, 40) || 'someone');
 const withNote = (base: string, note: unknown): string => (s(note) ? `${base}: ${q(note)}` : base);
