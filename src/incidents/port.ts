@@ -12,6 +12,7 @@ import type {
   StakeholderUpdate,
   TimelineEntry,
 } from './types.js';
+import type { AuditRow } from '../state/audit-log.js';
 
 export type DeclareOutcome =
   /** This call inserted the incident: the caller creates the channel, then calls attachChannel. */
@@ -55,6 +56,13 @@ export interface IncidentService {
 
   /** The timeline, oldest first (audit rows linked to the incident, as sentences). */
   timeline(id: number): Promise<TimelineEntry[]>;
+
+  /**
+   * What was run for the incident, for its postmortem: the linked audit rows whose action starts
+   * with 'playbook.' (requested / approved / finished, with approvers and row counts), 'backup.'
+   * or 'lockdown', oldest first.
+   */
+  auditFacts(id: number): Promise<AuditRow[]>;
 
   /** Overdue stakeholder updates, each claimed once per lapse (across restarts and replicas). */
   claimOverdueReminders(): Promise<OverdueReminder[]>;

@@ -18,6 +18,15 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * The parameters of sql/state/audit-insert.sql for an entry: what StateStore.audit sends, and
+ * what a caller running the insert inside its own transaction (through the `q` of
+ * StateStore.transaction) sends, so the change and its audit row commit together.
+ */
+export function auditParams(e: AuditEntry): unknown[] {
+  return [e.actor, e.action, e.target ?? null, e.channel ?? null, e.outcome, JSON.stringify(e.detail ?? {})];
+}
+
 /** Runs sql/<name>.sql with parameters and returns its rows. */
 export type StateQuery = <R extends Record<string, unknown> = Record<string, unknown>>(name: SqlName, params?: unknown[]) => Promise<R[]>;
 
@@ -29,7 +38,7 @@ export interface StateStore {
   query: StateQuery;
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (q: StateQuery) => Promise<T>): Promise<T>;
-  /** Appends an audit row. */
+  /** Appends an audit row (and links it to the timeline of the incidents it belongs to: sql/state/audit-insert.sql). */
   audit(entry: AuditEntry): Promise<void>;
   /** Applies pending migrations. */
   migrate(): Promise<MigrateResult>;
@@ -70,14 +79,7 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
       );
     },
     async audit(e) {
-      await pool.query(sql('state/audit-insert'), [
-        e.actor,
-        e.action,
-        e.target ?? null,
-        e.channel ?? null,
-        e.outcome,
-        JSON.stringify(e.detail ?? {}),
-      ]);
+      await pool.query(sql('state/audit-insert'), auditParams(e));
     },
     async migrate() {
       const client = await connect();
