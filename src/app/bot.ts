@@ -37,7 +37,8 @@ import type { IncidentService } from '../incidents/port.js';
 import { createIncidentFlows, type IncidentFlows, type PostmortemDrafter } from '../incidents/flows.js';
 import { createWarRoom, type Wait } from '../incidents/war-room.js';
 import { offlineDrafter } from '../incidents/draft.js';
-import { unavailableIncidents } from '../incidents/unavailable.js';
+import { createIncidentService } from '../incidents/service.js';
+import { cadenceMs } from '../incidents/settings.js';
 
 export interface BotOptions {
   config: Config;
@@ -53,7 +54,7 @@ export interface BotOptions {
   sweepIntervalMs?: number;
   /** PATH of the environment, to find pg_dump / pg_restore / psql when BACKUP_PG_BIN_DIR is unset. */
   searchPath?: string;
-  /** Tests: the incident service (an in-memory fake in unit tests). */
+  /** Tests: the incident service (default: the state-store one). */
   incidents?: IncidentService;
   /** Tests: the postmortem drafter. */
   postmortem?: PostmortemDrafter;
@@ -100,7 +101,7 @@ export function buildBot(o: BotOptions): Bot {
     if (!ref.slack) throw new Error('Slack client not ready');
     return ref.slack.app.client;
   });
-  const incidents = o.incidents ?? unavailableIncidents();
+  const incidents = o.incidents ?? createIncidentService({ state, clock, logger, cadenceMs: cadenceMs(config.incidents) });
   // An open incident's war room is allowed like the listed channels: it was created by the bot.
   const authz = createAuthorizer(
     { ...config.roles, allowedChannels: config.channels.allowed, alsoAllowed: async (channelId) => Boolean(await incidents.byChannel(channelId)) },

@@ -41,7 +41,7 @@ export const PIN_SHORTCUT = 'incident_add_to_timeline';
 
 export const MAX_TITLE = 120;
 export const MAX_IMPACT = 1000;
-export const MAX_NOTE = 1000;
+export const MAX_NOTE = 500;
 
 const SEVERITY_ICON: Record<Severity, string> = { P0: ':red_circle:', P1: ':large_orange_circle:', P2: ':large_yellow_circle:', P3: ':white_circle:' };
 const STATUS_LABEL: Record<Incident['status'], string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };

@@ -76,6 +76,8 @@ export async function startTestBot(opts: {
   http?: FakeHttp;
   health?: HealthService;
   unhandledRequestTimeoutMillis?: number;
+  /** How the bot waits out Slack's Retry-After (default: really waits). */
+  wait?: (ms: number) => Promise<void>;
 }): Promise<TestBot> {
   const http = opts.http ?? healthyUpstreams(new FakeHttp());
   const logs: string[] = [];
@@ -93,6 +95,7 @@ export async function startTestBot(opts: {
     logDestination: destination,
     botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
     ...(opts.health ? { health: opts.health } : {}),
+    ...(opts.wait ? { wait: opts.wait } : {}),
   });
   // So tests can wait with settled(testBot) instead of sleeping.
   trackListeners(bot.slack.app);

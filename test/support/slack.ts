@@ -271,8 +271,9 @@ export async function postAction(
 /** POSTs a signed view_submission (a modal's Submit) to the bot. */
 export async function postViewSubmission(
   baseUrl: string,
-  view: { callback_id: string; private_metadata: string; values: Record<string, Record<string, { value: string }>> },
+  view: { callback_id: string; private_metadata: string; values: Record<string, Record<string, { value: string } | { selected_option: { value: string } }>> },
   userId: string,
+  opts: { viewId?: string; hash?: string } = {},
 ): Promise<{ status: number; body: string }> {
   const payload = {
     type: 'view_submission',
@@ -281,12 +282,12 @@ export async function postViewSubmission(
     api_app_id: 'A1',
     trigger_id: nextTriggerId(),
     view: {
-      id: 'V1',
+      id: opts.viewId ?? 'V1',
       type: 'modal',
       callback_id: view.callback_id,
       private_metadata: view.private_metadata,
       state: { values: Object.fromEntries(Object.entries(view.values).map(([b, a]) => [b, Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { type: 'plain_text_input', ...v }]))])) },
-      hash: 'h',
+      hash: opts.hash ?? 'h',
     },
   };
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -31,6 +31,7 @@ const BINDER_OF: Record<string, keyof typeof BINDERS> = {
   '/schedule': 'state',
   '/migrate': 'state',
   '/logs': 'logs',
+  '/incident': 'incidents',
 };
 
 const cliName = (spec: CommandSpec): string => spec.cliName ?? spec.command.slice(1);

@@ -132,4 +132,12 @@ export const BINDERS: Record<string, (rt: Runtime, io: CliIo) => Promise<Bound>>
 
   // Logs read their own settings (no database): the command itself builds what it needs.
   logs: () => Promise.resolve({ services: {}, close: () => Promise.resolve() }),
+
+  // Read-only: list, show, timeline, stats and postmortem; the flows (Slack posts) are never used.
+  async incidents(rt) {
+    const [{ createIncidentService }, { cadenceMs }] = await Promise.all([import('../../incidents/service.js'), import('../../incidents/settings.js')]);
+    const state = await stateStore(rt);
+    const incidents = createIncidentService({ state, clock: systemClock, logger: rt.logger, cadenceMs: cadenceMs(rt.config.incidents) });
+    return { services: { incidents: { incidents, settings: rt.config.incidents } }, close: closeAll(state) };
+  },
 };
