@@ -99,7 +99,12 @@ export function createIncidentFlows(d: IncidentFlowDeps): IncidentFlows {
       posted = await d.chat.postMessage({ channel: room.id, text: first.text, blocks: first.blocks, purpose: 'the incident card', ifFails: 'the incident was not declared' });
       i = await d.incidents.attachChannel(i.id, room);
     } catch (err) {
-      const message = says(err, 'setting up the incident channel', 'no incident was declared');
+      let message = says(err, 'setting up the incident channel', 'no incident was declared');
+      // The channel was made but Slack refused the card in it: what to do is not "unarchive it".
+      if (room && !posted && /archived|channel_not_found|can't post/.test(message)) {
+        const why = /archived/.test(message) ? 'it is archived' : 'Slack no longer finds it';
+        message = `Slack created #${room.name} but refused the incident card there (${why}), so I archived the channel and declared nothing.`;
+      }
       await undo(i, room, message.slice(0, 300));
       d.logger.warn({ err, incidentId: i.id }, 'incident declaration abandoned');
       return { status: 'failed', message: `${message}${/submit|again/i.test(message) ? '' : ' Nothing was left behind; declare it again.'}` };

@@ -45,9 +45,9 @@ export function warRoomRoutes(http: FakeHttp, o: { channelId?: string; createFai
   http.slackMethod('pins.add', { ok: true }, 200, { optional: o.optional ?? 'the pin happens only once the card is posted' });
   http.slackMethod('chat.postEphemeral', { ok: true, message_ts: '1700000001.000001' }, 200, { optional: 'how the declarer is told, when a test does not look' });
   if (o.upload) {
-    http.slackMethod('files.getUploadURLExternal', { ok: true, upload_url: UPLOAD_URL, file_id: 'F0PM' });
-    http.on((c) => (c.url === UPLOAD_URL ? new Response('OK - 1', { status: 200 }) : undefined));
-    http.slackMethod('files.completeUploadExternal', { ok: true, files: [{ id: 'F0PM', title: 'postmortem' }] });
+    http.slackMethod('files.getUploadURLExternal', { ok: true, upload_url: UPLOAD_URL, file_id: 'F0PM' }, 200, opt);
+    http.on((c) => (c.url === UPLOAD_URL ? new Response('OK - 1', { status: 200 }) : undefined), opt);
+    http.slackMethod('files.completeUploadExternal', { ok: true, files: [{ id: 'F0PM', title: 'postmortem' }] }, 200, opt);
   }
   return fake;
 }
