@@ -57,7 +57,8 @@ export interface PlaybookRun {
   params: Record<string, unknown>;
   requestedBy: string;
   requestedAt: Date | null;
-  approvals: { by: string; at: Date }[];
+  /** Who approved; `at` is null when only the run's own rows name the approver. */
+  approvals: { by: string; at: Date | null }[];
   breakGlass: string | null;
   deniedBy: string | null;
   startedAt: Date | null;
@@ -173,6 +174,7 @@ function playbookRuns(rows: readonly AuditRow[]): PlaybookRun[] {
         break;
       case 'playbook.started':
         run.startedAt = row.at;
+        for (const by of strings(d.approvers)) if (!run.approvals.some((a) => a.by === by)) run.approvals.push({ by, at: null });
         if (run.state === 'pending') run.state = 'running';
         break;
       case 'playbook.finished': {
@@ -184,7 +186,7 @@ function playbookRuns(rows: readonly AuditRow[]): PlaybookRun[] {
         run.error = str(d.error);
         run.steps = steps(d.steps);
         // Approvers as the run recorded them, when the approval rows are not among the facts.
-        for (const by of strings(d.approvers)) if (!run.approvals.some((a) => a.by === by)) run.approvals.push({ by, at: row.at });
+        for (const by of strings(d.approvers)) if (!run.approvals.some((a) => a.by === by)) run.approvals.push({ by, at: null });
         break;
       }
       default:
@@ -228,9 +230,13 @@ export function runFacts(auditFacts: readonly AuditRow[]): RunFacts {
   const lockdownRuns = all.filter((r) => LOCKDOWN_PLAYBOOKS.has(r.playbookId));
   const backups = rows.flatMap((r) => (r.action.startsWith('backup.') ? (backupFact(r) ?? []) : []));
   const deadlines: LockdownFacts['deadlines'] = [];
-  // The lockdown counts its deadlines from its own start, which is the start of the run.
-  const start = lockdownRuns.find((r) => r.playbookId === 'lockdown-start' && r.state === 'succeeded');
-  const from = start?.startedAt ?? start?.finishedAt;
+  // The lockdown counts its deadlines from its own record, created by the first start attempt
+  // (a failed start is completed by a later run, which keeps that record): so from the first
+  // lockdown-start run, once one succeeded.
+  const starts = lockdownRuns.filter((r) => r.playbookId === 'lockdown-start');
+  const succeeded = starts.find((r) => r.state === 'succeeded');
+  const first = starts.find((r) => r.startedAt !== null && (!succeeded?.startedAt || r.startedAt <= succeeded.startedAt));
+  const from = succeeded ? (first?.startedAt ?? succeeded.finishedAt) : null;
   if (from) deadlines.push({ kind: '24h', dueAt: new Date(from.getTime() + 24 * HOUR_MS) }, { kind: '72h', dueAt: new Date(from.getTime() + 72 * HOUR_MS) });
   const known = (r: AuditRow) => r.action.startsWith('playbook.') || (r.action.startsWith('backup.') && backupFact(r) !== undefined) || r.action.startsWith('lockdown.');
   return {

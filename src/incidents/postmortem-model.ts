@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { createGenaiClient, type GeminiClient } from '../logs/gemini.js';
 import { createGeminiCaller } from '../logs/gemini-call.js';
+import type { LogsSummarySettings } from '../logs/settings.js';
 import { DEFAULT_GEMINI_MODEL } from '../logs/summarizer.js';
 
 export interface PostmortemModelRequest {
@@ -141,4 +142,26 @@ export function createGeminiPostmortemModel(opts: GeminiPostmortemModelOptions):
       return { text: out.result.text, attempts: out.attempts, inputTokens: out.result.inputTokens, outputTokens: out.result.outputTokens };
     },
   };
+}
+
+/**
+ * The model as configured for /logs (GEMINI_API_KEY, GEMINI_MODEL, GEMINI_BASE_URL,
+ * GEMINI_TIMEOUT_MS, GEMINI_MAX_ATTEMPTS): one set of Gemini settings for the bot.
+ * Undefined without a key.
+ */
+export function postmortemModelFromSettings(
+  s: Pick<LogsSummarySettings, 'geminiApiKey' | 'geminiModel' | 'geminiBaseUrl' | 'geminiTimeoutMs' | 'geminiMaxAttempts'>,
+  deps: { clock: Clock; logger?: Logger; fetch?: typeof fetch },
+): PostmortemModel | undefined {
+  if (!s.geminiApiKey) return undefined;
+  return createGeminiPostmortemModel({
+    apiKey: s.geminiApiKey,
+    model: s.geminiModel,
+    baseUrl: s.geminiBaseUrl,
+    timeoutMs: s.geminiTimeoutMs,
+    maxAttempts: s.geminiMaxAttempts,
+    clock: deps.clock,
+    logger: deps.logger,
+    fetch: deps.fetch,
+  });
 }

@@ -94,7 +94,7 @@ function runLines(r: PlaybookRun, p: FactsParts): string[] {
   const approved = r.breakGlass
     ? `; break-glass self-approval by ${who(r.approvals[0]?.by ?? r.requestedBy)} (reason: ${line(p.scrub, r.breakGlass, 200)})`
     : r.approvals.length > 0
-      ? `; approved by ${r.approvals.map((a) => `${who(a.by)} at ${stamp(a.at, tz)}`).join(', ')}`
+      ? `; approved by ${r.approvals.map((a) => `${who(a.by)}${a.at ? ` at ${stamp(a.at, tz)}` : ''}`).join(', ')}`
       : r.state === 'denied'
         ? `; denied by ${who(r.deniedBy)}`
         : '';

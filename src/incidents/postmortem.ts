@@ -89,7 +89,7 @@ function trimNote(trim: TrimReport, budget: number): string | undefined {
   if (trim.omitted > 0) {
     const b = trim.byImportance;
     const kinds = [b.routine && `${b.routine} routine`, b.notable && `${b.notable} notable`, b.key && `${b.key} key`].filter(Boolean).join(', ');
-    parts.push(`The model saw ${trim.total - trim.omitted} of ${trim.total} timeline entries: ${trim.omitted} were left out to fit the token budget of ${budget} tokens, oldest and least important first (${kinds}).`);
+    parts.push(`The model was sent ${trim.total - trim.omitted} of ${trim.total} timeline entries: ${trim.omitted} were left out to fit the token budget of ${budget} tokens, oldest and least important first (${kinds}).`);
   }
   if (trim.omittedUpdates > 0) parts.push(`The ${trim.omittedUpdates} oldest stakeholder updates were not sent.`);
   if (trim.omittedLogSummaries > 0) parts.push(`The ${trim.omittedLogSummaries} oldest log summaries were not sent.`);

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { createRedactor } from '../../src/core/redact.js';
 import { draftPostmortem } from '../../src/incidents/postmortem.js';
-import { createGeminiPostmortemModel, POSTMORTEM_RESPONSE_SCHEMA } from '../../src/incidents/postmortem-model.js';
+import { createGeminiPostmortemModel, POSTMORTEM_RESPONSE_SCHEMA, postmortemModelFromSettings } from '../../src/incidents/postmortem-model.js';
 import { GeminiCallError, type GeminiClient, type GenerateRequest } from '../../src/logs/gemini.js';
+import { fakeFetch } from '../support/unit-fetch.js';
 import * as fx from './incident-postmortem-fixtures.js';
 
 const answer = JSON.stringify({
@@ -99,5 +100,36 @@ describe('Gemini postmortem model', () => {
   it('no key and no client: no model, so the caller drafts offline', () => {
     expect(createGeminiPostmortemModel({ clock: fixedClock(0) })).toBeUndefined();
     expect(createGeminiPostmortemModel({ clock: fixedClock(0), apiKey: 'AIzaSyDUMMYDUMMYDUMMYDUMMYDUMMYDUMMY0', model: 'gemini-3-flash' })?.name).toBe('gemini-3-flash');
+  });
+});
+
+describe('the model as configured for /logs, through the real @google/genai client', () => {
+  const settings = { geminiApiKey: 'test-gemini-key-not-real', geminiModel: 'gemini-2.5-flash', geminiBaseUrl: 'https://gemini-proxy.test', geminiTimeoutMs: 5000, geminiMaxAttempts: 3 };
+
+  it('no key: no model', () => {
+    expect(postmortemModelFromSettings({ ...settings, geminiApiKey: undefined }, { clock: fixedClock(0) })).toBeUndefined();
+  });
+
+  it('sends JSON-mode generateContent with the narrative schema to GEMINI_BASE_URL, with no planted secret, and uses the answer', async () => {
+    const http = fakeFetch((call) =>
+      call.method === 'POST' && call.url.startsWith('https://gemini-proxy.test/v1/models/gemini-2.5-flash:generateContent')
+        ? new Response(JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: answer }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 3000, candidatesTokenCount: 200 } }), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          })
+        : undefined,
+    );
+    const clock = fixedClock(fx.T0 + 200 * fx.MIN);
+    const model = postmortemModelFromSettings(settings, { clock, fetch: http.fetch })!;
+    const pm = await draftPostmortem({ incident: fx.incident(), timeline: fx.timeline(), updates: fx.updates(), auditFacts: fx.auditFacts(), model, clock, redact: createRedactor([fx.CONFIG_SECRET]).redact, timezone: 'America/New_York' });
+    expect(http.calls).toHaveLength(1);
+    const call = http.calls[0]!;
+    expect(call.headers['x-goog-api-key']).toBe('test-gemini-key-not-real');
+    const body = JSON.parse(call.body!);
+    expect(body.generationConfig.responseMimeType).toBe('application/json');
+    expect(body.generationConfig.responseSchema.required).toEqual(['summary', 'impact', 'suspectedCause', 'contributingFactors', 'actionItems']);
+    for (const secret of fx.SECRETS) expect(call.body).not.toContain(secret);
+    expect(pm.source).toBe('gemini');
+    expect(pm.markdown).toContain('A leaked service-role key led to a lockdown [E4] [R1].');
   });
 });

@@ -167,9 +167,23 @@ describe('postmortem draft: the facts are ours', () => {
     );
     const pm = await draftPostmortem(input({ auditFacts: rows }));
     const md = section(pm.markdown, 'What was run');
-    expect(md).toContain('requested by <@U0ONCALL> at 2026-12-07 02:25:00 EST; approved by <@U0APPROVER> at 2026-12-07 02:30:00 EST. **FAILED**');
+    expect(md).toContain('requested by <@U0ONCALL> at 2026-12-07 02:25:00 EST; approved by <@U0APPROVER>. **FAILED**');
     expect(md).toContain('break-glass self-approval by <@U0ONCALL> (reason: nobody answers the phone). **INTERRUPTED (the bot restarted during the run)**; 0 rows affected.');
     expect(section(pm.markdown, 'Action items')).toContain('Find out why lockdown-lift interrupted');
+  });
+
+  it('a lockdown start that failed and was completed by a second run: deadlines from the first start, both runs listed', async () => {
+    const first = { requestId: 'req-ld0', params: { reason: 'key leaked' }, requestedBy: 'U0CMDR' };
+    const rows = fx.auditFacts();
+    rows.push(
+      { id: 'l1', at: fx.at(6), actor: 'U0APPROVER', action: 'playbook.started', target: 'lockdown-start', channel: null, outcome: 'ok', detail: { ...first, approvers: ['U0APPROVER'] } },
+      { id: 'l2', at: fx.at(7), actor: 'U0APPROVER', action: 'playbook.finished', target: 'lockdown-start', channel: null, outcome: 'failed', detail: { ...first, outcome: 'failed', rowsAffected: 400, durationMs: 30_000, error: 'connection lost', approvers: ['U0APPROVER'] } },
+    );
+    const md = section((await draftPostmortem(input({ auditFacts: rows }))).markdown, 'What was run');
+    expect(md).toContain('- Notification deadline 24 h: 2026-12-08 02:06:00 EST');
+    expect(md).toContain('- Notification deadline 72 h: 2026-12-10 02:06:00 EST');
+    expect(md).toMatch(/`lockdown-start` \(`reason=key leaked`\): requested by <@U0CMDR>; approved by <@U0APPROVER>\. \*\*FAILED\*\*; 400 rows affected in 30\.0 s\. Error: connection lost/);
+    expect(md).toContain('**succeeded**; 1,243 rows affected');
   });
 
   it('durations on a fake clock: declared → acknowledged → mitigated → resolved, in the incident\'s zone', async () => {
@@ -300,7 +314,7 @@ describe('postmortem draft: the token budget', () => {
     expect(req.prompt).not.toContain('#0:');
     expect(req.prompt).toMatch(/"omitted":\{"timelineEntries":\d+/);
     expect(pm.source).toBe('gemini');
-    const note = /The model saw (\d+) of 5012 timeline entries: (\d+) were left out to fit the token budget of 8000 tokens, oldest and least important first \((\d+) routine\)\./.exec(pm.markdown);
+    const note = /The model was sent (\d+) of 5012 timeline entries: (\d+) were left out to fit the token budget of 8000 tokens, oldest and least important first \((\d+) routine\)\./.exec(pm.markdown);
     expect(note).not.toBeNull();
     expect(Number(note![1]) + Number(note![2])).toBe(5012);
     expect(Number(note![2])).toBe(Number(note![3]));
