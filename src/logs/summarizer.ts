@@ -4,8 +4,8 @@
 // Any failure, or no API key, gives the offline summary labelled with the reason. Never throws.
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
-import { isRetryableStatus, RETRY_BUDGETS, retryOutcome, type RetryPolicy } from '../core/retry.js';
-import { createGenaiClient, GeminiCallError, SUMMARY_RESPONSE_SCHEMA, type GeminiClient } from './gemini.js';
+import { createGenaiClient, SUMMARY_RESPONSE_SCHEMA, type GeminiClient } from './gemini.js';
+import { createGeminiCaller } from './gemini-call.js';
 import { buildOfflineSummary, caveatsOf, statsOf } from './offline-summary.js';
 import { buildPrompt, DEFAULT_TOKEN_BUDGET, type BuiltPrompt } from './prompt.js';
 import type { LogAnalysis } from './stats.js';
@@ -60,10 +60,6 @@ export interface LogSummarizer {
   summarize(analysis: LogAnalysis, request: SummarizeRequest): Promise<LogSummary>;
 }
 
-function describe(err: unknown): string {
-  return err instanceof GeminiCallError ? err.message : 'Gemini call failed';
-}
-
 export function createLogSummarizer(opts: LogSummarizerOptions): LogSummarizer {
   const model = opts.model ?? DEFAULT_GEMINI_MODEL;
   const timeoutMs = opts.timeoutMs ?? 30_000;
@@ -75,36 +71,10 @@ export function createLogSummarizer(opts: LogSummarizerOptions): LogSummarizer {
     opts.client ?? (opts.apiKey ? createGenaiClient({ apiKey: opts.apiKey, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) }) : undefined);
 
   // The one retry policy (src/core/retry.ts) with Gemini's rule: 408/429/5xx only, a
-  // server-suggested delay honoured, all attempts inside GEMINI_TIMEOUT_MS.
-  const policy: RetryPolicy = { ...RETRY_BUDGETS.gemini, attempts: maxAttempts, deadlineMs: timeoutMs };
-  const callWithRetries = async (prompt: BuiltPrompt) => {
-    const out = await retryOutcome(
-      ({ signal }) =>
-        client!.generate({
-          model,
-          systemInstruction: prompt.systemInstruction,
-          prompt: prompt.prompt,
-          responseSchema: SUMMARY_RESPONSE_SCHEMA,
-          maxOutputTokens: opts.maxOutputTokens ?? 2048,
-          signal,
-        }),
-      {
-        policy,
-        timing: { clock: opts.clock, sleep, random },
-        error: (err) => {
-          const status = err instanceof GeminiCallError ? err.status : undefined;
-          opts.logger?.warn({ err, status }, 'gemini call failed');
-          if (status === undefined || !isRetryableStatus(status)) return { retry: false };
-          const after = err instanceof GeminiCallError ? err.retryAfterMs : undefined;
-          return after === undefined ? { retry: true } : { retry: true, afterMs: after };
-        },
-      },
-    );
-    if (out.ok) return { ok: true as const, result: out.value, attempts: out.attempts };
-    const err = 'error' in out ? out.error : undefined;
-    const tooLong = out.stopped === 'deadline' || out.stopped === 'retry_after_too_long';
-    return { ok: false as const, reason: tooLong ? `${describe(err)}; no time left to retry` : `${describe(err)}${out.attempts > 1 ? ` after ${out.attempts} attempts` : ''}`, attempts: out.attempts };
-  };
+  // server-suggested delay honoured, all attempts inside GEMINI_TIMEOUT_MS (gemini-call.ts).
+  const caller = client
+    ? createGeminiCaller({ client, model, timeoutMs, maxAttempts, maxOutputTokens: opts.maxOutputTokens ?? 2048, clock: opts.clock, sleep, random, logger: opts.logger })
+    : undefined;
 
   return {
     async summarize(analysis, request) {
@@ -123,10 +93,10 @@ export function createLogSummarizer(opts: LogSummarizerOptions): LogSummarizer {
     const ctx = { subject: request.subject, promptTokensEstimate: prompt.tokensEstimate };
     const offline = (reason: string, attempts = 0) => ({ ...buildOfflineSummary(analysis, ctx, reason), usage: { promptTokensEstimate: prompt.tokensEstimate, rawTokensEstimate: analysis.rawTokensEstimate, attempts } });
     if (request.offline) return offline('offline mode requested');
-    if (!client) return offline('no Gemini API key configured (GEMINI_API_KEY)');
+    if (!caller) return offline('no Gemini API key configured (GEMINI_API_KEY)');
     if (analysis.totalLines === 0) return offline('no log lines to summarize');
 
-    const call = await callWithRetries(prompt);
+    const call = await caller({ systemInstruction: prompt.systemInstruction, prompt: prompt.prompt, responseSchema: SUMMARY_RESPONSE_SCHEMA });
     if (!call.ok) return offline(call.reason, call.attempts);
     let json: unknown;
     try {
