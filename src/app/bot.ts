@@ -36,7 +36,8 @@ import { backupPort } from '../backup/port.js';
 import type { IncidentService } from '../incidents/port.js';
 import { createIncidentFlows, type IncidentFlows, type PostmortemDrafter } from '../incidents/flows.js';
 import { createWarRoom, type Wait } from '../incidents/war-room.js';
-import { offlineDrafter } from '../incidents/draft.js';
+import { draftPostmortem } from '../incidents/postmortem.js';
+import { postmortemModelFromSettings } from '../incidents/postmortem-model.js';
 import { createIncidentService } from '../incidents/service.js';
 import { cadenceMs } from '../incidents/settings.js';
 
@@ -176,6 +177,7 @@ export function buildBot(o: BotOptions): Bot {
     clock,
   });
   const oncallGroup = config.roles.oncallGroup;
+  const postmortemModel = postmortemModelFromSettings(config.logs, { clock, logger, fetch: o.fetch });
   const flows = createIncidentFlows({
     incidents,
     settings: config.incidents,
@@ -194,7 +196,19 @@ export function buildBot(o: BotOptions): Bot {
     logger,
     oncallMembers: async () => [...config.roles.oncallUsers, ...(oncallGroup ? await directory.usergroupMembers(oncallGroup) : [])],
     lockdown,
-    postmortem: o.postmortem ?? offlineDrafter({ clock, timezone: config.timezone, redact: (t) => redactor.redact(t) }),
+    postmortem:
+      o.postmortem ??
+      ((input) =>
+        draftPostmortem({
+          ...input,
+          // The headlines of the log summaries made in the war room, as the timeline tells them.
+          logSummaries: input.timeline.filter((e) => e.target?.startsWith('/logs')).map((e) => e.text),
+          ...(postmortemModel ? { model: postmortemModel } : {}),
+          clock,
+          redact: (t) => redactor.redact(t),
+          timezone: config.timezone,
+          tokenBudget: config.logs.tokenBudget,
+        })),
     upload: async (f) => {
       await slackClient().filesUploadV2({ channel_id: f.channel, filename: f.filename, title: f.title, content: f.content, initial_comment: f.comment });
     },

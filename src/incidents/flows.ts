@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { isOpsError, UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { ChatPoster } from '../slack/chat-poster.js';
+import type { AuditRow } from '../state/audit-log.js';
 import { describeSlackFailure } from '../slack/chat-poster.js';
 import { firstStepsMessage } from './checklists.js';
 import type { DeclareOutcome, IncidentService } from './port.js';
@@ -15,8 +16,8 @@ import type { IncidentSettings } from './settings.js';
 import type { DeclareInput, Incident, Postmortem, StakeholderUpdate, TimelineEntry } from './types.js';
 import type { WarRoom } from './war-room.js';
 
-/** Writes the postmortem draft (src/incidents/postmortem.ts, or a fake in tests). */
-export type PostmortemDrafter = (input: { incident: Incident; timeline: TimelineEntry[]; updates: StakeholderUpdate[] }) => Promise<Postmortem>;
+/** Writes the postmortem draft (draftPostmortem of src/incidents/postmortem.ts, or a fake in tests). */
+export type PostmortemDrafter = (input: { incident: Incident; timeline: TimelineEntry[]; updates: StakeholderUpdate[]; auditFacts: AuditRow[] }) => Promise<Postmortem>;
 
 /** A file for the war room (files.uploadV2). */
 export interface UploadFile {
@@ -163,8 +164,8 @@ export function createIncidentFlows(d: IncidentFlowDeps): IncidentFlows {
         await attempt(`posting the closing summary in <#${channel}>`, () => d.chat.postMessage({ channel, text: summary.text, blocks: summary.blocks, purpose: 'the closing summary' }));
       }
       await attempt('writing the postmortem draft', async () => {
-        const [timeline, updates] = await Promise.all([d.incidents.timeline(i.id), d.incidents.updates(i.id)]);
-        const draft = await d.postmortem({ incident: i, timeline, updates });
+        const [timeline, updates, auditFacts] = await Promise.all([d.incidents.timeline(i.id), d.incidents.updates(i.id), d.incidents.auditFacts(i.id)]);
+        const draft = await d.postmortem({ incident: i, timeline, updates, auditFacts });
         const saved = await d.incidents.savePostmortem(draft);
         if (saved.status === 'already' || !i.channelId) return;
         const label = saved.postmortem.source === 'gemini' ? 'drafted with Gemini from the redacted timeline' : `offline draft${saved.postmortem.offlineReason ? ` (${saved.postmortem.offlineReason})` : ''}`;

@@ -93,6 +93,7 @@ describe('a P0 data-breach incident, end to end', () => {
     // Status by the commander; two stakeholder updates; the second's due time lapses once.
     await postCommand(b.baseUrl, '/incident', 'status identified key found in gist 3a9', { fields: { user_id: 'U0LEAD', channel_id: WAR } });
     await submitUpdate(b, id, 'U0LEAD', { viewId: 'VUPD1', impact: 'Sessions revoked; dealers sign in again' });
+    await settled(b);
     await submitUpdate(b, id, 'U0LEAD', { viewId: 'VUPD2', status: 'monitoring', impact: 'No further access seen', minutes: '60' });
     await settled(b);
     const updates = postsTo(b, 'C0STATUS').filter((c) => textOf(c).includes(`INC-${id} update`));
@@ -121,7 +122,9 @@ describe('a P0 data-breach incident, end to end', () => {
     // The audit facts: the lockdown request, who approved it, what it revoked.
     expect(pm!.markdown).toContain('lockdown-start');
     expect(pm!.markdown).toContain('U0APPROVER');
-    expect(pm!.markdown).toMatch(/Declared → resolved: /);
+    expect(pm!.markdown).toContain('revoke sessions: 6 rows');
+    expect(pm!.markdown).toMatch(/\| Resolved \| .* \| \d/);
+    expect(pm!.source).toBe('offline');
 
     // The timeline has each step, in order.
     const actions = (await b.bot.incidents.timeline(id)).map((e) => e.action);
