@@ -152,7 +152,14 @@ export function buildBot(o: BotOptions): Bot {
     summarizer: buildLogSummarizer(lc, { playbooks: registry, clock, logger, fetch: o.fetch }),
     supabase:
       lc.supabaseAccessToken && lc.supabaseProjectRef
-        ? createSupabaseLogSource({ accessToken: lc.supabaseAccessToken, projectRef: lc.supabaseProjectRef, endpointPath: lc.supabaseLogsEndpoint, fetch: o.fetch, clock })
+        ? createSupabaseLogSource({
+            accessToken: lc.supabaseAccessToken,
+            projectRef: lc.supabaseProjectRef,
+            apiUrl: lc.supabaseManagementApiUrl,
+            endpointPath: lc.supabaseLogsEndpoint,
+            fetch: o.fetch,
+            clock,
+          })
         : undefined,
     analyze: buildAnalyzeOptions(lc, config.secrets),
     download: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch: o.fetch, clock },
