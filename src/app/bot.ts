@@ -33,6 +33,7 @@ import { createSupabaseLogSource } from '../logs/sources/supabase.js';
 import { createLogsService } from '../logs/service.js';
 import { createBackupService } from '../backup/service.js';
 import { backupPort } from '../backup/port.js';
+import type { MaintenanceService } from '../maintenance/service.js';
 
 export interface BotOptions {
   config: Config;
@@ -55,10 +56,12 @@ export interface Bot {
   slack: SlackApp;
   playbooks: PlaybookEngine;
   lockdown: LockdownService;
+  /** The maintenance calendar and its one-off windows (the local workspace's maintenance drill adds one). */
+  maintenance: MaintenanceService;
   /** Runs the periodic work once (expiry, interrupted runs, due reminders); tests call it directly. */
   tick(): Promise<void>;
-  /** Applies migrations and starts listening (HTTP port or Socket Mode). */
-  start(port?: number): Promise<void>;
+  /** Applies migrations and starts listening (HTTP port, on `host` only when given, or Socket Mode). */
+  start(port?: number, host?: string): Promise<void>;
   /** Stops listening and closes every pool. */
   stop(): Promise<void>;
 }
@@ -206,11 +209,12 @@ export function buildBot(o: BotOptions): Bot {
     slack,
     playbooks,
     lockdown,
+    maintenance: ops.maintenance,
     async tick() {
       await playbooks.sweep();
       await postReminders();
     },
-    async start(port = config.slack.port) {
+    async start(port = config.slack.port, host?: string) {
       const migrated = await state.migrate();
       logger.info({ applied: migrated.applied.map((m) => m.version) }, 'state store ready');
       // Runs cut short by a previous crash are reported now (never re-run); stale requests expire.
@@ -218,7 +222,7 @@ export function buildBot(o: BotOptions): Bot {
       if (swept.interrupted.length) logger.warn({ requests: swept.interrupted.map((r) => r.id) }, 'playbook runs were interrupted by a restart');
       sweeper = setInterval(sweep, o.sweepIntervalMs ?? 30_000);
       sweeper.unref();
-      await slack.start(port);
+      await slack.start(port, host);
       // After Slack is up: catch-up posts need the client.
       await ops.start();
       logger.info({ mode: config.slack.appToken ? 'socket' : 'http', port: config.slack.appToken ? undefined : port }, 'opsbot started');

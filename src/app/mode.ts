@@ -34,7 +34,9 @@ export function isLocalDatabaseUrl(url: string): boolean {
   try {
     u = new URL(url);
   } catch {
-    return false;
+    // "postgres://user@/db?host=/run/postgresql" is a socket URL pg reads but WHATWG URL refuses.
+    const socket = /^postgres(?:ql)?:\/\/[^/?#]*@\/[^?#]*\?(?:.*&)?host=([^&#]*)/.exec(url);
+    return socket ? decodeURIComponent(socket[1]!).startsWith('/') : false;
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return false;
   const socketHost = u.searchParams.get('host');

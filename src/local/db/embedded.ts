@@ -8,7 +8,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../core/log.js';
-import { freePort } from '../runtime/ports.js';
+import { freePort } from './ports.js';
 
 export interface EmbeddedPostgres {
   /** Superuser URL of the server's maintenance database (postgres). */

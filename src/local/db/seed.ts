@@ -2,7 +2,8 @@
 // (`opsbot_state`, migrated by the bot itself at start) and the target (`autorepai`), created
 // when missing and seeded once with AutoRepAi-shaped data (sql/local/schema.sql, then
 // seed-data.sql, in one transaction ending with a marker row, so a cut seed leaves no marker
-// and is redone whole). `reset` drops both and starts again.
+// and is redone whole). `reset` drops the target and seeds it again; the state store (the
+// bot's audit log and history) is kept, as the bot may be running on it.
 import pg from 'pg';
 import { fillSql, sql } from '../../core/sql.js';
 
@@ -89,10 +90,8 @@ export async function ensureLocalDatabases(serverUrl: string, now: () => number,
   return { targetUrl, stateUrl, seeded: true, ms: Math.round(now() - started) };
 }
 
-/** Drops both databases (ending their sessions) and seeds them again. */
+/** Drops the target (ending its sessions) and seeds it again; creates the state store if missing. */
 export async function resetLocalDatabases(serverUrl: string, now: () => number, names = { target: TARGET_DATABASE, state: STATE_DATABASE }): Promise<SeedResult> {
-  await withClient(serverUrl, async (admin) => {
-    for (const name of [names.target, names.state]) await admin.query(fillSql(sql('local/drop-database'), { database: pg.escapeIdentifier(name) }));
-  });
+  await withClient(serverUrl, (admin) => admin.query(fillSql(sql('local/drop-database'), { database: pg.escapeIdentifier(names.target) })));
   return ensureLocalDatabases(serverUrl, now, names);
 }
