@@ -135,7 +135,7 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     try {
       let rows: Record<string, unknown>[];
       if (req.method === 'GET') {
-        rows = (await pool.query(sql('local/supabase/get-user'), [userId])).rows;
+        rows = (await pool.query<Record<string, unknown>>(sql('local/supabase/get-user'), [userId])).rows;
       } else {
         let body: { ban_duration?: unknown };
         try {
@@ -149,7 +149,9 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
           send(res, 400, { code: 400, error_code: 'validation_failed', msg: 'invalid format for ban duration' });
           return;
         }
-        rows = interval ? (await pool.query(sql('local/supabase/set-ban'), [userId, interval])).rows : (await pool.query(sql('local/supabase/get-user'), [userId])).rows;
+        rows = interval
+          ? (await pool.query<Record<string, unknown>>(sql('local/supabase/set-ban'), [userId, interval])).rows
+          : (await pool.query<Record<string, unknown>>(sql('local/supabase/get-user'), [userId])).rows;
       }
       if (!rows[0]) send(res, 404, { code: 404, error_code: 'user_not_found', msg: 'User not found' });
       else send(res, 200, userJson(rows[0]));
