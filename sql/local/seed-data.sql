@@ -5,6 +5,9 @@
 -- removes), 60 integrations and 20,000 auth audit entries over the last week with a few failed
 -- sign-ins per hour. Deterministic (md5 of the row number), relative to now(). Run once after
 -- sql/local/schema.sql on the same connection; no parameters; ends by writing the seed marker.
+-- The rows reference each other by construction, so foreign-key triggers are skipped while
+-- they go in (session_replication_role, superuser only: the seed runs as the server's owner).
+SET session_replication_role = replica;
 INSERT INTO public.organizations (id, name, plan, created_at)
 SELECT md5('org' || i)::uuid,
        (ARRAY['Northgate', 'Lakeshore', 'Summit', 'Riverbend', 'Prairie', 'Harbor', 'Redwood', 'Maple Leaf', 'Granite', 'Bayview', 'Ironwood', 'Sunset'])[i] || ' Auto Group',
@@ -152,5 +155,6 @@ SELECT '00000000-0000-0000-0000-000000000000'::uuid,
        '10.' || (i % 200) || '.' || (i * 3 % 250) || '.' || (1 + i % 250)
 FROM generate_series(1, 20000) AS i;
 
+RESET session_replication_role;
 ANALYZE;
 INSERT INTO opsbot_local.seed (version) VALUES (1);

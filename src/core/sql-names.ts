@@ -85,6 +85,7 @@ export type SqlName =
   | 'local/drills/unban-user'
   | 'local/drills/user-banned'
   | 'local/drills/vehicle-to-lock'
+  | 'local/drills/waiting-pids'
   | 'local/drop-database'
   | 'local/schema'
   | 'local/seed-data'

@@ -75,6 +75,16 @@ export const slowQuery: Drill = {
   },
 };
 
+/** Waits (briefly) until every waiter is queued on the lock, so the drill is in place when start() returns. */
+async function untilWaiting(targetUrl: string, pids: number[]): Promise<void> {
+  await withAdmin(targetUrl, async (c) => {
+    for (let i = 0; i < 100; i++) {
+      if ((await c.query<{ n: number }>(sql('local/drills/waiting-pids'), [pids])).rows[0]?.n === pids.length) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+}
+
 export const lockPileUp: Drill = {
   name: 'lock-pileup',
   title: 'Lock pile-up behind an idle transaction',
@@ -100,6 +110,7 @@ export const lockPileUp: Drill = {
         waiters.push(w);
         fireAndForget(w, sql('local/drills/lock-waiter'), [vehicle]);
       }
+      await untilWaiting(ctx.targetUrl, waiters.map((w) => w.pid));
     } catch (err) {
       await endSessions(ctx.targetUrl, [blocker, ...waiters]);
       throw err;
