@@ -12,6 +12,14 @@ module.exports = {
       to: { path: '^(handlers|playbooks)/' },
     },
     {
+      name: 'only-the-entry-points-load-the-local-workspace',
+      severity: 'error',
+      comment:
+        'src/local/ (the local workspace) is loaded only by src/main.ts (and bin/opsbot.js for `opsbot local`), dynamically and only in local mode, so a production process never contains it; the bot itself has no local-mode code.',
+      from: { path: '^(src|handlers|playbooks)/', pathNot: '^(src/local/|src/main\\.ts$)' },
+      to: { path: '^src/local/' },
+    },
+    {
       name: 'no-module-cycles',
       severity: 'error',
       comment: 'Modules must not import each other in a circle.',

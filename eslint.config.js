@@ -25,7 +25,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/clock.ts', 'src/main.ts', 'src/app/config.ts', 'src/app/cli/main.ts', 'test/**', 'bench/**', 'vitest.config.ts'],
+    files: ['src/core/clock.ts', 'src/main.ts', 'src/app/config.ts', 'src/app/cli/main.ts', 'src/local/cli-main.ts', 'test/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -1,5 +1,7 @@
 // The bot's entry point: the only place that reads the environment and the real outside
-// world (stdout, global fetch, signals); src/app/bot.ts assembles the rest.
+// world (stdout, global fetch, signals); src/app/bot.ts assembles the rest. With no Slack
+// setting at all (or OPSBOT_MODE=local) it starts the local workspace instead (src/local/),
+// loaded only then, so nothing of it is in a production process.
 import { existsSync } from 'node:fs';
 import { buildBot } from './app/bot.js';
 import { systemClock } from './core/clock.js';
@@ -7,11 +9,23 @@ import { type Config, loadConfig } from './app/config.js';
 import { isConnectionLost } from './db/connection-lost.js';
 import { ConfigError } from './core/errors.js';
 import { createRedactor } from './core/redact.js';
+import { selectMode } from './app/mode.js';
 
 let config: Config | undefined;
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
+  let mode;
+  try {
+    mode = selectMode(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`opsbot cannot start. ${err.userMessage}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  if (mode.mode === 'local') return startLocal();
   try {
     config = loadConfig(process.env, 'bot');
   } catch (err) {
@@ -40,6 +54,35 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     bot.logger.info({ signal }, 'shutting down');
     await bot.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function startLocal(): Promise<void> {
+  const { startLocalWorkspace } = await import('./local/runtime/start.js');
+  const workspace = await startLocalWorkspace({
+    env: process.env,
+    clock: systemClock,
+    fetch: globalThis.fetch,
+    ...(process.env.PATH ? { searchPath: process.env.PATH } : {}),
+  });
+  config = workspace.config;
+  process.on('unhandledRejection', (err) => workspace.logger.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => {
+    // Drills cut connections on purpose: a lost connection is the expected symptom, not a crash.
+    if (isConnectionLost(err)) {
+      workspace.logger.error({ err }, 'uncaught database connection error; the bot keeps running');
+      return;
+    }
+    workspace.logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+  process.stdout.write(`AutoRepAi Ops Bot local workspace: ${workspace.url}\n`);
+  const shutdown = async (signal: string) => {
+    workspace.logger.info({ signal }, 'shutting down');
+    await workspace.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -40,6 +40,7 @@ import { draftPostmortem } from '../incidents/postmortem.js';
 import { postmortemModelFromSettings } from '../incidents/postmortem-model.js';
 import { createIncidentService } from '../incidents/service.js';
 import { cadenceMs } from '../incidents/settings.js';
+import type { MaintenanceService } from '../maintenance/service.js';
 
 export interface BotOptions {
   config: Config;
@@ -70,10 +71,12 @@ export interface Bot {
   lockdown: LockdownService;
   incidents: IncidentService;
   flows: IncidentFlows;
+  /** The maintenance calendar and its one-off windows (the local workspace's maintenance drill adds one). */
+  maintenance: MaintenanceService;
   /** Runs the periodic work once (expiry, interrupted runs, due reminders); tests call it directly. */
   tick(): Promise<void>;
-  /** Applies migrations and starts listening (HTTP port or Socket Mode). */
-  start(port?: number): Promise<void>;
+  /** Applies migrations and starts listening (HTTP port, on `host` only when given, or Socket Mode). */
+  start(port?: number, host?: string): Promise<void>;
   /** Stops listening and closes every pool. */
   stop(): Promise<void>;
 }
@@ -170,7 +173,14 @@ export function buildBot(o: BotOptions): Bot {
     summarizer: buildLogSummarizer(lc, { playbooks: registry, clock, logger, fetch: o.fetch }),
     supabase:
       lc.supabaseAccessToken && lc.supabaseProjectRef
-        ? createSupabaseLogSource({ accessToken: lc.supabaseAccessToken, projectRef: lc.supabaseProjectRef, endpointPath: lc.supabaseLogsEndpoint, fetch: o.fetch, clock })
+        ? createSupabaseLogSource({
+            accessToken: lc.supabaseAccessToken,
+            projectRef: lc.supabaseProjectRef,
+            apiUrl: lc.supabaseManagementApiUrl,
+            endpointPath: lc.supabaseLogsEndpoint,
+            fetch: o.fetch,
+            clock,
+          })
         : undefined,
     analyze: buildAnalyzeOptions(lc, config.secrets),
     download: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch: o.fetch, clock },
@@ -262,12 +272,13 @@ export function buildBot(o: BotOptions): Bot {
     lockdown,
     incidents,
     flows,
+    maintenance: ops.maintenance,
     async tick() {
       await playbooks.sweep();
       await postReminders();
       await incidentWork();
     },
-    async start(port = config.slack.port) {
+    async start(port = config.slack.port, host?: string) {
       const migrated = await state.migrate();
       logger.info({ applied: migrated.applied.map((m) => m.version) }, 'state store ready');
       // Runs cut short by a previous crash are reported now (never re-run); stale requests expire.
@@ -275,7 +286,7 @@ export function buildBot(o: BotOptions): Bot {
       if (swept.interrupted.length) logger.warn({ requests: swept.interrupted.map((r) => r.id) }, 'playbook runs were interrupted by a restart');
       sweeper = setInterval(sweep, o.sweepIntervalMs ?? 30_000);
       sweeper.unref();
-      await slack.start(port);
+      await slack.start(port, host);
       // After Slack is up: catch-up posts need the client.
       await ops.start();
       logger.info({ mode: config.slack.appToken ? 'socket' : 'http', port: config.slack.appToken ? undefined : port }, 'opsbot started');

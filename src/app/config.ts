@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { composeAreas, describeIssue, envValues, parseArea, settingDoc, type SettingDoc } from '../core/env-schema.js';
-import { GeneralEnv } from '../core/settings.js';
+import { GeneralEnv, LocalEnv } from '../core/settings.js';
 import { urlSecrets } from '../core/url-secrets.js';
 import { BackupEnv, backupSecrets, toBackupSettings, type BackupSettings } from '../backup/settings.js';
 import { DatabaseEnv, toDatabaseSettings, type DatabaseConnectionSettings } from '../db/settings.js';
@@ -34,6 +34,7 @@ export const SETTING_AREAS = [
   SchedulerEnv,
   BackupEnv,
   GeneralEnv,
+  LocalEnv,
 ] as const;
 
 const EnvSchema = composeAreas(SETTING_AREAS);

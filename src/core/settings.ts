@@ -25,3 +25,24 @@ export const GeneralEnv = settingsArea('General', 'Time zone and logging, shared
 });
 
 export type GeneralEnv = z.infer<typeof GeneralEnv>;
+
+export const RUN_MODES = ['local', 'slack'] as const;
+
+// Read by src/main.ts before anything else is loaded: which bot starts. They live in the core
+// (not src/local/) because the Slack mode must decide without loading the local workspace.
+export const LocalEnv = settingsArea(
+  'Local workspace',
+  'Which bot `npm start` runs: the production Slack bot, or the local workspace (embedded Postgres, simulated Supabase, a page that plays Slack) when no Slack setting is present.',
+  {
+    OPSBOT_MODE: setting(z.enum(RUN_MODES, `must be one of ${RUN_MODES.join(', ')}`), {
+      doc: 'Forces the mode: slack (production; fails when Slack settings are missing) or local (the local workspace, also with a DATABASE_URL on another machine). Unset: slack when any Slack setting is present, local when none is',
+      example: 'local',
+    }),
+    OPSBOT_LOCAL_DIR: setting(z.string().min(1), {
+      doc: 'Folder of the local workspace: embedded Postgres data and the running workspace address (git-ignored)',
+      default: '.local',
+    }),
+  },
+);
+
+export type LocalEnv = z.infer<typeof LocalEnv>;

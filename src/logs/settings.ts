@@ -50,6 +50,10 @@ export const LogsEnv = settingsArea('Logs', 'Log summaries: the model, the promp
     doc: 'Management API logs endpoint (use …/endpoints/logs for the ClickHouse dialect)',
     default: '/v1/projects/{ref}/analytics/endpoints/logs.all',
   }),
+  SUPABASE_MANAGEMENT_API_URL: setting(httpUrl(), {
+    doc: 'Supabase Management API base URL the logs are read from, for a proxy or a local stand-in',
+    default: 'https://api.supabase.com',
+  }),
 });
 
 export type LogsEnv = z.infer<typeof LogsEnv>;
@@ -72,6 +76,8 @@ export interface LogsConfig extends LogsSummarySettings {
   supabaseAccessToken: string | undefined;
   supabaseProjectRef: string | undefined;
   supabaseLogsEndpoint: string;
+  /** Management API base URL, without a trailing slash. */
+  supabaseManagementApiUrl: string;
 }
 
 /** The variables `opsbot logs` reads: it summarizes a file with no database or Supabase settings. */
@@ -108,5 +114,6 @@ export function toLogsSettings(e: LogsEnv, projectRefFallback: string | undefine
     supabaseAccessToken: e.SUPABASE_ACCESS_TOKEN,
     supabaseProjectRef: e.SUPABASE_PROJECT_REF ?? projectRefFallback,
     supabaseLogsEndpoint: e.SUPABASE_LOGS_ENDPOINT,
+    supabaseManagementApiUrl: e.SUPABASE_MANAGEMENT_API_URL.replace(/\/+$/, ''),
   };
 }

@@ -36,7 +36,8 @@ export interface SlackAppOptions {
 export interface SlackApp {
   app: App;
   receiver: StrictHttpReceiver | undefined;
-  start(port: number): Promise<void>;
+  /** Starts receiving: the HTTP port (on `host` only, when given) or the Socket Mode connection. */
+  start(port: number, host?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -205,8 +206,10 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   return {
     app,
     receiver,
-    async start(port) {
-      await app.start(port);
+    async start(port, host) {
+      // app.start only hands its arguments to the receiver; ours takes a host as well.
+      if (receiver) await receiver.start(port, host);
+      else await app.start(port);
     },
     async stop() {
       await app.stop();

@@ -53,11 +53,12 @@ export class StrictHttpReceiver implements Receiver {
     this.inner.requestListener(req, res);
   }
 
-  start(port: number): Promise<Server> {
+  /** Listens on `port` (0: a free one), on every interface unless `host` names one. */
+  start(port: number, host?: string): Promise<Server> {
     return new Promise((resolve, reject) => {
       const server = createServer((req, res) => this.handle(req, res));
       server.once('error', reject);
-      server.listen(port, () => {
+      server.listen(port, host, () => {
         this.server = server;
         resolve(server);
       });

@@ -141,7 +141,8 @@ describe('opsbot migrate', () => {
 
 describe('bot start-up', () => {
   it('missing settings: one message naming each with what it is for, exit 1, no stack trace', async () => {
-    const r = await run([], { APP_URL: 'not a url' }, 'dist/src/main.js');
+    // Without any Slack setting `npm start` is the local workspace; OPSBOT_MODE=slack asks for the production bot.
+    const r = await run([], { APP_URL: 'not a url', OPSBOT_MODE: 'slack' }, 'dist/src/main.js');
     expect(r.code).toBe(1);
     expect(r.stderr.match(/opsbot cannot start/g)).toHaveLength(1);
     for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DATABASE_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY']) {

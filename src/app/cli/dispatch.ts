@@ -110,6 +110,7 @@ export function cliHelp(): string {
     }
   }
   lines.push(
+    '  opsbot local reset | drill <name> | drill reset   the local workspace: reseed it, run an incident drill',
     '  opsbot help                                this text; `opsbot <command> --help` for one command',
     '',
     'Exit codes: 0 ok, 1 warning or failure, 2 critical, 3 unknown or bad usage.',

@@ -1,0 +1,2 @@
+-- Opens the transaction the lock pile-up drill's blocker leaves idle. No parameters.
+BEGIN

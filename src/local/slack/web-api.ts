@@ -1,0 +1,485 @@
+// The Web API methods the bot calls, answered as Slack documents them: `{ ok: true, … }` or
+// `{ ok: false, error: '<code>' }` with HTTP 200, every Block Kit payload validated first
+// (validate.ts), the bot token checked on every call.
+import type { StoredFile, StoredMessage } from './types.js';
+import { validateMessage, validateView, type Verdict } from './validate.js';
+import { viewWithBlockIds, withBlockIds, type Workspace } from './workspace.js';
+
+export type Args = Record<string, unknown>;
+export type ApiResult = Record<string, unknown> & { ok: boolean };
+
+/** What a method needs besides its arguments. */
+export interface ApiContext {
+  ws: Workspace;
+  /** Base URL of the stand-in (http://127.0.0.1:<port>), for upload and download addresses. */
+  baseUrl: string;
+}
+
+const fail = (error: string, extra: Record<string, unknown> = {}): ApiResult => ({ ok: false, error, ...extra });
+
+function refused(v: Verdict): ApiResult | undefined {
+  if (v.ok) return undefined;
+  return fail(v.error, { errors: v.errors, response_metadata: { messages: v.errors } });
+}
+
+/** Form fields arrive as strings; Block Kit, views and file lists as JSON inside them. */
+function json(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return Symbol.for('unparseable');
+  }
+}
+
+const UNPARSEABLE = Symbol.for('unparseable');
+const bool = (v: unknown) => v === true || v === 'true' || v === '1';
+const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** The message as Slack returns it in API answers and payloads. */
+export function messageJson(m: StoredMessage, ws: Workspace): Record<string, unknown> {
+  return {
+    type: 'message',
+    ts: m.ts,
+    user: m.user,
+    ...(m.isBot ? { bot_id: 'B0LOCALBOT', app_id: 'A0LOCALAPP' } : {}),
+    text: m.text,
+    ...(m.blocks ? { blocks: m.blocks } : {}),
+    ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    ...(m.threadTs === m.ts ? { reply_count: ws.replies(m.channel, m.ts).length } : {}),
+    ...(m.reactions.length ? { reactions: m.reactions.map((r) => ({ name: r.name, users: r.users, count: r.users.length })) } : {}),
+    ...(m.files.length ? { files: m.files.map((id) => ws.files.get(id)).filter((f) => f !== undefined).map((f) => fileJson(f, ws.baseUrl)) } : {}),
+    ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
+  };
+}
+
+export function fileJson(f: StoredFile, baseUrl: string): Record<string, unknown> {
+  const url = `${baseUrl}/files/${f.id}/${encodeURIComponent(f.name)}`;
+  return {
+    id: f.id,
+    created: Math.floor(f.created / 1000),
+    timestamp: Math.floor(f.created / 1000),
+    name: f.name,
+    title: f.title,
+    mimetype: f.mimetype,
+    filetype: f.name.includes('.') ? f.name.split('.').pop() : 'text',
+    user: f.user,
+    size: f.bytes.length,
+    url_private: url,
+    url_private_download: `${url}?download=1`,
+    channels: f.channels,
+    is_external: false,
+  };
+}
+
+function channelJson(c: NonNullable<ReturnType<Workspace['channel']>>): Record<string, unknown> {
+  return {
+    id: c.id,
+    name: c.name,
+    is_channel: !c.isPrivate,
+    is_group: c.isPrivate,
+    is_private: c.isPrivate,
+    is_archived: c.isArchived,
+    is_member: true,
+    created: c.created,
+    creator: c.creator,
+    topic: { value: c.topic },
+    purpose: { value: c.purpose },
+    num_members: c.members.size,
+  };
+}
+
+type Method = (a: Args, c: ApiContext) => ApiResult;
+
+function postable(c: ApiContext, channelArg: unknown): { error: ApiResult } | { channel: NonNullable<ReturnType<Workspace['channel']>> } {
+  const channel = c.ws.channel(channelArg);
+  if (!channel) return { error: fail('channel_not_found') };
+  if (channel.isArchived) return { error: fail('is_archived') };
+  return { channel };
+}
+
+function messageArgs(a: Args): { text?: unknown; blocks?: unknown } | ApiResult {
+  const blocks = a.blocks === undefined ? undefined : json(a.blocks);
+  if (blocks === UNPARSEABLE || (blocks !== undefined && !Array.isArray(blocks))) return fail('invalid_blocks_format');
+  return { text: a.text, blocks };
+}
+
+const isResult = (v: object): v is ApiResult => 'ok' in v;
+
+const methods: Record<string, Method> = {
+  'auth.test': (_a, c) => ({ ok: true, url: `${c.baseUrl}/`, team: 'AutoRepAi (local)', user: 'opsbot', team_id: 'T0LOCAL', user_id: c.ws.botUserId, bot_id: 'B0LOCALBOT', is_enterprise_install: false }),
+
+  'chat.postMessage': (a, c) => {
+    const target = postable(c, a.channel);
+    if ('error' in target) return target.error;
+    const m = messageArgs(a);
+    if (isResult(m)) return m;
+    const bad = refused(validateMessage(m));
+    if (bad) return bad;
+    const threadTs = str(a.thread_ts);
+    if (threadTs && !c.ws.message(target.channel.id, threadTs)) return fail('thread_not_found');
+    const parent = threadTs ? c.ws.message(target.channel.id, threadTs) : undefined;
+    if (parent && parent.threadTs === undefined) parent.threadTs = parent.ts;
+    const root = parent?.threadTs ?? threadTs;
+    const stored = c.ws.post({
+      channel: target.channel.id,
+      user: c.ws.botUserId,
+      isBot: true,
+      text: typeof m.text === 'string' ? m.text : '',
+      ...(Array.isArray(m.blocks) ? { blocks: m.blocks } : {}),
+      ...(root ? { threadTs: root } : {}),
+      ...(bool(a.reply_broadcast) ? { replyBroadcast: true } : {}),
+    });
+    return { ok: true, channel: target.channel.id, ts: stored.ts, message: messageJson(stored, c.ws) };
+  },
+
+  'chat.update': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const msg = c.ws.message(channel.id, str(a.ts));
+    if (!msg) return fail('message_not_found');
+    if (msg.user !== c.ws.botUserId) return fail('cant_update_message');
+    const m = messageArgs(a);
+    if (isResult(m)) return m;
+    const bad = refused(validateMessage(m, { requireContent: false }));
+    if (bad) return bad;
+    if (typeof m.text === 'string') msg.text = m.text;
+    if (Array.isArray(m.blocks)) msg.blocks = withBlockIds(m.blocks);
+    msg.edited = true;
+    c.ws.changed();
+    return { ok: true, channel: channel.id, ts: msg.ts, text: msg.text, message: messageJson(msg, c.ws) };
+  },
+
+  'chat.postEphemeral': (a, c) => {
+    const target = postable(c, a.channel);
+    if ('error' in target) return target.error;
+    const user = str(a.user);
+    if (!user || !c.ws.personas.has(user)) return fail('user_not_found');
+    if (!target.channel.members.has(user)) return fail('user_not_in_channel');
+    const m = messageArgs(a);
+    if (isResult(m)) return m;
+    const bad = refused(validateMessage(m));
+    if (bad) return bad;
+    const stored = c.ws.post({
+      channel: target.channel.id,
+      user: c.ws.botUserId,
+      isBot: true,
+      text: typeof m.text === 'string' ? m.text : '',
+      ...(Array.isArray(m.blocks) ? { blocks: m.blocks } : {}),
+      ephemeralTo: user,
+      ...(str(a.thread_ts) ? { threadTs: str(a.thread_ts) } : {}),
+    });
+    return { ok: true, message_ts: stored.ts };
+  },
+
+  'chat.delete': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const msg = c.ws.message(channel.id, str(a.ts));
+    if (!msg) return fail('message_not_found');
+    if (msg.user !== c.ws.botUserId) return fail('cant_delete_message');
+    c.ws.remove(msg);
+    return { ok: true, channel: channel.id, ts: msg.ts };
+  },
+
+  'chat.getPermalink': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const ts = str(a.message_ts);
+    if (!c.ws.message(channel.id, ts)) return fail('message_not_found');
+    return { ok: true, channel: channel.id, permalink: `${c.baseUrl}/archives/${channel.id}/p${(ts ?? '').replace('.', '')}` };
+  },
+
+  'views.open': (a, c) => openView(a, c, false),
+  'views.push': (a, c) => openView(a, c, true),
+
+  'views.update': (a, c) => {
+    const existing = c.ws.findModal(a.view_id, a.external_id) ?? [...c.ws.homes.values()].find((h) => h.id === a.view_id);
+    if (!existing) return fail('not_found');
+    if (a.hash !== undefined && a.hash !== existing.hash) return fail('hash_conflict');
+    const view = json(a.view);
+    const bad = refused(validateView(view, existing.view.type === 'home' ? 'home' : 'modal'));
+    if (bad) return bad;
+    existing.view = viewWithBlockIds(view as Record<string, unknown>);
+    existing.hash = c.ws.newHash();
+    c.ws.changed();
+    return { ok: true, view: viewJson(existing) };
+  },
+
+  'views.publish': (a, c) => {
+    const user = str(a.user_id);
+    if (!user || !c.ws.personas.has(user)) return fail('user_not_found');
+    const view = json(a.view);
+    const bad = refused(validateView(view, 'home'));
+    if (bad) return bad;
+    const current = c.ws.homes.get(user);
+    if (a.hash !== undefined && current && a.hash !== current.hash) return fail('hash_conflict');
+    const id = current?.id ?? c.ws.newId('V');
+    const stored = { id, user, hash: c.ws.newHash(), view: viewWithBlockIds(view as Record<string, unknown>), rootViewId: id, previousViewId: null };
+    c.ws.homes.set(user, stored);
+    c.ws.changed();
+    return { ok: true, view: viewJson(stored) };
+  },
+
+  'usergroups.users.list': (a, c) => {
+    const group = str(a.usergroup);
+    const users = [...c.ws.personas.values()].filter((p) => group !== undefined && p.usergroups.includes(group)).map((p) => p.id);
+    const known = [...c.ws.personas.values()].some((p) => group !== undefined && p.usergroups.includes(group));
+    return known ? { ok: true, users } : fail('no_such_subteam');
+  },
+
+  'users.info': (a, c) => {
+    const id = str(a.user);
+    if (id === c.ws.botUserId) return { ok: true, user: { id, name: 'opsbot', real_name: 'opsbot', is_bot: true, deleted: false, profile: { real_name: 'opsbot', display_name: 'opsbot' } } };
+    const p = id ? c.ws.personas.get(id) : undefined;
+    if (!p) return fail('user_not_found');
+    return { ok: true, user: { id: p.id, team_id: 'T0LOCAL', name: p.name, real_name: p.realName, tz: 'America/New_York', is_bot: false, deleted: false, profile: { real_name: p.realName, display_name: p.name, title: p.title } } };
+  },
+
+  'users.list': (_a, c) => ({ ok: true, members: [...c.ws.personas.values()].map((p) => ({ id: p.id, name: p.name, real_name: p.realName, is_bot: false, deleted: false })) }),
+
+  'conversations.create': (a, c) => {
+    const name = str(a.name) ?? '';
+    if (name === '') return fail('invalid_name_required');
+    if (name.length > 80) return fail('invalid_name_maxlength');
+    if (!/^[a-z0-9_-]+$/.test(name)) return fail('invalid_name_specials');
+    if (c.ws.channel(name)) return fail('name_taken');
+    const channel = c.ws.addChannel(c.ws.newId('C'), name, bool(a.is_private), c.ws.botUserId);
+    // A new channel starts with its creator only; the bot invites people.
+    channel.members = new Set([c.ws.botUserId]);
+    return { ok: true, channel: channelJson(channel) };
+  },
+
+  'conversations.invite': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    if (channel.isArchived) return fail('is_archived');
+    const users = (str(a.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    if (users.length === 0) return fail('no_user');
+    if (users.some((u) => !c.ws.personas.has(u))) return fail('user_not_found');
+    if (users.includes(c.ws.botUserId)) return fail('cant_invite_self');
+    if (users.every((u) => channel.members.has(u))) return fail('already_in_channel');
+    for (const u of users) channel.members.add(u);
+    c.ws.changed();
+    return { ok: true, channel: channelJson(channel) };
+  },
+
+  'conversations.join': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    return channel ? { ok: true, channel: channelJson(channel) } : fail('channel_not_found');
+  },
+
+  'conversations.info': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    return channel ? { ok: true, channel: channelJson(channel) } : fail('channel_not_found');
+  },
+
+  'conversations.members': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    return channel ? { ok: true, members: [...channel.members] } : fail('channel_not_found');
+  },
+
+  'conversations.list': (_a, c) => ({ ok: true, channels: [...c.ws.channels.values()].filter((ch) => !ch.isArchived).map(channelJson), response_metadata: { next_cursor: '' } }),
+
+  'conversations.history': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const limit = Math.min(Math.max(Number(str(a.limit) ?? 100) || 100, 1), 999);
+    const latest = str(a.latest);
+    const oldest = str(a.oldest);
+    const top = c.ws.messages
+      .filter((m) => m.channel === channel.id && m.ephemeralTo === undefined && (m.threadTs === undefined || m.threadTs === m.ts || m.replyBroadcast))
+      .filter((m) => (latest === undefined || Number(m.ts) < Number(latest)) && (oldest === undefined || Number(m.ts) > Number(oldest)))
+      .reverse();
+    return { ok: true, messages: top.slice(0, limit).map((m) => messageJson(m, c.ws)), has_more: top.length > limit, response_metadata: { next_cursor: '' } };
+  },
+
+  'conversations.replies': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const parent = c.ws.message(channel.id, str(a.ts));
+    if (!parent) return fail('thread_not_found');
+    const root = parent.threadTs ?? parent.ts;
+    const rootMsg = c.ws.message(channel.id, root) ?? parent;
+    return { ok: true, messages: [rootMsg, ...c.ws.replies(channel.id, root)].map((m) => messageJson(m, c.ws)), has_more: false };
+  },
+
+  'conversations.archive': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    if (channel.isArchived) return fail('already_archived');
+    channel.isArchived = true;
+    c.ws.changed();
+    return { ok: true };
+  },
+
+  'conversations.setTopic': (a, c) => setField(a, c, 'topic'),
+  'conversations.setPurpose': (a, c) => setField(a, c, 'purpose'),
+
+  'pins.add': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const ts = str(a.timestamp);
+    if (!c.ws.message(channel.id, ts)) return fail('message_not_found');
+    if (channel.pins.has(ts!)) return fail('already_pinned');
+    channel.pins.add(ts!);
+    c.ws.changed();
+    return { ok: true };
+  },
+
+  'pins.remove': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const ts = str(a.timestamp);
+    if (!ts || !channel.pins.delete(ts)) return fail('no_pin');
+    c.ws.changed();
+    return { ok: true };
+  },
+
+  'pins.list': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    return { ok: true, items: [...channel.pins].map((ts) => c.ws.message(channel.id, ts)).filter((m) => m !== undefined).map((m) => ({ type: 'message', channel: channel.id, message: messageJson(m, c.ws) })) };
+  },
+
+  'reactions.add': (a, c) => reaction(a, c, true),
+  'reactions.remove': (a, c) => reaction(a, c, false),
+
+  'reactions.get': (a, c) => {
+    const channel = c.ws.channel(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const msg = c.ws.message(channel.id, str(a.timestamp));
+    return msg ? { ok: true, type: 'message', channel: channel.id, message: messageJson(msg, c.ws) } : fail('message_not_found');
+  },
+
+  'files.getUploadURLExternal': (a, c) => {
+    const filename = str(a.filename);
+    const length = Number(str(a.length));
+    if (!filename) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: filename'] } });
+    if (!Number.isInteger(length) || length < 1) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: length'] } });
+    const id = c.ws.newId('F');
+    c.ws.files.set(id, { id, name: filename, title: filename, user: c.ws.botUserId, created: c.ws.clock.now(), mimetype: 'text/plain', bytes: Buffer.alloc(0), channels: [], complete: false });
+    return { ok: true, upload_url: `${c.baseUrl}/upload/${id}`, file_id: id };
+  },
+
+  'files.completeUploadExternal': (a, c) => {
+    const list = json(a.files);
+    if (!Array.isArray(list) || list.length === 0) return fail('invalid_arguments');
+    const files: StoredFile[] = [];
+    for (const entry of list as { id?: unknown; title?: unknown }[]) {
+      const f = typeof entry.id === 'string' ? c.ws.files.get(entry.id) : undefined;
+      if (!f || f.complete) return fail('file_not_found');
+      if (typeof entry.title === 'string' && entry.title !== '') f.title = entry.title;
+      files.push(f);
+    }
+    const channelArg = a.channel_id ?? a.channels;
+    if (channelArg !== undefined) {
+      const target = postable(c, str(channelArg)?.split(',')[0]);
+      if ('error' in target) return target.error;
+      const threadTs = str(a.thread_ts);
+      for (const f of files) f.channels.push(target.channel.id);
+      c.ws.post({
+        channel: target.channel.id,
+        user: c.ws.botUserId,
+        isBot: true,
+        text: str(a.initial_comment) ?? '',
+        files: files.map((f) => f.id),
+        ...(threadTs ? { threadTs } : {}),
+      });
+    }
+    for (const f of files) f.complete = true;
+    c.ws.changed();
+    return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+  },
+
+  'files.info': (a, c) => {
+    const f = c.ws.files.get(str(a.file) ?? '');
+    return f?.complete ? { ok: true, file: fileJson(f, c.baseUrl) } : fail('file_not_found');
+  },
+
+  'files.list': (a, c) => {
+    const channel = str(a.channel);
+    if (channel !== undefined && !c.ws.channel(channel)) return fail('channel_not_found');
+    const count = Math.min(Math.max(Number(str(a.count) ?? 100) || 100, 1), 1000);
+    const all = [...c.ws.files.values()].filter((f) => f.complete && (channel === undefined || f.channels.includes(c.ws.channel(channel)!.id))).sort((x, y) => y.created - x.created);
+    return { ok: true, files: all.slice(0, count).map((f) => fileJson(f, c.baseUrl)), paging: { count, total: all.length, page: 1, pages: Math.max(1, Math.ceil(all.length / count)) } };
+  },
+};
+
+function setField(a: Args, c: ApiContext, field: 'topic' | 'purpose'): ApiResult {
+  const channel = c.ws.channel(a.channel);
+  if (!channel) return fail('channel_not_found');
+  const value = str(a[field]) ?? '';
+  if (value.length > 250) return fail('too_long');
+  channel[field] = value;
+  c.ws.changed();
+  return { ok: true, channel: channelJson(channel) };
+}
+
+function reaction(a: Args, c: ApiContext, add: boolean): ApiResult {
+  const channel = c.ws.channel(a.channel);
+  if (!channel) return fail('channel_not_found');
+  const msg = c.ws.message(channel.id, str(a.timestamp));
+  if (!msg) return fail('message_not_found');
+  const name = (str(a.name) ?? '').replace(/^:|:$/g, '');
+  if (!/^[a-z0-9_+'-]+$/.test(name)) return fail('invalid_name');
+  const r = msg.reactions.find((x) => x.name === name);
+  const me = c.ws.botUserId;
+  if (add) {
+    if (r?.users.includes(me)) return fail('already_reacted');
+    if (r) r.users.push(me);
+    else msg.reactions.push({ name, users: [me] });
+  } else {
+    if (!r?.users.includes(me)) return fail('no_reaction');
+    r.users = r.users.filter((u) => u !== me);
+    if (r.users.length === 0) msg.reactions.splice(msg.reactions.indexOf(r), 1);
+  }
+  c.ws.changed();
+  return { ok: true };
+}
+
+/** A view as Slack returns it: with id, hash, state and the stack links. */
+export function viewJson(v: { id: string; hash: string; view: Record<string, unknown>; rootViewId: string; previousViewId: string | null }, values: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: v.id,
+    team_id: 'T0LOCAL',
+    app_id: 'A0LOCALAPP',
+    bot_id: 'B0LOCALBOT',
+    private_metadata: '',
+    callback_id: '',
+    external_id: '',
+    ...v.view,
+    state: { values },
+    hash: v.hash,
+    root_view_id: v.rootViewId,
+    previous_view_id: v.previousViewId,
+  };
+}
+
+function openView(a: Args, c: ApiContext, push: boolean): ApiResult {
+  const view = json(a.view);
+  const bad = refused(validateView(view, 'modal'));
+  if (bad) return bad;
+  const trigger = c.ws.useTrigger(a.trigger_id ?? a.interactivity_pointer);
+  if ('error' in trigger) return fail(trigger.error);
+  const stack = c.ws.modals.get(trigger.user) ?? [];
+  if (push && stack.length === 0) return fail('not_found');
+  if (push && stack.length >= 3) return fail('push_limit_reached');
+  if (!push) stack.length = 0;
+  const id = c.ws.newId('V');
+  const stored = { id, user: trigger.user, hash: c.ws.newHash(), view: viewWithBlockIds(view as Record<string, unknown>), rootViewId: stack[0]?.id ?? id, previousViewId: stack.at(-1)?.id ?? null };
+  stack.push(stored);
+  c.ws.modals.set(trigger.user, stack);
+  c.ws.changed();
+  return { ok: true, view: viewJson(stored) };
+}
+
+/** Runs a Web API method; unknown methods answer `unknown_method` as Slack does. */
+export function callMethod(method: string, args: Args, ctx: ApiContext): ApiResult {
+  const fn = Object.hasOwn(methods, method) ? methods[method] : undefined;
+  if (!fn) return fail('unknown_method', { req_method: method });
+  return fn(args, ctx);
+}
+
+/** The methods the stand-in answers (for the docs and the tests). */
+export const METHODS: readonly string[] = Object.keys(methods);
