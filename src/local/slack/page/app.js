@@ -46,7 +46,7 @@ const personaName = (id) => {
 const channelName = (id) => ui.data?.channels.find((c) => c.id === id)?.name ?? id;
 
 function ctxFor(surface, extra) {
-  return { doc, surface, userName: personaName, channelName, people: () => ui.data?.personas ?? [], ...extra };
+  return { doc, surface, userName: personaName, channelName, groupName: (id) => ui.data?.usergroups?.[id] ?? id, people: () => ui.data?.personas ?? [], ...extra };
 }
 
 async function refresh() {
