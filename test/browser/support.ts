@@ -13,6 +13,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { createSlackStandIn, type SlackStandIn } from '../../src/local/slack/server.js';
 import { LOCAL_USERGROUPS } from '../../src/local/slack/personas.js';
 import { healthyUpstreams, SECRET_VALUES } from '../support/bot.js';
+import { settled, trackListeners } from '../support/settle.js';
 import { FakeHttp } from '../support/slack.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -106,6 +107,8 @@ export async function startLocalWorkspace(databaseUrl: string, manifestPath = MA
     }),
     botIdentity: { botId: 'B0LOCALBOT', botUserId: standIn.botUserId },
   });
+  // So tests can wait until the bot has finished with what the page sent (settled()).
+  trackListeners(bot.slack.app);
   await bot.start(botPort);
   return {
     standIn,
@@ -141,4 +144,14 @@ export async function actAs(page: Page, title: string): Promise<void> {
 export async function type(page: Page, text: string): Promise<void> {
   await page.fill('#composer-input', text);
   await page.press('#composer-input', 'Enter');
+}
+
+/** Types a slash command, waits for the bot's ack and then for everything the bot does after it. */
+export async function run(page: Page, ws: LocalWorkspace, text: string): Promise<void> {
+  const acked = page.waitForResponse((r) => r.url().endsWith('/ui/command'));
+  await type(page, text);
+  await acked;
+  await settled({ bot: ws.bot, http: ws.http }, 20_000);
+  // The page has caught up with the stand-in (it follows over Server-Sent Events).
+  await page.waitForFunction(`Number(document.body.dataset.version) >= ${ws.standIn.workspace.version}`);
 }

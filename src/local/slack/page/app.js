@@ -361,8 +361,8 @@ function setup() {
       void refresh();
     }, 30);
   };
-  // The confirm dialog is reused by the tests through the page's DOM only.
-  window.localSlack = { confirmDialog, refresh };
+  // The renderer, for the browser tests (they render fixtures into this page).
+  window.localSlack = { confirmDialog, renderBlocks, showErrors, refresh };
   void refresh();
 }
 
