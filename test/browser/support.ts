@@ -137,7 +137,8 @@ export async function actAs(page: Page, title: string): Promise<void> {
   const value = await page.$eval('#persona', (sel: { options: ArrayLike<{ textContent: string | null; value: string }> }, t: string) => Array.from(sel.options).find((o) => o.textContent?.endsWith(`— ${t}`))?.value ?? '', title);
   if (!value) throw new Error(`no persona titled ${title}`);
   await page.selectOption('#persona', value);
-  await page.waitForFunction(`document.querySelector('#persona').value === ${JSON.stringify(value)}`);
+  // Functions, not strings: the page's CSP forbids eval.
+  await page.waitForFunction((v) => (globalThis as any).document.querySelector('#persona').value === v, value);
 }
 
 /** Types a line in the composer and sends it. */
@@ -153,5 +154,5 @@ export async function run(page: Page, ws: LocalWorkspace, text: string): Promise
   await acked;
   await settled({ bot: ws.bot, http: ws.http }, 20_000);
   // The page has caught up with the stand-in (it follows over Server-Sent Events).
-  await page.waitForFunction(`Number(document.body.dataset.version) >= ${ws.standIn.workspace.version}`);
+  await page.waitForFunction((v) => Number((globalThis as any).document.body.dataset.version) >= v, ws.standIn.workspace.version);
 }
