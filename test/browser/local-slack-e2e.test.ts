@@ -28,11 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!hasChromium) return;
-  if (process.env.E2E_DEBUG) {
-    await page.screenshot({ path: '.tmp/screenshots/debug.png' });
-    console.log(JSON.stringify(ws.standIn.workspace.messages.map((m) => ({ ts: m.ts, e: m.ephemeralTo, text: m.text.slice(0, 200), blocks: JSON.stringify(m.blocks ?? []).slice(0, 300) })), null, 1));
-    console.log(ws.logs.filter((l) => /"level":"(warn|error)"/.test(l)).join('\n'));
-  }
   await browser?.close();
   await ws?.stop();
   await db?.drop();
@@ -69,7 +64,7 @@ describe('the page with the real bot', () => {
     const request = page.locator('.message[data-author="bot"]', { has: page.locator('[data-action-id="playbook_approve"]') });
     await request.waitFor();
     expect(await request.innerText()).toContain('4 leads at test.com');
-    await screenshot(page, 'playbook-request', true);
+    await screenshot(page, 'playbook-request');
 
     // The requester clicks their own Approve: confirm dialog, then a refusal only they see.
     await request.locator('[data-action-id="playbook_approve"]').click();

@@ -3,6 +3,7 @@
 // fresh recording in $OPSBOT_BLOCKKIT_RECORD) and every one the real bot sends now for each of its
 // commands, a modal-driven playbook included, passes Slack's limits (validate.ts) and renders
 // without a single "unknown block" placeholder.
+/* eslint-disable @typescript-eslint/no-explicit-any -- functions evaluated inside the page, where the DOM types are not loaded (tsconfig has no DOM lib) */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';

@@ -1,6 +1,7 @@
 // The page's Block Kit and mrkdwn renderer in a real headless Chromium: what each element looks
 // like, that the bot's text can never become markup, confirm dialogs, and the action payloads
 // the page builds from clicks, ticks and picks.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- functions evaluated inside the page, where the DOM types are not loaded (tsconfig has no DOM lib) */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackStandIn, type SlackStandIn } from '../../src/local/slack/server.js';

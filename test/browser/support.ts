@@ -1,6 +1,7 @@
 // The real bot against the local Slack stand-in, and a real headless Chromium driving the page.
 // Slack goes to the stand-in over real HTTP; Supabase and the app URL are answered by a strict
 // FakeHttp (healthy). Browser tests skip, saying why, when no Chromium is installed.
+/* eslint-disable @typescript-eslint/no-explicit-any -- functions evaluated inside the page, where the DOM types are not loaded (tsconfig has no DOM lib) */
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -122,11 +123,15 @@ export async function startLocalWorkspace(databaseUrl: string, manifestPath = MA
   };
 }
 
-/** Saves a screenshot under .tmp/screenshots/ (and optionally a copy for the README). */
+/**
+ * Saves a screenshot under .tmp/screenshots/ (the test artifacts). Those marked for the docs are
+ * also written to docs/screenshots/ when OPSBOT_UPDATE_SCREENSHOTS=1, so a plain test run never
+ * changes tracked files.
+ */
 export async function screenshot(page: Page, name: string, docsCopy = false): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-  if (docsCopy) {
+  if (docsCopy && process.env.OPSBOT_UPDATE_SCREENSHOTS === '1') {
     mkdirSync(path.resolve('docs', 'screenshots'), { recursive: true });
     await page.screenshot({ path: path.resolve('docs', 'screenshots', `${name}.png`) });
   }
