@@ -4,6 +4,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -82,6 +84,18 @@ const platformError = async (p: Promise<unknown>) => {
 };
 
 describe('Web API', () => {
+  it('answers only requests addressed to this machine by name (no DNS rebinding)', async () => {
+    const port = new URL(standIn.apiUrl).port;
+    const status = await new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/ui/state', headers: { host: `evil.test:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(status).toBe(403);
+    expect((await fetch(`${standIn.pageUrl}ui/state`)).status).toBe(200);
+  });
+
   it('checks the bot token: none is not_authed, a wrong one invalid_auth; auth.test names the bot', async () => {
     const none = await (await fetch(`${standIn.apiUrl}auth.test`, { method: 'POST' })).json();
     expect(none).toEqual({ ok: false, error: 'not_authed' });
@@ -222,5 +236,37 @@ describe('what the page sends the bot', () => {
     await ui('home', { user: ONCALL });
     expect(received).toEqual([]);
     expect(standIn.workspace.message('C0LOCOPS', msg.ts)?.reactions).toEqual([{ name: 'pushpin', users: [ONCALL] }]);
+  });
+});
+
+describe('events, when the manifest subscribes to them', () => {
+  it('reaction_added, message and app_home_opened arrive as signed JSON event_callbacks; views.publish is the Home tab', async () => {
+    // The same manifest with event subscriptions, as an app with a Home tab would have.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'local-slack-'));
+    const manifest = path.join(dir, 'manifest.yml');
+    writeFileSync(manifest, `${readFileSync('manifest.yml', 'utf8')}\n`.replace('settings:\n', 'settings:\n  event_subscriptions:\n    bot_events: [app_home_opened, reaction_added, message.channels]\n').replace('features:\n', 'features:\n  app_home:\n    home_tab_enabled: true\n'));
+    await standIn.close();
+    standIn = createSlackStandIn({ botEventsUrl: `http://127.0.0.1:${(bot.address() as AddressInfo).port}/slack/events`, signingSecret: SECRET, manifestPath: manifest, logger: captureLogger(logs) });
+    await standIn.listen(0);
+    client = new webApi.WebClient(standIn.botToken, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
+
+    const msg = await client.chat.postMessage({ channel: 'C0LOCOPS', text: 'timeline me' });
+    await ui('react', { user: ONCALL, channel: 'C0LOCOPS', ts: msg.ts, name: 'pushpin' });
+    await ui('message', { user: MANAGER, channel: 'C0LOCOPS', text: 'any news?', threadTs: msg.ts });
+    await ui('home', { user: ONCALL });
+    expect(received.every((r) => r.headers['content-type'] === 'application/json' && verify(r))).toBe(true);
+    expect(received.map((r) => (r.data as { type: string; event: { type: string } }).type + ':' + (r.data as { event: { type: string } }).event.type)).toEqual(['event_callback:reaction_added', 'event_callback:message', 'event_callback:app_home_opened']);
+    expect(received[0]!.data).toMatchObject({ team_id: 'T0LOCAL', event: { user: ONCALL, reaction: 'pushpin', item: { type: 'message', channel: 'C0LOCOPS', ts: msg.ts }, item_user: standIn.botUserId } });
+    expect(received[1]!.data).toMatchObject({ event: { user: MANAGER, text: 'any news?', thread_ts: msg.ts, channel: 'C0LOCOPS' } });
+    expect(received[2]!.data).toMatchObject({ event: { user: ONCALL, tab: 'home' } });
+
+    const home = { type: 'home' as const, blocks: [{ type: 'header' as const, text: { type: 'plain_text' as const, text: 'Your incidents' } }] };
+    await client.views.publish({ user_id: ONCALL!, view: home });
+    const state = (await (await fetch(`${standIn.pageUrl}ui/state?user=${ONCALL}`)).json()) as { home: { blocks: unknown[] }; homeTab: boolean };
+    expect(state.homeTab).toBe(true);
+    expect(state.home.blocks).toMatchObject(home.blocks);
+    expect(await platformError(client.views.publish({ user_id: ONCALL!, view: { type: 'home', blocks: Array.from({ length: 101 }, () => ({ type: 'divider' as const })) } }))).toMatchObject({ error: 'invalid_blocks' });
+    // Home tab of one person is not shown to another.
+    expect(((await (await fetch(`${standIn.pageUrl}ui/state?user=${MANAGER}`)).json()) as { home: unknown }).home).toBeNull();
   });
 });
