@@ -39,4 +39,14 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // The local Slack page: plain browser modules served as files (no build step), so no type information.
+    files: ['src/local/slack/page/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', fetch: 'readonly', EventSource: 'readonly', setTimeout: 'readonly', URL: 'readonly', btoa: 'readonly' },
+    },
+  },
 );

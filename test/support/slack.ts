@@ -3,6 +3,7 @@
 // An outbound call nobody expected, or an expected one that never came, fails the test.
 import crypto from 'node:crypto';
 import { afterAll, afterEach, expect } from 'vitest';
+import { recordBlockKit } from './blockkit-recorder.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0f9e8d7c6b5a';
 export const SLACK_API = 'https://slack.test/api/';
@@ -135,6 +136,7 @@ export class FakeHttp {
     }
     const call: RecordedCall = { url, method: init?.method ?? (input instanceof Request ? input.method : 'GET'), headers, body, json };
     this.calls.push(call);
+    recordBlockKit(call);
     for (const w of [...this.waiters]) {
       if (w.pred(call)) {
         this.waiters.splice(this.waiters.indexOf(w), 1);

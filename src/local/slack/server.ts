@@ -72,6 +72,7 @@ export function pageDir(): string {
 }
 
 const MAX_BODY = 20 * 1024 * 1024;
+const LOCAL_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -246,6 +247,9 @@ export function createSlackStandIn(opts: SlackStandInOptions): SlackStandIn {
   }
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Only this machine by name: a web page that rebinds its own host name to 127.0.0.1 (DNS
+    // rebinding) cannot drive the page's endpoints or read the workspace.
+    if (!LOCAL_HOST.test(req.headers.host ?? '')) return send(res, 403, 'this server answers 127.0.0.1 and localhost only', 'text/plain');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const p = url.pathname;
     // Mounted in another server (requestListener) rather than listen(): learn the address from the first request.

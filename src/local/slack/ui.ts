@@ -4,6 +4,7 @@
 // returns (ephemeral or in-channel reply, response_action for modals).
 import type { EventSender } from './events.js';
 import type { ManifestSummary } from './manifest.js';
+import { LOCAL_USERGROUPS } from './personas.js';
 import type { StoredView } from './types.js';
 import { validateMessage, validateView, type Verdict } from './validate.js';
 import { messageJson, viewJson } from './web-api.js';
@@ -352,6 +353,13 @@ export async function openHome(d: UiDeps, a: Record<string, unknown>): Promise<U
   return { ok: true, sent: true };
 }
 
+/** Handles for the user groups (mentions show them): the local ones by role, others by id. */
+function usergroupNames(d: UiDeps): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of d.ws.personas.values()) for (const g of p.usergroups) out[g] = g === LOCAL_USERGROUPS.oncall ? 'oncall' : g === LOCAL_USERGROUPS.approvers ? 'approvers' : g;
+  return out;
+}
+
 /** What the page shows a person: the channels, the messages they may see, their views. */
 export function stateFor(d: UiDeps, userId: string, rejections: readonly Rejection[]): Record<string, unknown> {
   const visible = d.ws.messages.filter((m) => m.ephemeralTo === undefined || m.ephemeralTo === userId);
@@ -361,6 +369,7 @@ export function stateFor(d: UiDeps, userId: string, rejections: readonly Rejecti
     appName: d.manifest.appName,
     botName: d.manifest.botName,
     personas: [...d.ws.personas.values()],
+    usergroups: usergroupNames(d),
     channels: [...d.ws.channels.values()].map((c) => ({ id: c.id, name: c.name, isArchived: c.isArchived, isPrivate: c.isPrivate, member: c.members.has(userId), topic: c.topic, pins: [...c.pins] })),
     messages: visible.map((m) => ({ ...messageJson(m, d.ws), channel: m.channel, isBot: m.isBot, ...(m.ephemeralTo ? { ephemeral: true } : {}) })),
     modals: (d.ws.modals.get(userId) ?? []).map((v) => viewJson(v)),

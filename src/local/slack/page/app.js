@@ -46,7 +46,7 @@ const personaName = (id) => {
 const channelName = (id) => ui.data?.channels.find((c) => c.id === id)?.name ?? id;
 
 function ctxFor(surface, extra) {
-  return { doc, surface, userName: personaName, channelName, people: () => ui.data?.personas ?? [], ...extra };
+  return { doc, surface, userName: personaName, channelName, groupName: (id) => ui.data?.usergroups?.[id] ?? id, people: () => ui.data?.personas ?? [], ...extra };
 }
 
 async function refresh() {
@@ -361,8 +361,8 @@ function setup() {
       void refresh();
     }, 30);
   };
-  // The confirm dialog is reused by the tests through the page's DOM only.
-  window.localSlack = { confirmDialog, refresh };
+  // The renderer, for the browser tests (they render fixtures into this page).
+  window.localSlack = { confirmDialog, renderBlocks, showErrors, refresh };
   void refresh();
 }
 

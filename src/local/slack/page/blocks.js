@@ -267,7 +267,7 @@ function richText(ctx, elements) {
         node = el(doc, 'span', 'mention channel-mention', [doc.createTextNode('#' + ctx.channelName(l.channel_id))]);
         break;
       case 'usergroup':
-        node = el(doc, 'span', 'mention group-mention', [doc.createTextNode('@group')]);
+        node = el(doc, 'span', 'mention group-mention', [doc.createTextNode('@' + (ctx.groupName?.(l.usergroup_id) ?? l.usergroup_id))]);
         break;
       case 'broadcast':
         node = el(doc, 'span', 'mention broadcast-mention', [doc.createTextNode('@' + (l.range ?? 'here'))]);

@@ -56,7 +56,7 @@ function angle(doc, inner, ctx) {
     const id = target.slice(1);
     return el(doc, 'span', 'mention channel-mention', [text(doc, '#' + (label || ctx.channelName(id)))]);
   }
-  if (target.startsWith('!subteam^')) return el(doc, 'span', 'mention group-mention', [text(doc, label || '@group')]);
+  if (target.startsWith('!subteam^')) return el(doc, 'span', 'mention group-mention', [text(doc, label || '@' + ctx.groupName(target.slice('!subteam^'.length)))]);
   if (target.startsWith('!date^')) return el(doc, 'span', 'date', [text(doc, label || target)]);
   if (target.startsWith('!')) return el(doc, 'span', 'mention broadcast-mention', [text(doc, '@' + target.slice(1))]);
   const href = safeHref(target);
@@ -78,7 +78,8 @@ const STYLES = [
 function styled(doc, s, ctx, out) {
   for (const { mark, tag } of STYLES) {
     const m = mark === '*' ? '\\*' : mark;
-    const re = new RegExp(`(^|[\\s(\\[{"'“])${m}([^${m}\\n]*[^\\s${m}])${m}(?=$|[\\s).,!?:;\\]}"'”…-])`);
+    // Lazy, so "_(see max_connections)_" closes at the last marker followed by a boundary.
+    const re = new RegExp(`(^|[\\s(\\[{"'“])${m}([^\\s${m}](?:[^\\n]*?[^\\s])?)${m}(?=$|[\\s).,!?:;\\]}"'”…-])`);
     const hit = re.exec(s);
     if (hit) {
       const start = hit.index + hit[1].length;
