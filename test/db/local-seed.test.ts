@@ -18,7 +18,7 @@ async function count(q: string): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   target = new pg.Pool({ connectionString: databaseUrl(server, names.target), max: 2 });
   target.on('error', () => undefined);
 });
