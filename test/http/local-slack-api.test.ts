@@ -235,7 +235,7 @@ describe('what the page sends the bot', () => {
     await ui('react', { user: ONCALL, channel: 'C0LOCOPS', ts: msg.ts, name: 'pushpin' });
     await ui('home', { user: ONCALL });
     expect(received).toEqual([]);
-    expect(standIn.workspace.message('C0LOCOPS', msg.ts)?.reactions).toEqual([{ name: 'pushpin', users: [ONCALL] }]);
+    expect(standIn.workspace.message('C0LOCOPS', msg.ts)?.reactions).toEqual([{ name: 'pushpin', by: [ONCALL] }]);
   });
 });
 

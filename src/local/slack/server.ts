@@ -173,7 +173,7 @@ export function createSlackStandIn(opts: SlackStandInOptions): SlackStandIn {
 
   async function upload(fileId: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    const f = ws.files.get(fileId);
+    const f = ws.uploads.get(fileId);
     if (!f || f.complete) return send(res, 404, 'file not found', 'text/plain');
     const type = req.headers['content-type'] ?? '';
     if (type.startsWith('multipart/form-data')) {
@@ -187,7 +187,7 @@ export function createSlackStandIn(opts: SlackStandInOptions): SlackStandIn {
   }
 
   function download(fileId: string, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
-    const f = ws.files.get(fileId);
+    const f = ws.uploads.get(fileId);
     // The bot downloads with its token (url_private); the page's own link carries none but
     // is served to the local person only (the server listens on 127.0.0.1).
     const token = bearer(req);

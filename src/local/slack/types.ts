@@ -51,7 +51,8 @@ export interface StoredFile {
 
 export interface Reaction {
   name: string;
-  users: string[];
+  /** Who reacted (shown to Slack clients as `users`). */
+  by: string[];
 }
 
 /** A message in a channel (or, with ephemeralTo, seen by one user only). */

