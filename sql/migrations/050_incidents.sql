@@ -39,11 +39,12 @@ CREATE INDEX incidents_declared_idx ON opsbot.incidents (declared_at DESC);
 CREATE INDEX incidents_breach_open_idx ON opsbot.incidents (id) WHERE resolved_at IS NULL AND kind = 'data_breach';
 
 -- The timeline: audit rows linked to the incident (written by state/audit-insert in the same
--- statement as the audit row). Append-only like the audit log, except that deleting an abandoned
--- reservation removes its links.
+-- statement as the audit row). Deleting an abandoned reservation removes its links. audit_id has
+-- no foreign key on purpose: audit rows are never deleted (a trigger refuses it), and a key would
+-- make TRUNCATE of the audit log fail on the key instead of on that append-only trigger.
 CREATE TABLE opsbot.incident_timeline (
   incident_id integer NOT NULL REFERENCES opsbot.incidents (id) ON DELETE CASCADE,
-  audit_id bigint NOT NULL REFERENCES opsbot.audit_log (id),
+  audit_id bigint NOT NULL,
   at timestamptz NOT NULL,
   PRIMARY KEY (incident_id, audit_id)
 );

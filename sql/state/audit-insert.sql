@@ -6,8 +6,9 @@
 --   - its detail.incidentId names the incident (the resolve entry itself, the postmortem, events
 --     written from elsewhere with an explicit id) — cast only after a digits-only check, so a
 --     malformed value matches nothing instead of failing the insert, or
---   - it is a lockdown playbook step (target lockdown-start / lockdown-lift, action playbook.*)
---     and the incident is an open data breach, from whichever channel it was requested.
+--   - it is a lockdown step and the incident is an open data breach, from whichever channel it
+--     came: a lockdown playbook row (target lockdown-start / lockdown-lift, action playbook.*),
+--     a lockdown.* action (deadline reminders done) or a tick on a lockdown.* checklist.
 -- Reserved incidents (channel_id NULL) are linked only through an explicit incidentId.
 WITH entry AS (
   INSERT INTO opsbot.audit_log (actor, action, target, channel, outcome, detail)
@@ -26,7 +27,9 @@ WITH entry AS (
   SELECT i.id, e.id, e.at
   FROM entry e
   JOIN opsbot.incidents i ON i.kind = 'data_breach' AND i.resolved_at IS NULL AND i.channel_id IS NOT NULL
-  WHERE e.action LIKE 'playbook.%' AND e.target IN ('lockdown-start', 'lockdown-lift')
+  WHERE (e.action LIKE 'playbook.%' AND e.target IN ('lockdown-start', 'lockdown-lift'))
+     OR e.action LIKE 'lockdown.%'
+     OR (e.action = 'checklist.tick' AND e.detail ->> 'kind' LIKE 'lockdown.%')
   ON CONFLICT DO NOTHING
 )
 SELECT id, at FROM entry

@@ -77,6 +77,7 @@ export type SqlName =
   | 'incidents/postmortem-get'
   | 'incidents/postmortem-insert'
   | 'incidents/reminders-claim'
+  | 'incidents/reservations-sweep'
   | 'incidents/resolve'
   | 'incidents/set-card'
   | 'incidents/set-lockdown'

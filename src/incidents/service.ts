@@ -59,7 +59,17 @@ function permalink(v: unknown): string | undefined {
   throw new InputError('The message link is not an https link. Use the message shortcut or reaction again.');
 }
 
-export function createIncidentService(deps: IncidentServiceDeps): IncidentService {
+/** The service, plus the housekeeping the composition root schedules (not part of the port). */
+export interface IncidentStore extends IncidentService {
+  /**
+   * Deletes reservations older than RESERVATION_TTL_MS that never got a channel, each with an
+   * 'incident.abandoned' audit row; returns their ids. Optional: they are never listed or
+   * counted anyway, and a retried declaration takes one over; this only keeps the table tidy.
+   */
+  sweepReservations(): Promise<number[]>;
+}
+
+export function createIncidentService(deps: IncidentServiceDeps): IncidentStore {
   const { state, clock, logger } = deps;
   for (const sev of SEVERITIES) {
     const ms = deps.cadenceMs[sev];
@@ -180,6 +190,25 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
           detail: { incidentId: iid, reason: why, title: removed.title, severity: removed.severity, kind: removed.kind },
         });
       });
+    },
+
+    async sweepReservations() {
+      const cutoff = new Date(clock.now() - RESERVATION_TTL_MS);
+      const ids = await state.transaction(async (q) => {
+        const removed = await q('incidents/reservations-sweep', [cutoff]);
+        for (const r of removed) {
+          await audit(q, {
+            actor: String(r.declared_by),
+            action: 'incident.abandoned',
+            target: `incident:${Number(r.id)}`,
+            outcome: 'abandoned',
+            detail: { incidentId: Number(r.id), reason: 'its channel was never created (no channel within 10 minutes of declaring)', title: r.title, severity: r.severity, kind: r.kind },
+          });
+        }
+        return removed.map((r) => Number(r.id));
+      });
+      if (ids.length > 0) logger.warn({ incidents: ids }, 'abandoned incident reservations swept');
+      return ids;
     },
 
     async get(id) {

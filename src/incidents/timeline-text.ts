@@ -135,7 +135,9 @@ function otherSentence(action: string, target: string | null, outcome: string, d
   if (action === 'command') {
     const st = s(d.status);
     const result = st ? `: ${q(st, 20).toUpperCase()}` : outcome !== 'ok' ? `: ${q(outcome, 20)}` : '';
-    return `ran ${commandLine(target, d)}${result}`;
+    // A log summary notes its headline (ctx.note({ headline })), shown after the command.
+    const headline = s(d.headline) ? ` — ${q(d.headline)}` : '';
+    return `ran ${commandLine(target, d)}${result}${headline}`;
   }
   if (action === 'alert.acknowledge') return `acknowledged ${q(target, 40).replace(/^alert:/, 'alert #')}${s(d.ruleId) ? ` (${q(d.ruleId, 60)})` : ''}`;
   if (action === 'checklist.tick' && Array.isArray(d.changes)) {

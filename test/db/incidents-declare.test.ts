@@ -68,6 +68,21 @@ describe('declare', () => {
     expect(retry.incident.id).not.toBe(first.incident.id);
   });
 
+  it('the sweep removes only reservations older than 10 minutes, each with an abandoned audit row', async () => {
+    const stale = await h.service.declare(declareInput());
+    const live = await declared(h.service);
+    h.clock.advance(RESERVATION_TTL_MS - 60_000);
+    const fresh = await h.service.declare(declareInput());
+    h.clock.advance(2 * 60_000);
+    const swept = await Promise.all([h.replicas[0]!.service.sweepReservations(), h.replicas[1]!.service.sweepReservations()]);
+    expect(swept.flat()).toEqual([stale.incident.id]);
+    expect(await h.service.get(stale.incident.id)).toBeUndefined();
+    expect((await h.service.get(fresh.incident.id))?.channelId).toBeNull();
+    expect((await h.service.get(live.id))?.channelId).toBe(live.channelId);
+    expect(await count(`SELECT count(*) AS n FROM opsbot.audit_log WHERE action = 'incident.abandoned' AND (detail->>'incidentId')::int = $1 AND detail->>'reason' LIKE 'its channel was never created%'`, [stale.incident.id])).toBe(1);
+    await expect(h.service.attachChannel(stale.incident.id, { id: 'CLATE1', name: 'inc-late' })).rejects.toThrow(/There is no incident/);
+  });
+
   it('an incident with a channel cannot be abandoned', async () => {
     const inc = await declared(h.service);
     await expect(h.service.abandon(inc.id, 'oops')).rejects.toThrow(InputError);

@@ -31,6 +31,7 @@ describe('the timeline', () => {
     await h.state.audit({ actor: 'U0ALICE', action: 'command', target: '/health', channel: ch, outcome: 'ok', detail: { component: 'all', status: 'critical' } });
     await h.state.audit({ actor: 'U0ALICE', action: 'command', target: '/db', channel: ch, outcome: 'ok', detail: { topic: 'locks', status: 'warn' } });
     await h.state.audit({ actor: 'U0ALICE', action: 'command', target: '/slowqueries', channel: ch, outcome: 'ok', detail: { sort: 'total', status: 'ok' } });
+    await h.state.audit({ actor: 'U0ALICE', action: 'command', target: '/logs summarize', channel: ch, outcome: 'ok', detail: { source: 'edge', headline: '502s from ai-chat since 14:02' } });
     await h.state.audit({ actor: 'U0BOB', action: 'command', target: '/lockdown start', channel: ch, outcome: 'refused', detail: { why: 'You are not in the on-call group <!here>' } });
     await h.state.audit({ actor: 'U0ALICE', action: 'command', target: '/health', channel: other.channelId!, outcome: 'ok', detail: { status: 'ok' } });
     await h.state.audit({ actor: 'U0ALICE', action: 'command', target: '/health', channel: 'CELSEWHERE', outcome: 'ok', detail: { status: 'ok' } });
@@ -47,6 +48,7 @@ describe('the timeline', () => {
       'ran `/health`: CRITICAL',
       'ran `/db locks`: WARN',
       'ran `/slowqueries total`: OK',
+      'ran `/logs summarize edge` — 502s from ai-chat since 14:02',
       'was refused `/lockdown start`: You are not in the on-call group &lt;!here&gt;',
       'took the commander role',
       'gave the scribe role to <@U0CAROL>',
@@ -81,12 +83,17 @@ describe('the timeline', () => {
     await h.state.audit({ ...base, actor: 'U0BOB', action: 'playbook.approved', outcome: 'ok', detail: { ...base.detail, approvers: ['U0BOB'] } });
     await h.state.audit({ ...base, actor: 'U0BOB', action: 'playbook.finished', outcome: 'succeeded', detail: { ...base.detail, rowsAffected: 42, outcome: 'succeeded' } });
     await h.state.audit({ actor: 'U0ALICE', action: 'playbook.requested', target: 'kill-idle-connections', channel: 'C0OPSROOM', outcome: 'ok', detail: { requestId } });
+    await h.state.audit({ actor: 'U0BOB', action: 'checklist.tick', target: 'checklist:7', channel: 'C0OPSROOM', outcome: 'ok', detail: { kind: 'lockdown.containment', changes: [{ itemKey: 'rotate-keys', action: 'ticked' }] } });
+    await h.state.audit({ actor: 'U0BOB', action: 'checklist.tick', target: 'checklist:8', channel: 'C0OPSROOM', outcome: 'ok', detail: { kind: 'maintenance.pre', changes: [{ itemKey: 'backup', action: 'ticked' }] } });
+    await h.state.audit({ actor: 'U0BOB', action: 'lockdown.reminder_done', target: 'lockdown:ab5b7c6e', channel: 'C0OPSROOM', outcome: 'ok' });
     await h.service.linkLockdown(breach.id, 'AB5B7C6E-1F5D-4D6C-8D7B-0A1B2C3D4E5F');
 
     expect((await texts(breach.id)).slice(1)).toEqual([
       `requested playbook \`lockdown-start\` (request \`${requestId}\`): revoke 42 sessions`,
       `approved playbook \`lockdown-start\` (request \`${requestId}\`)`,
       'playbook `lockdown-start` finished: succeeded, 42 rows',
+      'ticked `rotate-keys` on the lockdown.containment checklist',
+      'marked a lockdown notification deadline done',
       'linked lockdown `ab5b7c6e-1f5d-4d6c-8d7b-0a1b2c3d4e5f` to the incident',
     ]);
     expect((await h.service.get(breach.id))?.lockdownId).toBe('ab5b7c6e-1f5d-4d6c-8d7b-0a1b2c3d4e5f');
@@ -96,6 +103,7 @@ describe('the timeline', () => {
       ['playbook.requested', 'lockdown-start', 'U0ALICE'],
       ['playbook.approved', 'lockdown-start', 'U0BOB'],
       ['playbook.finished', 'lockdown-start', 'U0BOB'],
+      ['lockdown.reminder_done', 'lockdown:ab5b7c6e', 'U0BOB'],
     ]);
   });
 
@@ -120,12 +128,15 @@ describe('the timeline', () => {
   it('pins a person message once per message ts', async () => {
     const inc = await declared(h.service);
     const m = { channelId: inc.channelId!, ts: '1764583200.000100', author: 'U0DAVE', text: 'Saw 502s from <https://evil.example|the login page> & retries', by: 'U0ALICE', permalink: 'https://example.slack.com/archives/C1/p1764583200000100' };
-    expect(await h.service.pinMessage(inc.id, m)).toBe('added');
-    expect(await h.service.pinMessage(inc.id, { ...m, by: 'U0BOB' })).toBe('already');
+    // The reaction and the shortcut at once (or two replicas): one entry.
+    const outs = await Promise.all([h.service.pinMessage(inc.id, m), h.service.pinMessage(inc.id, { ...m, by: 'U0BOB' })]);
+    expect(outs.sort()).toEqual(['added', 'already']);
+    expect(await h.service.pinMessage(inc.id, m)).toBe('already');
     const pins = (await h.service.timeline(inc.id)).filter((e) => e.action === 'incident.pinned');
     expect(pins).toHaveLength(1);
     expect(pins[0]!.text).toBe('added a message by <@U0DAVE> to the timeline: “Saw 502s from &lt;https://evil.example|the login page&gt; &amp; retries”');
     expect(pins[0]!.detail).toMatchObject({ author: 'U0DAVE', ts: m.ts, permalink: m.permalink, text: m.text });
+    expect(pins[0]!.text).toMatch(/^added a message by <@U0DAVE>/);
   });
 
   it('StateStore.audit still writes one plain audit row for callers outside incidents', async () => {

@@ -3,7 +3,7 @@
 import pino from 'pino';
 import { fixedClock } from '../../src/core/clock.js';
 import type { IncidentService } from '../../src/incidents/port.js';
-import { createIncidentService } from '../../src/incidents/service.js';
+import { createIncidentService, type IncidentStore } from '../../src/incidents/service.js';
 import type { DeclareInput, Incident, Severity } from '../../src/incidents/types.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 
@@ -11,7 +11,7 @@ export const CADENCE_MS: Record<Severity, number> = { P0: 30 * 60_000, P1: 60 * 
 export const T0 = Date.parse('2026-12-01T10:00:00Z');
 
 export interface IncidentReplica {
-  service: IncidentService;
+  service: IncidentStore;
   state: StateStore;
 }
 
@@ -19,7 +19,7 @@ export interface IncidentHarness {
   clock: ReturnType<typeof fixedClock>;
   replicas: IncidentReplica[];
   /** The first replica's service. */
-  service: IncidentService;
+  service: IncidentStore;
   state: StateStore;
   close(): Promise<void>;
 }
