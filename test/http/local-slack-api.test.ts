@@ -231,20 +231,22 @@ describe('what the page sends the bot', () => {
     answer = () => ({});
     const msg = await client.chat.postMessage({ channel: 'C0LOCOPS', text: 'pin me' });
     received = [];
-    // manifest.yml subscribes to no events, so Slack would send none.
-    await ui('react', { user: ONCALL, channel: 'C0LOCOPS', ts: msg.ts, name: 'pushpin' });
-    await ui('home', { user: ONCALL });
+    // manifest.yml subscribes to reaction_added and app_home_opened, not to messages: a reply
+    // in a thread sends the bot nothing, as Slack would send nothing.
+    await ui('message', { user: MANAGER, channel: 'C0LOCOPS', text: 'any news?', threadTs: msg.ts });
     expect(received).toEqual([]);
+    await ui('react', { user: ONCALL, channel: 'C0LOCOPS', ts: msg.ts, name: 'pushpin' });
+    expect(received.map((r) => (r.data as { event: { type: string } }).event.type)).toEqual(['reaction_added']);
     expect(standIn.workspace.message('C0LOCOPS', msg.ts)?.reactions).toEqual([{ name: 'pushpin', by: [ONCALL] }]);
   });
 });
 
 describe('events, when the manifest subscribes to them', () => {
   it('reaction_added, message and app_home_opened arrive as signed JSON event_callbacks; views.publish is the Home tab', async () => {
-    // The same manifest with event subscriptions, as an app with a Home tab would have.
+    // The same manifest, also subscribed to channel messages.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'local-slack-'));
     const manifest = path.join(dir, 'manifest.yml');
-    writeFileSync(manifest, `${readFileSync('manifest.yml', 'utf8')}\n`.replace('settings:\n', 'settings:\n  event_subscriptions:\n    bot_events: [app_home_opened, reaction_added, message.channels]\n').replace('features:\n', 'features:\n  app_home:\n    home_tab_enabled: true\n'));
+    writeFileSync(manifest, `${readFileSync('manifest.yml', 'utf8')}\n`.replace('    bot_events:\n', '    bot_events:\n      - message.channels\n'));
     await standIn.close();
     standIn = createSlackStandIn({ botEventsUrl: `http://127.0.0.1:${(bot.address() as AddressInfo).port}/slack/events`, signingSecret: SECRET, manifestPath: manifest, logger: captureLogger(logs) });
     await standIn.listen(0);
