@@ -76,6 +76,23 @@ function parseSource(meta: Record<string, unknown>): IncidentSource {
   return { kind, ...(r ? { ref: r } : {}), ...(channelId ? { channelId } : {}) };
 }
 
+/**
+ * Acks a valid update or resolve form and returns the incident id its metadata names; a form
+ * whose metadata names none is acked too (the modal closes) and the InputError goes to the
+ * global handler, which tells the user.
+ */
+async function ackWithIncidentId(privateMetadata: string | undefined, ack: () => Promise<void>): Promise<number> {
+  let id: number;
+  try {
+    id = checkIntId(parseMetadata(privateMetadata).incidentId, 'incident id');
+  } catch (err) {
+    await ack();
+    throw err;
+  }
+  await ack();
+  return id;
+}
+
 export function incidentInteractions(s: () => IncidentHandlerServices, commands: () => readonly CommandSpec[]): InteractionSpec {
   return {
     id: 'incidents',
@@ -226,14 +243,7 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
           await ack({ response_action: 'errors', errors });
           return;
         }
-        let id: number;
-        try {
-          id = checkIntId(parseMetadata(view.private_metadata).incidentId, 'incident id');
-        } catch (err) {
-          await ack();
-          throw err;
-        }
-        await ack();
+        const id = await ackWithIncidentId(view.private_metadata, ack);
         const user = body.user.id;
         describeForAudit(context, { action: 'incident.update', target: `incident:${id}` });
         let i: Incident | undefined;
@@ -266,14 +276,7 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
           await ack({ response_action: 'errors', errors: { resolution: err.userMessage.slice(0, 150) } });
           return;
         }
-        let id: number;
-        try {
-          id = checkIntId(parseMetadata(view.private_metadata).incidentId, 'incident id');
-        } catch (err) {
-          await ack();
-          throw err;
-        }
-        await ack();
+        const id = await ackWithIncidentId(view.private_metadata, ack);
         const user = body.user.id;
         describeForAudit(context, { action: 'incident.resolve', target: `incident:${id}` });
         let i: Incident | undefined;
