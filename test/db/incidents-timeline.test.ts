@@ -2,7 +2,15 @@
 // state.audit) lands on the open incident with a sentence; rows elsewhere or after the resolve
 // do not; lockdown playbook steps land on every open data breach wherever they were requested;
 // a real playbook run in the channel shows requested → approved → finished with its row count.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackupService } from '../../src/backup/service.js';
+import { parseBackupSettings } from '../../src/backup/settings.js';
+import { systemClock } from '../../src/core/clock.js';
+import { backupTools } from '../support/backup-tools.js';
 import { engineHarness, seedOrg, type EngineHarness } from '../support/playbooks.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { declared, incidentHarness, type IncidentHarness } from '../support/incidents.js';
@@ -123,6 +131,32 @@ describe('the timeline', () => {
     const finished = facts.find((f) => f.action === 'playbook.finished')!;
     expect(finished.detail).toMatchObject({ approvers: ['U0BOB'], rowsAffected: 12, requestedBy: 'U0ALICE' });
     expect(facts.map((f) => f.action)).toEqual(['playbook.requested', 'playbook.approved', 'playbook.started', 'playbook.finished']);
+  });
+
+  it('a backup taken and verified from the war room is on its timeline (its audit rows carry the channel)', async (ctx) => {
+    const tools = backupTools();
+    if (tools.problem) ctx.skip(tools.problem);
+    const dir = await mkdtemp(path.join(tmpdir(), 'opsbot-inc-backup-'));
+    try {
+      const settings = parseBackupSettings({ ...tools.env, BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl }, { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined });
+      const backups = createBackupService({ settings, state: h.state, clock: systemClock, logger: pino({ level: 'silent' }), timezone: 'UTC', searchPath: process.env.PATH });
+      const inc = await declared(h.service, { kind: 'service_outage' });
+      const elsewhere = await backups.backupNow({ actor: 'U0ALICE', channel: 'C0ELSEWHERE' });
+      const entry = await backups.backupNow({ actor: 'U0ALICE', channel: inc.channelId! });
+      expect(entry.state).toBe('succeeded');
+      const verified = await backups.verify(entry.id, { actor: 'U0ALICE', channel: inc.channelId! });
+      const lines = (await texts(inc.id)).slice(1);
+      // The backup taken in another channel is not on it; retention run by the war room's backup is.
+      expect(lines.filter((l) => !l.includes('pruned by the retention policy'))).toEqual([
+        expect.stringMatching(new RegExp(`^backup \`${entry.id}\` created, .*, \\d+ tables$`)),
+        `backup \`${entry.id}\` verified: ${verified.verdict}`,
+      ]);
+      expect(lines.filter((l) => l.includes(`${elsewhere.id}\` created`))).toEqual([]);
+      const rows = (await h.service.timeline(inc.id)).filter((e) => e.action === 'backup.created' || e.action === 'backup.verified');
+      expect(rows.map((e) => e.actor)).toEqual(['U0ALICE', 'U0ALICE']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('pins a person message once per message ts', async () => {
