@@ -16,7 +16,7 @@ export const textOf = (c: RecordedCall): string => {
 
 export const isMethod = (m: string) => (c: RecordedCall) => c.url.endsWith(`/${m}`);
 export const channelOf = (c: RecordedCall): string | undefined => (c.json as { channel?: string; channel_id?: string }).channel ?? (c.json as { channel_id?: string }).channel_id;
-export const postsTo = (b: TestBot, channel: string): RecordedCall[] => b.http.calls.filter((c) => isMethod('chat.postMessage')(c) && channelOf(c) === channel);
+export const postsTo = (b: Pick<TestBot, 'http'>, channel: string): RecordedCall[] => b.http.calls.filter((c) => isMethod('chat.postMessage')(c) && channelOf(c) === channel);
 
 export interface WarRoomFake {
   /** Channel names asked for, in order. */
@@ -61,7 +61,7 @@ export const DECLARE_VALUES = (o: { title?: string; severity?: string; kind?: st
 });
 
 /** The private_metadata of the last views.open (the form the bot opened). */
-export async function openedForm(b: TestBot, after = 0): Promise<{ callbackId: string; meta: string; view: Record<string, unknown> }> {
+export async function openedForm(b: Pick<TestBot, 'http'>, after = 0): Promise<{ callbackId: string; meta: string; view: Record<string, unknown> }> {
   const call = await b.http.waitFor((c) => isMethod('views.open')(c) && b.http.calls.indexOf(c) >= after);
   const view = JSON.parse(String((call.json as { view: string }).view)) as { callback_id: string; private_metadata: string };
   return { callbackId: view.callback_id, meta: view.private_metadata, view: view as unknown as Record<string, unknown> };
