@@ -1,41 +1,33 @@
 // `opsbot incident list|show|timeline|stats|postmortem [--json]` against a real state store, for
 // when Slack is down: the same records the war room wrote, as text and as JSON, the exit codes
 // scripts rely on, and clear words for a wrong id or a missing one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/app/cli/main.js';
 import type { Incident, IncidentStats } from '../../src/incidents/types.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg.js';
-import { declared, incidentHarness, type IncidentHarness } from '../support/incidents.js';
+import { declared, incidentDb } from '../support/incidents.js';
 
-let db: TestDatabase;
-let h: IncidentHarness;
+const MIN = 60_000;
+// Two hours ago, so the CLI's real clock puts every record in its 30-day window.
+const t = incidentDb({ start: Date.now() - 2 * 60 * MIN });
 let open: Incident;
 let closed: Incident;
-const MIN = 60_000;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  // Two hours ago, so the CLI's real clock puts every record in its 30-day window.
-  h = incidentHarness(db.url, 1, Date.now() - 2 * 60 * MIN);
-  closed = await declared(h.service, { title: 'Dashboards are slow', severity: 'P1', kind: 'performance' });
-  h.clock.advance(5 * MIN);
-  await h.service.setRole(closed.id, 'commander', 'U0LEAD', 'U0LEAD');
-  await h.service.addUpdate(closed.id, { status: 'identified', impact: 'Lead lists take 20 s', nextSteps: 'Add the index', nextUpdateMinutes: 60, by: 'U0LEAD' });
-  h.clock.advance(60 * MIN);
-  await h.service.resolve(closed.id, 'Added the missing index on leads(org_id)', 'U0LEAD');
-  await h.service.savePostmortem({ incidentId: closed.id, source: 'offline', offlineReason: 'no Gemini API key configured', markdown: '# INC postmortem\n\nAdded the missing index.\n', createdAt: new Date(h.clock.now()) });
-  open = await declared(h.service, { title: 'Checkout is down', severity: 'P0', kind: 'service_outage' });
-  await h.service.setRole(open.id, 'commander', 'U0DANA', 'U0DANA');
-});
-afterAll(async () => {
-  await h.close();
-  await db.drop();
+  closed = await declared(t.h.service, { title: 'Dashboards are slow', severity: 'P1', kind: 'performance' });
+  t.h.clock.advance(5 * MIN);
+  await t.h.service.setRole(closed.id, 'commander', 'U0LEAD', 'U0LEAD');
+  await t.h.service.addUpdate(closed.id, { status: 'identified', impact: 'Lead lists take 20 s', nextSteps: 'Add the index', nextUpdateMinutes: 60, by: 'U0LEAD' });
+  t.h.clock.advance(60 * MIN);
+  await t.h.service.resolve(closed.id, 'Added the missing index on leads(org_id)', 'U0LEAD');
+  await t.h.service.savePostmortem({ incidentId: closed.id, source: 'offline', offlineReason: 'no Gemini API key configured', markdown: '# INC postmortem\n\nAdded the missing index.\n', createdAt: new Date(t.h.clock.now()) });
+  open = await declared(t.h.service, { title: 'Checkout is down', severity: 'P0', kind: 'service_outage' });
+  await t.h.service.setRole(open.id, 'commander', 'U0DANA', 'U0DANA');
 });
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(['incident', ...argv], { env: { DATABASE_URL: db.url, OPS_TIMEZONE: 'UTC' }, stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  const code = await runCli(['incident', ...argv], { env: { DATABASE_URL: t.db.url, OPS_TIMEZONE: 'UTC' }, stdout: (s) => (out += s), stderr: (s) => (err += s) });
   return { code, out, err };
 }
 
