@@ -127,6 +127,7 @@ describe('bad input: a clear ephemeral answer, nothing written', () => {
   it('declaring restricted to on-call: the Declare button and a form sent anyway are refused by name, nothing is created', async () => {
     bot = await startTestBot({ env: testEnv(db.url, { INCIDENT_DECLARE_ACCESS: 'oncall' }) });
     const b = bot;
+    const since = (await db.pool.query<{ id: string }>('SELECT coalesce(max(id), 0) AS id FROM opsbot.audit_log')).rows[0]!.id;
     await postAction(b.baseUrl, { action_id: 'incident.declare', value: JSON.stringify({ source: 'alert', ref: '7', title: 'Edge errors', kind: 'service_outage' }) }, { userId: 'U0NOBODY', channelId: 'C0ALERTS', responseUrl: 'https://hooks.slack.test/declare/nobody' });
     const refused = await b.http.waitFor((c) => c.url === 'https://hooks.slack.test/declare/nobody');
     expect((refused.json as { text: string; response_type: string }).response_type).toBe('ephemeral');
@@ -140,6 +141,12 @@ describe('bad input: a clear ephemeral answer, nothing written', () => {
     expect(told(b).join('\n')).toMatch(/Only the on-call group.*Nothing was declared\./);
     expect(b.http.calls.filter(isMethod('conversations.create'))).toHaveLength(0);
     expect(await incidents()).toEqual([]);
+    // Both refusals are audited, as every refusal is (the form's by the form's own handler).
+    const refusals = async () => (await db.pool.query<{ actor: string; action: string; channel: string | null }>(`SELECT actor, action, channel FROM opsbot.audit_log WHERE outcome = 'refused' AND id > $1 ORDER BY id`, [since])).rows;
+    await expect.poll(refusals).toEqual([
+      { actor: 'U0NOBODY', action: 'incident.declare_button', channel: 'C0ALERTS' },
+      { actor: 'U0NOBODY', action: 'incident.declare', channel: 'C0OPS' },
+    ]);
   });
 
   it('update and resolve forms: values out of range are shown on the form, nothing is posted or written', async () => {
