@@ -160,7 +160,11 @@ export function timelineText(row: Pick<AuditRow, 'actor' | 'action' | 'target' |
   const d = row.detail ?? {};
   let text: string | undefined;
   if (row.outcome === 'refused') {
-    text = withNote(`was refused ${row.action === 'command' ? commandLine(row.target, d) : code(row.target ?? row.action)}`, d.why);
+    // A refusal's reason is the bot's own sentence: its mentions (<@U…>, <#C…>) stay mentions.
+    const why = s(d.why) ? q(d.why).replace(/&lt;([@#][UWC][A-Z0-9]{2,40})&gt;/g, '<$1>') : undefined;
+    // What was refused: the command, or the action (a button's target is often only an id).
+    const what = row.action === 'command' ? commandLine(row.target, d) : code(row.action);
+    text = why ? `was refused ${what}: ${why}` : `was refused ${what}`;
   } else if (row.action.startsWith('incident.')) {
     text = incidentSentence(row.action, row.actor, d);
   } else if (row.action.startsWith('playbook.')) {
