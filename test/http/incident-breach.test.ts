@@ -144,10 +144,11 @@ describe('a P0 data-breach incident, end to end', () => {
 
     // The timeline has each step, in order.
     const actions = (await b.bot.incidents.timeline(id)).map((e) => e.action);
-    for (const a of ['incident.declared', 'incident.role', 'playbook.requested', 'playbook.approved', 'incident.status', 'incident.update', 'incident.reminder', 'incident.resolved']) {
+    for (const a of ['incident.declared', 'incident.role', 'playbook.requested', 'playbook.approved', 'playbook.finished', 'incident.lockdown_linked', 'lockdown.reminder', 'incident.status', 'incident.update', 'incident.reminder', 'incident.resolved', 'incident.postmortem']) {
       expect(actions, a).toContain(a);
     }
     expect(actions.indexOf('incident.declared')).toBeLessThan(actions.indexOf('playbook.requested'));
+    expect((await b.bot.incidents.timeline(id)).find((e) => e.action === 'playbook.finished')?.text).toMatch(/^playbook `lockdown-start` finished: succeeded, \d+ rows$/);
     expect(actions.filter((a) => a === 'incident.update')).toHaveLength(2);
 
     // The 72 h deadline outlives the resolved incident: it still lands on the breach's timeline.
