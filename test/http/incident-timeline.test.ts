@@ -7,7 +7,7 @@ import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { settled } from '../support/settle.js';
 import { postCommand, RESPONSE_URL, type RecordedCall } from '../support/slack.js';
-import { click, DECLARE_VALUES, declareRoom, isMethod, messageShortcut, pickOption, postsTo, reactionAdded, submitResolve, textOf, warRoomRoutes } from '../support/incident-slack.js';
+import { click, DECLARE_VALUES, declareRoom, isMethod, messageShortcut, openedForm, pickOption, postsTo, reactionAdded, submitDeclare, submitResolve, textOf, warRoomRoutes } from '../support/incident-slack.js';
 
 let db: TestDatabase;
 let bot: TestBot | undefined;
@@ -50,6 +50,31 @@ async function startRoom(): Promise<{ b: TestBot; id: number }> {
   const id = await declareRoom(bot, { viewId: `V${Math.random().toString(36).slice(2, 8)}`, values: DECLARE_VALUES({ title: 'Lead lists are slow', severity: 'P1', kind: 'performance', impact: 'Lead lists take 20 s' }) });
   return { b: bot, id };
 }
+
+describe('declaring from a critical /health report', () => {
+  it('the report carries a Declare button; the form it opens is prefilled, and the incident records where it came from', async () => {
+    bot = await startTestBot({ env: testEnv(db.url, { STATUS_CHANNEL_ID: 'C0STATUS' }) });
+    const b = bot;
+    b.http.on((c) => (c.url === 'https://app.autorepai.test/' ? new Response('upstream down', { status: 503 }) : undefined));
+    warRoomRoutes(b.http, { channelId: ROOM });
+    await postCommand(b.baseUrl, '/health', 'frontend', { fields: { user_id: 'U0ONCALL', channel_id: 'C0OPS' } });
+    const report = await b.http.waitFor((c) => c.url === RESPONSE_URL && textOf(c).includes('incident.declare'));
+    const blocks = (report.json as { blocks: { elements?: { action_id?: string; value?: string }[] }[] }).blocks;
+    const value = blocks.flatMap((x) => x.elements ?? []).find((e) => e.action_id === 'incident.declare')?.value;
+    const declare = JSON.parse(value ?? '{}') as { source: string; ref: string; title: string; kind: string };
+    expect(declare).toMatchObject({ source: 'health', title: 'Health critical: Front end', kind: 'service_outage' });
+
+    await click(b, 'incident.declare', JSON.stringify(declare), 'U0ONCALL', 'C0OPS');
+    const form = await openedForm(b);
+    expect(JSON.stringify(form.view)).toContain('Health critical: Front end');
+    expect(JSON.parse(form.meta)).toEqual({ kind: 'health', ref: declare.ref, channelId: 'C0OPS' });
+    await submitDeclare([b], { viewId: 'VHEALTH1', user: 'U0ONCALL', meta: form.meta, values: DECLARE_VALUES({ title: 'Health critical: Front end', severity: 'P0', kind: 'service_outage', impact: 'The app does not load' }) });
+    await settled(b);
+    const i = await b.bot.incidents.byChannel(ROOM);
+    expect(i?.source).toEqual({ kind: 'health', ref: declare.ref, channelId: 'C0OPS' });
+    expect(i).toMatchObject({ severity: 'P0', kind: 'service_outage', title: 'Health critical: Front end' });
+  });
+});
 
 describe('the incident card', () => {
   it('status and severity menus: the commander moves them with a note on the timeline; others and bad values change nothing', async () => {
