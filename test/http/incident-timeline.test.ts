@@ -122,6 +122,33 @@ describe('the incident card', () => {
   });
 });
 
+describe('roles by command', () => {
+  it('/incident role hands the comms role to someone, who may then post updates; the timeline says who gave it', async () => {
+    const { b, id } = await startRoom();
+    await click(b, 'incident.role.commander', `${id}:commander`, 'U0LEAD', ROOM);
+    await settled(b);
+    let from = b.http.calls.length;
+    await postCommand(b.baseUrl, '/incident', 'role <@U0ERIN|erin> comms', { fields: { user_id: 'U0LEAD', channel_id: ROOM } });
+    await settled(b);
+    expect(answersSince(b, from)).toEqual([{ type: 'in_channel', text: expect.stringContaining(`<@U0ERIN> is now communications lead of INC-${id} (set by <@U0LEAD>).`) }]);
+    expect((await b.bot.incidents.get(id))?.roles).toEqual({ commander: 'U0LEAD', communications: 'U0ERIN' });
+    expect((await b.bot.incidents.timeline(id)).filter((e) => e.action === 'incident.role').map((e) => [e.actor, e.text])).toEqual([
+      ['U0LEAD', 'took the commander role'],
+      ['U0LEAD', 'gave the communications lead role to <@U0ERIN>'],
+    ]);
+    // The comms lead (not on-call, not an approver) may open the update form; someone else may not.
+    const opened = b.http.calls.filter(isMethod('views.open')).length;
+    await postCommand(b.baseUrl, '/incident', 'update', { fields: { user_id: 'U0ERIN', channel_id: ROOM } });
+    await settled(b);
+    expect(b.http.calls.filter(isMethod('views.open'))).toHaveLength(opened + 1);
+    from = b.http.calls.length;
+    await postCommand(b.baseUrl, '/incident', 'update', { fields: { user_id: 'U0NOBODY', channel_id: ROOM } });
+    await settled(b);
+    expect(answersSince(b, from)[0]?.text).toMatch(/Only the commander of INC-\d+ \(<@U0LEAD>\), the communications lead \(<@U0ERIN>\) or an approver may post stakeholder updates/);
+    expect(b.http.calls.filter(isMethod('views.open'))).toHaveLength(opened + 1);
+  });
+});
+
 describe('adding messages to the timeline', () => {
   it(':pushpin: and the shortcut add a message once, with its author, who added it and when; outside a war room nothing happens', async () => {
     const { b, id } = await startRoom();
