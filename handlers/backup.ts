@@ -79,7 +79,7 @@ export function backupCommand(s: { backups: BackupService; playbooks?: { engine?
         async run(_a, ctx) {
           const status = await statusMessage(ctx.chat, ctx.who.channelId, `:floppy_disk: Backup requested by <@${ctx.who.userId}>: pg_dump is running; progress in this thread.`, inChannel(ctx), ctx.log);
           try {
-            const entry = await svc().backupNow({ actor: ctx.who.userId, onProgress: status.progress });
+            const entry = await svc().backupNow({ actor: ctx.who.userId, onProgress: status.progress, channel: ctx.who.channelId });
             await status.finish(backupOutcome(entry, svc().store.location, ctx.deps.timezone, 'slack'));
             return entry;
           } catch (err) {
@@ -120,7 +120,7 @@ export function backupCommand(s: { backups: BackupService; playbooks?: { engine?
         async run(a, ctx) {
           const status = await statusMessage(ctx.chat, ctx.who.channelId, `:mag: Verification of backup ${a.id} requested by <@${ctx.who.userId}>: restoring into a scratch database; progress in this thread.`, inChannel(ctx), ctx.log);
           try {
-            const r = await svc().verify(a.id, { actor: ctx.who.userId, onProgress: status.progress });
+            const r = await svc().verify(a.id, { actor: ctx.who.userId, onProgress: status.progress, channel: ctx.who.channelId });
             await status.finish(verifyOutcome(r, 'slack'));
             return r;
           } catch (err) {

@@ -2,7 +2,7 @@
 // modals, the card's role buttons and status / severity menus, the Declare buttons on alerts and
 // /health, the first-step buttons (which run a declared command in the war room), the
 // :pushpin: reaction and the *Add to incident timeline* message shortcut.
-import type { App, BlockAction, ButtonAction, MessageShortcut, StaticSelectAction, ViewSubmitAction, webApi } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, Context, MessageShortcut, StaticSelectAction, ViewSubmitAction, webApi } from '@slack/bolt';
 import { InputError, isOpsError } from '../src/core/errors.js';
 import { requiredText } from '../src/incidents/args.js';
 import { findStep, stepText } from '../src/incidents/checklists.js';
@@ -45,6 +45,17 @@ async function tell(client: webApi.WebClient, user: string, channel: string | un
 }
 
 const errorText = (err: unknown): string | undefined => (isOpsError(err) ? err.userMessage : undefined);
+
+/**
+ * A form's errors are told to the user here rather than by the global error handler (a form has
+ * no response_url), so a refusal among them is audited here, as the handler audits every other.
+ */
+function auditRefusal(deps: HandlerDeps, context: Context, err: unknown): void {
+  if (!isOpsError(err) || err.code !== 'forbidden') return;
+  const { log, audit } = interaction(context, deps.logger);
+  if (!audit) return;
+  auditInBackground(deps, log, { ...audit, outcome: 'refused', detail: { ...audit.detail, why: err.userMessage.slice(0, 500) } });
+}
 
 /** Parses and checks the declare form; errors by block for the modal. */
 function parseDeclare(values: Values): { ok: true; title: string; severity: Severity; kind: IncidentKind; impact: string } | { ok: false; errors: Record<string, string> } {
@@ -131,6 +142,7 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
         } catch (err) {
           const text = errorText(err);
           if (!text) throw err;
+          auditRefusal(deps, context, err);
           await tell(client, user, source.channelId, `:x: ${text}`);
         }
       });
@@ -263,6 +275,7 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
         } catch (err) {
           const t = errorText(err);
           if (!t) throw err;
+          auditRefusal(deps, context, err);
           await tell(client, user, i?.channelId ?? undefined, `:x: ${t}`);
         }
       });
@@ -289,6 +302,7 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
         } catch (err) {
           const t = errorText(err);
           if (!t) throw err;
+          auditRefusal(deps, context, err);
           await tell(client, user, i?.channelId ?? undefined, `:x: ${t}`);
         }
       });

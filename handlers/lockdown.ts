@@ -89,7 +89,7 @@ export function lockdownCommand(s: LockdownServices): CommandSpec {
         await requireAccess(deps, 'oncall', { userId: body.user.id, channelId: body.channel?.id ?? '' });
         if ((kind !== '24h' && kind !== '72h') || extra.length > 0) throw new InputError('This reminder button is not valid any more (its value names no 24h or 72h deadline). Use the buttons on the latest reminder.');
         const lockdownId = checkRequestId(rawId, 'lockdown id');
-        const changed = await s.lockdown.markReminderDone(lockdownId, kind, body.user.id);
+        const changed = await s.lockdown.markReminderDone(lockdownId, kind, body.user.id, body.channel?.id);
         await respond({
           replace_original: true,
           text: changed

@@ -10,7 +10,8 @@ import type { LogSummary } from '../src/logs/summary.js';
 import { parseLogWindow } from '../src/logs/window.js';
 import { quoteInput } from '../src/slack/blocks.js';
 import { subcommand, textArgs, type CommandSpec } from '../src/slack/command.js';
-import { describeForAudit } from '../src/slack/context.js';
+import { auditInBackground } from '../src/slack/audit.js';
+import { describeForAudit, interaction } from '../src/slack/context.js';
 import { firstDelivery } from '../src/slack/replay.js';
 import { createRequest, missingRequired, paramsModal, type PlaybookHandlerServices } from './playbook.js';
 
@@ -51,6 +52,11 @@ function fileRef(f: FileLike | undefined): SlackFileRef | undefined {
   return f && url ? { name: f.name ?? 'file', size: f.size ?? 0, url } : undefined;
 }
 
+/** What a summary adds to its audit row: the headline and who wrote it. */
+function summaryNote(summary: LogSummary): Record<string, unknown> {
+  return { headline: summary.headline, summarizer: summary.source };
+}
+
 export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerServices }): CommandSpec {
   return {
     command: '/logs',
@@ -68,7 +74,8 @@ export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerSe
         // A summary is posted in the channel (and may cost a model call): once per delivery.
         once: true,
         visibility: 'in_channel',
-        audit: { detail: (a) => ({ source: a.source }) },
+        // The headline goes on the audit row, so an incident's timeline (and its postmortem) says what the summary found.
+        audit: { detail: (a) => ({ source: a.source }), result: (summary) => ({ detail: summaryNote(summary) }) },
         async run(args, ctx) {
           let summary: LogSummary;
           if (args.source === 'file') {
@@ -85,8 +92,9 @@ export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerSe
       }),
     ],
     register(app, deps) {
-      app.shortcut<MessageShortcut>(SUMMARIZE_SHORTCUT, async ({ ack, shortcut, client }) => {
+      app.shortcut<MessageShortcut>(SUMMARIZE_SHORTCUT, async ({ ack, shortcut, client, context }) => {
         await ack();
+        const { log } = interaction(context, deps.logger);
         const channel = shortcut.channel.id;
         await requireAccess(deps, 'oncall', { userId: shortcut.user.id, channelId: channel });
         if (!(await firstDelivery(deps, shortcut.trigger_id, SUMMARIZE_SHORTCUT, shortcut.user.id))) return;
@@ -95,6 +103,14 @@ export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerSe
         const summary = await s.logs.summarizeFile(file);
         const msg = renderSummaryBlocks(summary);
         await client.chat.postMessage({ channel, thread_ts: shortcut.message_ts, text: msg.text, blocks: msg.blocks });
+        auditInBackground(deps, log, {
+          actor: shortcut.user.id,
+          action: 'command',
+          target: '/logs summarize',
+          channel,
+          outcome: 'ok',
+          detail: { source: 'file', via: 'the Summarize logs shortcut', ...summaryNote(summary) },
+        });
       });
 
       app.action<BlockAction<ButtonAction>>(PLAYBOOK_REQUEST_ACTION, async ({ ack, body, action, client, context }) => {

@@ -86,6 +86,8 @@ export function restoreBackupPlaybook(svc: Pick<BackupService, 'planRestore' | '
         actor: meta.requestedBy,
         approvedBy: meta.approvers,
         force: approved.pinned?.force === 'yes',
+        // Its audit rows carry the request's channel, so a restore in a war room is on its timeline.
+        ...(meta.channel ? { channel: meta.channel } : {}),
       });
       const kept = r.tables.filter((t) => t.kept > 0).map((t) => `${formatCount(t.kept)} in ${t.table}`);
       return {

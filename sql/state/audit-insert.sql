@@ -8,7 +8,9 @@
 --     malformed value matches nothing instead of failing the insert, or
 --   - it is a lockdown step and the incident is an open data breach, from whichever channel it
 --     came: a lockdown playbook row (target lockdown-start / lockdown-lift, action playbook.*),
---     a lockdown.* action (deadline reminders done) or a tick on a lockdown.* checklist.
+--     a lockdown.* action (deadline reminders posted or done) or a tick on a lockdown.* checklist, or
+--   - it is a lockdown.* action naming (detail.lockdownId) the lockdown linked to the incident,
+--     resolved or not: the 72 h notification deadline outlives a breach resolved on day one.
 -- Reserved incidents (channel_id NULL) are linked only through an explicit incidentId.
 WITH entry AS (
   INSERT INTO opsbot.audit_log (actor, action, target, channel, outcome, detail)
@@ -23,6 +25,11 @@ WITH entry AS (
   SELECT i.id, e.id, e.at
   FROM entry e
   JOIN opsbot.incidents i ON i.id = CASE WHEN e.detail ->> 'incidentId' ~ '^[0-9]{1,9}$' THEN (e.detail ->> 'incidentId')::integer END
+  UNION
+  SELECT i.id, e.id, e.at
+  FROM entry e
+  JOIN opsbot.incidents i ON i.lockdown_id IS NOT NULL AND i.lockdown_id::text = e.detail ->> 'lockdownId'
+  WHERE e.action LIKE 'lockdown.%'
   UNION
   SELECT i.id, e.id, e.at
   FROM entry e

@@ -44,7 +44,10 @@ export interface LiveJob extends RunningJob {
   pid: number | undefined;
 }
 
-/** The backups feature. */
+/**
+ * The backups feature. `channel` on a job is the Slack channel it was started from: its audit
+ * rows carry it, so a backup taken in an incident's war room lands on that incident's timeline.
+ */
 export interface BackupService {
   /** Settings in force (store, retention, RPO thresholds, …). */
   readonly settings: BackupSettings;
@@ -53,22 +56,22 @@ export interface BackupService {
   /** Where files go. */
   readonly store: BackupStore;
   /** Takes a backup now; resolves with the catalogue entry (succeeded or failed with its reason). Throws BusyError when a job runs. */
-  backupNow(o: { actor: string; kind?: Exclude<BackupKind, 'safety'>; onProgress?: ProgressListener }): Promise<BackupEntry>;
+  backupNow(o: { actor: string; kind?: Exclude<BackupKind, 'safety'>; onProgress?: ProgressListener; channel?: string }): Promise<BackupEntry>;
   /** Catalogue entries, newest first (pruned ones left out). */
   list(limit?: number): Promise<BackupEntry[]>;
   /** The entry for an id or "latest" (newest succeeded whole-database backup); InputError when there is none. */
   find(idOrLatest: string): Promise<BackupEntry>;
   /** Restores a backup into a scratch database and compares it with its manifest; records the verdict. */
-  verify(idOrLatest: string, o: { actor: string; onProgress?: ProgressListener }): Promise<VerifyResult>;
+  verify(idOrLatest: string, o: { actor: string; onProgress?: ProgressListener; channel?: string }): Promise<VerifyResult>;
   /**
    * What a restore would replace (read-only); InputError when the request cannot be done,
    * including a backup not verified or whose verification failed unless `force`.
    */
   planRestore(idOrLatest: string, tables?: string[], o?: { force?: boolean }): Promise<RestorePlan>;
   /** Safety backup of the tables, then the restore in one verified transaction (refused from an unverified backup unless `force`). */
-  restore(o: { backupId: string; tables: string[]; actor: string; approvedBy?: string[]; force?: boolean; onProgress?: ProgressListener }): Promise<RestoreResult>;
+  restore(o: { backupId: string; tables: string[]; actor: string; approvedBy?: string[]; force?: boolean; onProgress?: ProgressListener; channel?: string }): Promise<RestoreResult>;
   /** Applies retention now. */
-  prune(actor: string): Promise<RetentionResult>;
+  prune(actor: string, channel?: string): Promise<RetentionResult>;
   /** The job this process runs now, if any. */
   current(): LiveJob | undefined;
 }
@@ -135,9 +138,9 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
   const log = logger.child({ component: 'backup' });
   let live: { job: RunningJob; progress: LiveProgress; name(backupId: string): Promise<void> } | undefined;
 
-  const audit = async (actor: string, action: string, outcome: string, detail: Record<string, unknown>) => {
+  const audit = async (actor: string, action: string, outcome: string, detail: Record<string, unknown>, channel?: string) => {
     try {
-      await deps.state.audit({ actor, action, target: '/backup', outcome, detail });
+      await deps.state.audit({ actor, action, target: '/backup', ...(channel ? { channel } : {}), outcome, detail });
     } catch (err) {
       log.warn({ err, action }, 'backup audit write failed');
     }
@@ -223,7 +226,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
   }
 
   /** One dump under the lock the caller holds. */
-  async function doBackup(kind: BackupKind, actor: string, progress: LiveProgress, onlyTables?: string[]): Promise<BackupEntry> {
+  async function doBackup(kind: BackupKind, actor: string, progress: LiveProgress, onlyTables?: string[], channel?: string): Promise<BackupEntry> {
     const startedAt = clock.now();
     const id = backupId(startedAt);
     if (live && !live.job.backupId) await live.name(id);
@@ -248,7 +251,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
         sha256: out.manifest.sha256,
         tables: out.manifest.tables.length,
         store: store.location,
-      });
+      }, channel);
       return entry;
     }
     await catalog.markFailed(id, {
@@ -259,11 +262,11 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       ...(out.clientVersion ? { clientVersion: out.clientVersion } : {}),
     });
     log.warn({ backupId: id, kind, reason: out.reason }, 'backup failed');
-    await audit(actor, 'backup.failed', 'failed', { backupId: id, kind, reason: out.reason });
+    await audit(actor, 'backup.failed', 'failed', { backupId: id, kind, reason: out.reason }, channel);
     return (await catalog.get(id))!;
   }
 
-  async function doPrune(actor: string): Promise<RetentionResult> {
+  async function doPrune(actor: string, channel?: string): Promise<RetentionResult> {
     const plan = planRetention(await catalog.succeeded(), { ...settings.retention, timezone: deps.timezone, now: clock.now() });
     const pruned: string[] = [];
     const failed: { id: string; reason: string }[] = [];
@@ -274,7 +277,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
         await store.remove({ key: manifestKey(e.id), bytes: 0, parts: 1 });
         if (await catalog.markPruned(e.id, clock.now())) {
           pruned.push(e.id);
-          await audit(actor, 'backup.pruned', 'ok', { backupId: e.id, kind: e.kind, startedAt: new Date(e.startedAt).toISOString(), sizeBytes: e.sizeBytes, policy });
+          await audit(actor, 'backup.pruned', 'ok', { backupId: e.id, kind: e.kind, startedAt: new Date(e.startedAt).toISOString(), sizeBytes: e.sizeBytes, policy }, channel);
         }
       } catch (err) {
         const reason = isOpsError(err) ? err.userMessage : errorMessage(err);
@@ -324,9 +327,9 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     async backupNow(o) {
       const kind = o.kind ?? 'manual';
       return withJob('backup', o.actor, null, o.onProgress, async (progress) => {
-        const entry = await doBackup(kind, o.actor, progress);
+        const entry = await doBackup(kind, o.actor, progress, undefined, o.channel);
         if (entry.state === 'succeeded') {
-          const r = await doPrune('opsbot').catch((err: unknown) => {
+          const r = await doPrune('opsbot', o.channel).catch((err: unknown) => {
             log.warn({ err }, 'retention after a backup failed');
             return undefined;
           });
@@ -348,7 +351,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
           checks: result.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail })),
           skipped: result.skipped,
           restoreMs: result.restoreMs,
-        });
+        }, o.channel);
         log.info({ backupId: entry.id, verdict: result.verdict, restoreMs: result.restoreMs }, 'backup verified');
         return { value: result, outcome: result.verdict };
       });
@@ -368,7 +371,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
         progress.phase = 'checking';
         await checkIntegrity(env, entry, progress);
         progress.phase = 'safety-backup';
-        const safety = await doBackup('safety', o.actor, progress, o.tables);
+        const safety = await doBackup('safety', o.actor, progress, o.tables, o.channel);
         if (safety.state !== 'succeeded') {
           throw new OpsError('conflict', `The safety backup of the tables to be replaced failed, so nothing was restored: ${safety.error ?? 'no reason recorded'}`);
         }
@@ -382,17 +385,17 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
             rowsRestored: tables.reduce((s, t) => s + t.rowsAfter, 0),
             durationMs: Math.round(clock.monotonic() - t0),
           };
-          await audit(o.actor, 'backup.restored', 'ok', { backupId: entry.id, safetyBackupId: safety.id, approvedBy: o.approvedBy ?? [], tables, notes, durationMs: result.durationMs });
+          await audit(o.actor, 'backup.restored', 'ok', { backupId: entry.id, safetyBackupId: safety.id, approvedBy: o.approvedBy ?? [], tables, notes, durationMs: result.durationMs }, o.channel);
           return { value: result, outcome: 'succeeded' };
         } catch (err) {
-          await audit(o.actor, 'backup.restored', 'failed', { backupId: entry.id, safetyBackupId: safety.id, approvedBy: o.approvedBy ?? [], tables: o.tables, reason: isOpsError(err) ? err.userMessage : errorMessage(err) });
+          await audit(o.actor, 'backup.restored', 'failed', { backupId: entry.id, safetyBackupId: safety.id, approvedBy: o.approvedBy ?? [], tables: o.tables, reason: isOpsError(err) ? err.userMessage : errorMessage(err) }, o.channel);
           throw err;
         }
       });
     },
-    prune(actor) {
+    prune(actor, channel) {
       return withJob('prune', actor, null, undefined, async () => {
-        const r = await doPrune(actor);
+        const r = await doPrune(actor, channel);
         return { value: r, outcome: r.failed.length ? 'partial' : 'succeeded' };
       });
     },

@@ -59,6 +59,8 @@ export function createRedactor(secretValues: readonly string[]): Redactor {
   const scrubValue = (value: unknown, depth: number, seen: WeakSet<object>): unknown => {
     if (typeof value === 'string') return redact(value);
     if (value === null || typeof value !== 'object') return value;
+    // A Date has no own entries: walked like an object it would print as {} in `--json`.
+    if (value instanceof Date) return value;
     if (depth > 8 || seen.has(value)) return '[…]';
     seen.add(value);
     if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1, seen));

@@ -61,7 +61,7 @@ export interface IncidentFlows {
   resolve(id: number, note: string, by: string): Promise<{ status: 'resolved' | 'already'; incident: Incident; warnings: string[] }>;
   /** Posts a reminder to the commander for every overdue update claimed now. */
   remindOverdue(): Promise<number>;
-  /** Links active lockdowns started in breach war rooms and refreshes their cards. */
+  /** Links the latest lockdown to the breach whose war room started it, or else to the open breaches it began during; refreshes their cards. */
   syncLockdowns(): Promise<void>;
 }
 
@@ -199,11 +199,18 @@ export function createIncidentFlows(d: IncidentFlowDeps): IncidentFlows {
     async syncLockdowns() {
       if (!d.lockdown) return;
       const ld = await d.lockdown.latest();
-      if (!ld || ld.state === 'starting' || !ld.channel) return;
-      const i = await d.incidents.byChannel(ld.channel);
-      if (!i || i.kind !== 'data_breach' || i.lockdownId === ld.id) return;
-      await d.incidents.linkLockdown(i.id, ld.id);
-      await refreshCard({ ...i, lockdownId: ld.id });
+      if (!ld || ld.state === 'starting') return;
+      // Started from a breach's war room: that incident. Started elsewhere (#ops, the CLI)
+      // during open breaches that have none: each of them, as long as it began after they were
+      // declared — an older lockdown is not this breach's.
+      const room = ld.channel ? await d.incidents.byChannel(ld.channel) : undefined;
+      const during = (i: Incident) => i.kind === 'data_breach' && !i.lockdownId && ld.activeSince !== null && ld.activeSince.getTime() >= i.declaredAt.getTime();
+      const targets = room?.kind === 'data_breach' ? [room] : (await d.incidents.listOpen()).filter(during);
+      for (const i of targets) {
+        if (i.lockdownId === ld.id) continue;
+        await d.incidents.linkLockdown(i.id, ld.id);
+        await refreshCard({ ...i, lockdownId: ld.id });
+      }
     },
   };
 }

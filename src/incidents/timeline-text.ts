@@ -123,6 +123,9 @@ function backupSentence(action: string, outcome: string, d: Detail): string | un
   }
 }
 
+/** "24 h " / "72 h " for a lockdown deadline kind; nothing for anything else. */
+const deadline = (kind: unknown): string => (kind === '24h' ? '24 h ' : kind === '72h' ? '72 h ' : '');
+
 /** "`/db locks`": the command and the argument its audit detail names (topic, sort, component, source). */
 function commandLine(target: string | null, d: Detail): string {
   const arg = [d.topic, d.sort, d.component === 'all' ? undefined : d.component, d.source].map(s).find((v) => v !== undefined);
@@ -144,7 +147,11 @@ function otherSentence(action: string, target: string | null, outcome: string, d
     const parts = (d.changes as Detail[]).slice(0, 10).map((c) => `${c.action === 'unticked' ? 'unticked' : 'ticked'} ${code(c.itemKey)}`);
     return `${parts.join(', ') || 'changed'} on the ${q(d.kind, 40) || 'checklist'} checklist`;
   }
-  if (action === 'lockdown.reminder_done') return 'marked a lockdown notification deadline done';
+  if (action === 'lockdown.reminder_done') return `marked ${deadline(d.kind) ? `the ${deadline(d.kind)}` : 'a '}lockdown notification deadline done`;
+  if (action === 'lockdown.reminder') {
+    const repeat = (n(d.posts) ?? 1) > 1 ? ` (reminder ${n(d.posts)})` : '';
+    return `reminded: the ${deadline(d.kind)}breach notification deadline is due${repeat}`;
+  }
   return undefined;
 }
 
@@ -153,7 +160,11 @@ export function timelineText(row: Pick<AuditRow, 'actor' | 'action' | 'target' |
   const d = row.detail ?? {};
   let text: string | undefined;
   if (row.outcome === 'refused') {
-    text = withNote(`was refused ${row.action === 'command' ? commandLine(row.target, d) : code(row.target ?? row.action)}`, d.why);
+    // A refusal's reason is the bot's own sentence: its mentions (<@U…>, <#C…>) stay mentions.
+    const why = s(d.why) ? q(d.why).replace(/&lt;([@#][UWC][A-Z0-9]{2,40})&gt;/g, '<$1>') : undefined;
+    // What was refused: the command, or the action (a button's target is often only an id).
+    const what = row.action === 'command' ? commandLine(row.target, d) : code(row.action);
+    text = why ? `was refused ${what}: ${why}` : `was refused ${what}`;
   } else if (row.action.startsWith('incident.')) {
     text = incidentSentence(row.action, row.actor, d);
   } else if (row.action.startsWith('playbook.')) {

@@ -16,7 +16,7 @@ import type { TargetDb } from '../db/target.js';
 import { errorMessage, InputError, isOpsError, OpsError } from '../core/errors.js';
 import { toNumber } from '../core/format.js';
 import type { Logger } from '../core/log.js';
-import type { StateStore } from '../state/store.js';
+import { auditParams, type StateStore } from '../state/store.js';
 
 const EVIDENCE_AUDIT_DAYS = 7;
 const HOUR_MS = 3_600_000;
@@ -142,10 +142,10 @@ export interface LockdownService {
   evidence(lockdownId: string): Promise<{ kind: string; capturedAt: Date; rows: number }[]>;
   /** The notification deadlines of a lockdown. */
   reminders(lockdownId: string): Promise<Reminder[]>;
-  /** Claims reminders due now (each post claimed once across restarts and replicas). */
+  /** Claims reminders due now (each post claimed once across restarts and replicas, each with a 'lockdown.reminder' audit row). */
   claimDueReminders(): Promise<Reminder[]>;
-  /** Marks a deadline as done; false when it was already done. */
-  markReminderDone(lockdownId: string, kind: '24h' | '72h', by: string): Promise<boolean>;
+  /** Marks a deadline as done (audited, from `channel` when given); false when it was already done. */
+  markReminderDone(lockdownId: string, kind: '24h' | '72h', by: string, channel?: string): Promise<boolean>;
   /** The containment checklist's items. */
   checklistItems(lockdown: Lockdown): Promise<{ label: string; checked: boolean; by: string | null; at: Date | null }[]>;
 }
@@ -400,20 +400,43 @@ export function createLockdownService(d: LockdownDeps): LockdownService {
     },
 
     async claimDueReminders() {
-      const rows = await d.state.query('lockdown/reminders-claim-due', [at(), Math.round(d.reminderRepeatMs / 1000)]);
-      return rows.map((r) => ({
-        lockdownId: String(r.lockdown_id),
-        kind: r.kind as '24h' | '72h',
-        dueAt: date(r.due_at) ?? new Date(0),
-        posts: toNumber(r.posts) ?? 0,
-        doneAt: null,
-        doneBy: null,
-      }));
+      // The claim and its audit row commit together: each post is on the breach incident's
+      // timeline exactly once, however many replicas claim.
+      return d.state.transaction(async (q) => {
+        const rows = await q('lockdown/reminders-claim-due', [at(), Math.round(d.reminderRepeatMs / 1000)]);
+        const out: Reminder[] = [];
+        for (const r of rows) {
+          const reminder: Reminder = {
+            lockdownId: String(r.lockdown_id),
+            kind: r.kind as '24h' | '72h',
+            dueAt: date(r.due_at) ?? new Date(0),
+            posts: toNumber(r.posts) ?? 0,
+            doneAt: null,
+            doneBy: null,
+          };
+          await q(
+            'state/audit-insert',
+            auditParams({
+              actor: 'opsbot',
+              action: 'lockdown.reminder',
+              target: `lockdown:${reminder.lockdownId}`,
+              outcome: 'ok',
+              detail: { lockdownId: reminder.lockdownId, kind: reminder.kind, dueAt: reminder.dueAt.toISOString(), posts: reminder.posts },
+            }),
+          );
+          out.push(reminder);
+        }
+        return out;
+      });
     },
 
-    async markReminderDone(lockdownId, kind, by) {
-      const rows = await d.state.query('lockdown/reminder-done', [lockdownId, kind, by, at()]);
-      return rows.length > 0;
+    async markReminderDone(lockdownId, kind, by, channel) {
+      return d.state.transaction(async (q) => {
+        const rows = await q('lockdown/reminder-done', [lockdownId, kind, by, at()]);
+        if (rows.length === 0) return false;
+        await q('state/audit-insert', auditParams({ actor: by, action: 'lockdown.reminder_done', target: `lockdown:${lockdownId}`, ...(channel ? { channel } : {}), outcome: 'ok', detail: { lockdownId, kind } }));
+        return true;
+      });
     },
 
     async checklistItems(lockdown) {

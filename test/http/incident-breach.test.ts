@@ -90,6 +90,22 @@ describe('a P0 data-breach incident, end to end', () => {
     expect(textOf(withLockdown)).toMatch(/24h notifications due .*\*open\*/);
     expect(textOf(withLockdown)).toContain('72h notifications due');
 
+    // The 24 h notification deadline comes: one reminder however often the sweep runs, and
+    // marking it done from the war room; both are on the timeline.
+    const lockdownId = (await b.bot.lockdown.current())!.id;
+    await db.pool.query(`UPDATE opsbot.lockdown_reminders SET due_at = now() - interval '1 minute' WHERE kind = '24h'`);
+    await b.bot.tick();
+    await b.bot.tick();
+    expect(postsTo(b, WAR).filter((c) => textOf(c).includes('lockdown_reminder_done'))).toHaveLength(1);
+    await postAction(b.baseUrl, { action_id: 'lockdown_reminder_done', value: `${lockdownId}:24h` }, { userId: 'U0ONCALL', channelId: WAR, responseUrl: 'https://hooks.slack.test/actions/done24' });
+    await b.http.waitFor((c) => c.url === 'https://hooks.slack.test/actions/done24');
+    await settled(b);
+    const deadlines = (await b.bot.incidents.timeline(id)).filter((e) => e.action.startsWith('lockdown.'));
+    expect(deadlines.map((e) => [e.actor, e.text])).toEqual([
+      ['opsbot', 'reminded: the 24 h breach notification deadline is due'],
+      ['U0ONCALL', 'marked the 24 h lockdown notification deadline done'],
+    ]);
+
     // Status by the commander; two stakeholder updates; the second's due time lapses once.
     await postCommand(b.baseUrl, '/incident', 'status identified key found in gist 3a9', { fields: { user_id: 'U0LEAD', channel_id: WAR } });
     await submitUpdate(b, id, 'U0LEAD', { viewId: 'VUPD1', impact: 'Sessions revoked; dealers sign in again' });
@@ -128,11 +144,20 @@ describe('a P0 data-breach incident, end to end', () => {
 
     // The timeline has each step, in order.
     const actions = (await b.bot.incidents.timeline(id)).map((e) => e.action);
-    for (const a of ['incident.declared', 'incident.role', 'playbook.requested', 'playbook.approved', 'incident.status', 'incident.update', 'incident.reminder', 'incident.resolved']) {
+    for (const a of ['incident.declared', 'incident.role', 'playbook.requested', 'playbook.approved', 'playbook.finished', 'incident.lockdown_linked', 'lockdown.reminder', 'incident.status', 'incident.update', 'incident.reminder', 'incident.resolved', 'incident.postmortem']) {
       expect(actions, a).toContain(a);
     }
     expect(actions.indexOf('incident.declared')).toBeLessThan(actions.indexOf('playbook.requested'));
+    expect((await b.bot.incidents.timeline(id)).find((e) => e.action === 'playbook.finished')?.text).toMatch(/^playbook `lockdown-start` finished: succeeded, \d+ rows$/);
     expect(actions.filter((a) => a === 'incident.update')).toHaveLength(2);
+
+    // The 72 h deadline outlives the resolved incident: it still lands on the breach's timeline.
+    await db.pool.query(`UPDATE opsbot.lockdown_reminders SET due_at = now() - interval '1 minute' WHERE kind = '72h'`);
+    await b.bot.tick();
+    expect((await b.bot.incidents.timeline(id)).filter((e) => e.action === 'lockdown.reminder').map((e) => e.text)).toEqual([
+      'reminded: the 24 h breach notification deadline is due',
+      'reminded: the 72 h breach notification deadline is due',
+    ]);
 
     // A resolved incident cannot change: the answer says so, and nothing is written.
     const before = (await db.pool.query('SELECT count(*)::int AS n FROM opsbot.audit_log')).rows[0];

@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { healthyUpstreams, startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { settled } from '../support/settle.js';
-import { FakeHttp, jsonResponse, postCommand, RESPONSE_URL, type RecordedCall } from '../support/slack.js';
-import { DECLARE_VALUES, isMethod, only, openedForm, postsTo, submitDeclare, warRoomRoutes } from '../support/incident-slack.js';
+import { FakeHttp, jsonResponse, postAction, postCommand, RESPONSE_URL, type RecordedCall } from '../support/slack.js';
+import { DECLARE_VALUES, isMethod, only, openedForm, postsTo, submitDeclare, submitResolve, submitUpdate, warRoomRoutes } from '../support/incident-slack.js';
 
 let db: TestDatabase;
 let bot: TestBot | undefined;
@@ -82,6 +82,16 @@ describe('Slack failures while setting up the war room', () => {
     expect(postsTo(bot, 'C0ALERTS')).toHaveLength(0);
     expect(await abandoned()).toEqual({ n: before + 1 });
   });
+
+  it('a channel Slack refuses to create (restricted_action) says so and leaves no incident', async () => {
+    bot = await startTestBot({ env: testEnv(db.url) });
+    warRoomRoutes(bot.http, { createFails: [{ error: 'restricted_action' }], optional: 'no channel is ever created here' });
+    await declare(bot, 'VRESTRICT');
+    expect(told(bot).join('\n')).toMatch(/Slack refused creating the channel #inc-\d{8}-checkout-is-down \(restricted_action\); no incident was declared/);
+    expect(await incidents()).toEqual([]);
+    expect(bot.http.calls.filter(isMethod('conversations.invite'))).toHaveLength(0);
+    expect(bot.http.calls.filter(isMethod('conversations.create'))).toHaveLength(1);
+  });
 });
 
 describe('bad input: a clear ephemeral answer, nothing written', () => {
@@ -114,6 +124,47 @@ describe('bad input: a clear ephemeral answer, nothing written', () => {
     expect(await incidents()).toEqual([]);
   });
 
+  it('declaring restricted to on-call: the Declare button and a form sent anyway are refused by name, nothing is created', async () => {
+    bot = await startTestBot({ env: testEnv(db.url, { INCIDENT_DECLARE_ACCESS: 'oncall' }) });
+    const b = bot;
+    const since = (await db.pool.query<{ id: string }>('SELECT coalesce(max(id), 0) AS id FROM opsbot.audit_log')).rows[0]!.id;
+    await postAction(b.baseUrl, { action_id: 'incident.declare', value: JSON.stringify({ source: 'alert', ref: '7', title: 'Edge errors', kind: 'service_outage' }) }, { userId: 'U0NOBODY', channelId: 'C0ALERTS', responseUrl: 'https://hooks.slack.test/declare/nobody' });
+    const refused = await b.http.waitFor((c) => c.url === 'https://hooks.slack.test/declare/nobody');
+    expect((refused.json as { text: string; response_type: string }).response_type).toBe('ephemeral');
+    expect((refused.json as { text: string }).text).toMatch(/Only the on-call group/);
+    expect(b.http.calls.filter(isMethod('views.open'))).toHaveLength(0);
+
+    // A form opened before the setting changed, submitted by someone who is not on-call.
+    b.http.slackMethod('chat.postEphemeral', { ok: true, message_ts: '1700000001.000001' });
+    await submitDeclare([b], { viewId: 'VNOBODY', user: 'U0NOBODY', meta: JSON.stringify({ kind: 'manual', channelId: 'C0OPS' }), values: DECLARE_VALUES({ title: 'Checkout is down' }) });
+    await settled(b);
+    expect(told(b).join('\n')).toMatch(/Only the on-call group.*Nothing was declared\./);
+    expect(b.http.calls.filter(isMethod('conversations.create'))).toHaveLength(0);
+    expect(await incidents()).toEqual([]);
+    // Both refusals are audited, as every refusal is (the form's by the form's own handler).
+    const refusals = async () => (await db.pool.query<{ actor: string; action: string; channel: string | null }>(`SELECT actor, action, channel FROM opsbot.audit_log WHERE outcome = 'refused' AND id > $1 ORDER BY id`, [since])).rows;
+    await expect.poll(refusals).toEqual([
+      { actor: 'U0NOBODY', action: 'incident.declare_button', channel: 'C0ALERTS' },
+      { actor: 'U0NOBODY', action: 'incident.declare', channel: 'C0OPS' },
+    ]);
+  });
+
+  it('update and resolve forms: values out of range are shown on the form, nothing is posted or written', async () => {
+    bot = await startTestBot({ env: testEnv(db.url) });
+    const b = bot;
+    const audit = await auditCount();
+    const upd = await submitUpdate(b, 1, 'U0LEAD', { viewId: 'VBADUPD', status: 'resolved', impact: 'x', minutes: '2' });
+    expect(JSON.parse(upd.body)).toMatchObject({
+      response_action: 'errors',
+      errors: { status: 'Pick investigating, identified or monitoring.', impact: expect.stringMatching(/impact needs at least 3 characters/), minutes: 'A whole number of minutes from 5 to 1440.' },
+    });
+    const res = await submitResolve(b, 1, 'U0LEAD', 'ok', 'VBADRES');
+    expect(JSON.parse(res.body)).toMatchObject({ response_action: 'errors', errors: { resolution: expect.stringMatching(/resolution note needs at least 5 characters/) } });
+    await settled(b);
+    expect(b.http.calls.filter(isMethod('chat.postMessage'))).toHaveLength(0);
+    expect(await auditCount()).toBe(audit);
+  });
+
   it('an empty title or no severity is shown on the form, and nothing is declared', async () => {
     bot = await startTestBot({ env: testEnv(db.url), http: healthyUpstreams(new FakeHttp()) });
     const res = await submitDeclare([bot], { viewId: 'VBAD', user: 'U0ONCALL', meta: JSON.stringify({ kind: 'manual', channelId: 'C0OPS' }), values: DECLARE_VALUES({ title: '  ', severity: 'P7' }) });
@@ -124,4 +175,3 @@ describe('bad input: a clear ephemeral answer, nothing written', () => {
     expect(bot.http.calls.some((c) => c.url === RESPONSE_URL)).toBe(false);
   });
 });
-

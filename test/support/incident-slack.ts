@@ -3,7 +3,8 @@
 // resolve form submissions, and readers for what the bot posted.
 import { expect } from 'vitest';
 import type { TestBot } from './bot.js';
-import { jsonResponse, postAction, postViewSubmission, type FakeHttp, type RecordedCall } from './slack.js';
+import { settled } from './settle.js';
+import { jsonResponse, nextTriggerId, postAction, postCommand, postViewSubmission, sign, type FakeHttp, type RecordedCall } from './slack.js';
 
 export const UPLOAD_URL = 'https://files.slack.test/upload/v1/abc';
 
@@ -15,7 +16,7 @@ export const textOf = (c: RecordedCall): string => {
 
 export const isMethod = (m: string) => (c: RecordedCall) => c.url.endsWith(`/${m}`);
 export const channelOf = (c: RecordedCall): string | undefined => (c.json as { channel?: string; channel_id?: string }).channel ?? (c.json as { channel_id?: string }).channel_id;
-export const postsTo = (b: TestBot, channel: string): RecordedCall[] => b.http.calls.filter((c) => isMethod('chat.postMessage')(c) && channelOf(c) === channel);
+export const postsTo = (b: Pick<TestBot, 'http'>, channel: string): RecordedCall[] => b.http.calls.filter((c) => isMethod('chat.postMessage')(c) && channelOf(c) === channel);
 
 export interface WarRoomFake {
   /** Channel names asked for, in order. */
@@ -60,7 +61,7 @@ export const DECLARE_VALUES = (o: { title?: string; severity?: string; kind?: st
 });
 
 /** The private_metadata of the last views.open (the form the bot opened). */
-export async function openedForm(b: TestBot, after = 0): Promise<{ callbackId: string; meta: string; view: Record<string, unknown> }> {
+export async function openedForm(b: Pick<TestBot, 'http'>, after = 0): Promise<{ callbackId: string; meta: string; view: Record<string, unknown> }> {
   const call = await b.http.waitFor((c) => isMethod('views.open')(c) && b.http.calls.indexOf(c) >= after);
   const view = JSON.parse(String((call.json as { view: string }).view)) as { callback_id: string; private_metadata: string };
   return { callbackId: view.callback_id, meta: view.private_metadata, view: view as unknown as Record<string, unknown> };
@@ -107,4 +108,71 @@ export function click(b: TestBot, actionId: string, value: string, userId: strin
 export function only(calls: RecordedCall[], what: string): RecordedCall {
   expect(calls, what).toHaveLength(1);
   return calls[0]!;
+}
+
+/** POSTs a signed payload the way Slack sends interactions (form-encoded `payload=`) or events (JSON). */
+async function postSigned(baseUrl: string, body: string, contentType: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...sign(body) }, body });
+  return { status: res.status, body: await res.text() };
+}
+
+/** Picks `value` in a static select menu of a message (the card's status and severity menus). */
+export function pickOption(b: TestBot, actionId: string, value: string, userId: string, channelId: string) {
+  const payload = {
+    type: 'block_actions',
+    user: { id: userId },
+    team: { id: 'T1' },
+    api_app_id: 'A1',
+    channel: { id: channelId },
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: channelId },
+    message: { ts: '1700000000.000100', type: 'message' },
+    response_url: `https://hooks.slack.test/actions/${actionId}/${userId}`,
+    trigger_id: nextTriggerId(),
+    actions: [{ type: 'static_select', block_id: 'controls', action_id: actionId, action_ts: '1', selected_option: { text: { type: 'plain_text', text: value }, value } }],
+  };
+  return postSigned(b.baseUrl, `payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded');
+}
+
+/** A user adds a reaction to a message (the Events API's reaction_added). */
+export function reactionAdded(b: TestBot, o: { user: string; reaction: string; channel: string; ts: string; itemUser?: string }) {
+  const event = { type: 'reaction_added', user: o.user, reaction: o.reaction, item_user: o.itemUser ?? 'U0DAVE', item: { type: 'message', channel: o.channel, ts: o.ts }, event_ts: '1700000500.000100' };
+  const body = JSON.stringify({ token: 'ignored', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${nextTriggerId().replace(/\W/g, '')}`, event_time: 1700000500, event });
+  return postSigned(b.baseUrl, body, 'application/json');
+}
+
+/** The *Add to incident timeline* message shortcut (or any message shortcut) on a message. */
+export function messageShortcut(b: TestBot, o: { callbackId: string; user: string; channel: string; ts: string; text: string; author: string; responseUrl: string }) {
+  const payload = {
+    type: 'message_action',
+    callback_id: o.callbackId,
+    trigger_id: nextTriggerId(),
+    action_ts: '1700000600.000100',
+    team: { id: 'T1', domain: 'autorepai' },
+    user: { id: o.user, name: 'someone' },
+    channel: { id: o.channel, name: 'war-room' },
+    message_ts: o.ts,
+    message: { type: 'message', ts: o.ts, text: o.text, user: o.author },
+    response_url: o.responseUrl,
+  };
+  return postSigned(b.baseUrl, `payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded');
+}
+
+/**
+ * `/incident declare` from C0OPS by `user`, then the form submitted: the war room as the tests
+ * after it need it. Returns the incident id.
+ */
+export async function declareRoom(b: TestBot, o: { viewId: string; user?: string; values?: ReturnType<typeof DECLARE_VALUES> }): Promise<number> {
+  const user = o.user ?? 'U0ONCALL';
+  const before = b.http.calls.length;
+  await postCommand(b.baseUrl, '/incident', 'declare', { fields: { user_id: user, channel_id: 'C0OPS' } });
+  const form = await openedForm(b, before);
+  await submitDeclare([b], { viewId: o.viewId, user, meta: form.meta, ...(o.values ? { values: o.values } : {}) });
+  await settled(b);
+  const created = b.http.calls.slice(before).find(isMethod('conversations.create'));
+  if (!created) throw new Error('the declaration created no channel');
+  const row = await b.bot.incidents.listOpen();
+  const name = String((created.json as { name?: string }).name);
+  const i = row.find((x) => x.channelName === name);
+  if (!i) throw new Error(`no open incident has the channel #${name}`);
+  return i.id;
 }

@@ -41,6 +41,10 @@ describe('timeline sentences', () => {
       'ticked `revoke-sessions`, unticked `notify` on the lockdown.containment checklist',
     );
     expect(timelineText(row('command', { why: 'Only approvers may do that.' }, { target: '/playbook approve', outcome: 'refused' }))).toBe('was refused `/playbook approve`: Only approvers may do that.');
+    // A refused button names its action, and the reason's mentions stay mentions (a broadcast does not).
+    expect(timelineText(row('incident.status', { why: 'Only the commander of INC-3 (<@U0LEAD>) may; see <#C0ROOM> <!channel>' }, { target: 'incident:3', outcome: 'refused' }))).toBe(
+      'was refused `incident.status`: Only the commander of INC-3 (<@U0LEAD>) may; see <#C0ROOM> &lt;!channel&gt;',
+    );
     expect(timelineText(row('command', { source: 'edge' }, { target: '/logs summarize' }))).toBe('ran `/logs summarize edge`');
     expect(timelineText(row('command', { component: 'all', status: 'warn' }, { target: '/health' }))).toBe('ran `/health`: WARN');
   });

@@ -122,6 +122,11 @@ describe('scrub', () => {
     expect(JSON.stringify(out)).not.toContain('should-not-appear-123');
   });
 
+  it('keeps dates as dates, so `--json` prints them as ISO strings and not as {}', () => {
+    const at = new Date('2026-12-01T10:00:00Z');
+    expect(JSON.stringify(redactor.scrub({ declaredAt: at, items: [at] }))).toBe('{"declaredAt":"2026-12-01T10:00:00.000Z","items":["2026-12-01T10:00:00.000Z"]}');
+  });
+
   it('survives cycles', () => {
     const a: Record<string, unknown> = { name: 'a', token: 'x' };
     a.self = a;
