@@ -25,6 +25,13 @@ export interface AuthzConfig {
   alsoAllowed?: (channelId: string) => Promise<boolean>;
 }
 
+/**
+ * The "channel" of a click on the App Home tab. The Home tab is the app's own surface, seen by one
+ * person, so the channel allow-list does not apply to it; the role still does. Slack never sends
+ * this as a channel id (its ids are upper case), so no channel can pass for it.
+ */
+export const APP_HOME_CHANNEL = 'app_home';
+
 export type Decision = { allowed: true } | { allowed: false; message: string };
 
 export interface Authorizer {
@@ -86,7 +93,8 @@ export function createAuthorizer(cfg: AuthzConfig, directory: Directory, clock: 
       // The allow-list holds for every command and action, whatever the role: an approver in a DM
       // or another workspace channel is still outside it. Ids are compared exactly as Slack sent
       // them (no trimming, no case folding), so a look-alike id is not let through.
-      if (cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId) && !(await extraAllowed(channelId))) {
+      const home = channelId === APP_HOME_CHANNEL;
+      if (!home && cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId) && !(await extraAllowed(channelId))) {
         return {
           allowed: false,
           message: `This runs only in ${cfg.allowedChannels.map((c) => `<#${c}>`).join(', ')}. Run it there, or ask an admin to add this channel to ALLOWED_CHANNEL_IDS.`,
