@@ -42,6 +42,7 @@ import { createIncidentService } from '../incidents/service.js';
 import { cadenceMs } from '../incidents/settings.js';
 import type { MaintenanceService } from '../maintenance/service.js';
 import { homeInteractions } from '../../handlers/home.js';
+import { channelMembership } from '../home/audience.js';
 import { createHomeContent } from '../home/content.js';
 import { createHomePublisher, type HomePublisher } from '../home/publisher.js';
 import { createHomeStore } from '../home/store.js';
@@ -120,8 +121,17 @@ export function buildBot(o: BotOptions): Bot {
   });
   const incidents = watchIncidents(o.incidents ?? createIncidentService({ state, clock, logger, cadenceMs: cadenceMs(config.incidents) }), homeChanged);
   // An open incident's war room is allowed like the listed channels: it was created by the bot.
+  const membership = channelMembership(() => {
+    if (!ref.slack) throw new Error('Slack client not ready');
+    return ref.slack.app.client;
+  }, clock, config.roles.cacheTtlMs);
   const authz = createAuthorizer(
-    { ...config.roles, allowedChannels: config.channels.allowed, alsoAllowed: async (channelId) => Boolean(await incidents.byChannel(channelId)) },
+    {
+      ...config.roles,
+      allowedChannels: config.channels.allowed,
+      alsoAllowed: async (channelId) => Boolean(await incidents.byChannel(channelId)),
+      homeReaders: (userId) => membership(userId, config.channels.allowed),
+    },
     directory,
     clock,
     logger,
@@ -238,7 +248,7 @@ export function buildBot(o: BotOptions): Bot {
   });
   const home = createHomePublisher({
     store: homeStore,
-    content: createHomeContent({ incidents, lockdown, engine: playbooks, maintenance: ops.maintenance, store: homeStore, authz, clock, logger, timezone: config.timezone }),
+    content: createHomeContent({ incidents, lockdown, engine: playbooks, maintenance: ops.maintenance, store: homeStore, authz, declareAccess: config.incidents.declareAccess, clock, logger, timezone: config.timezone }),
     publish: async (userId, view) => {
       await slackClient().views.publish({ user_id: userId, view });
     },

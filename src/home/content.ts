@@ -16,7 +16,7 @@ import type { PlaybookRequest } from '../playbooks/request.js';
 import { APP_HOME_CHANNEL, type Authorizer } from '../slack/authz.js';
 import type { HomeContent } from './publisher.js';
 import type { ComponentHealth, HomeStore } from './store.js';
-import { homeView } from './view.js';
+import { homeView, outsiderView } from './view.js';
 
 /** How many recent requests are looked through for pending ones (a request expires in minutes). */
 const RECENT_REQUESTS = 200;
@@ -38,6 +38,8 @@ export interface HomeContentDeps {
   maintenance: Pick<MaintenanceService, 'next'>;
   store: Pick<HomeStore, 'health'>;
   authz: Authorizer;
+  /** INCIDENT_DECLARE_ACCESS: who may use the Declare button. */
+  declareAccess: 'read' | 'oncall';
   clock: Clock;
   logger: Logger;
   timezone: string;
@@ -70,6 +72,9 @@ export function createHomeContent(d: HomeContentDeps): HomeContent<SharedHome> {
     },
 
     async viewFor(s, viewer, notice) {
+      // The ops status is for the people the commands serve (the allowed channels' members).
+      const reader = await d.authz.check('read', { userId: viewer, channelId: APP_HOME_CHANNEL });
+      if (!reader.allowed) return outsiderView(viewer, reader.message, notice);
       const problems = [...s.problems];
       let approvals: PlaybookRequest[] | undefined;
       // Whether to show the section at all: an approver sees "nothing waiting" too.
@@ -84,8 +89,10 @@ export function createHomeContent(d: HomeContentDeps): HomeContent<SharedHome> {
       } else if (/did not answer/.test(isApprover.message)) {
         problems.push('I could not check whether you are an approver (Slack did not answer), so requests waiting for approval are not shown.');
       }
+      const canDeclare = d.declareAccess === 'read' || (await d.authz.check(d.declareAccess, { userId: viewer, channelId: APP_HOME_CHANNEL })).allowed;
       return homeView({
         viewer,
+        canDeclare,
         now: s.now,
         timezone: d.timezone,
         incidents: s.incidents,

@@ -43,6 +43,8 @@ export interface HomeData {
   notice?: string;
   /** What could not be read, said instead of the section (e.g. "Incidents: the state store is down"). */
   problems?: readonly string[];
+  /** Whether the viewer may declare (INCIDENT_DECLARE_ACCESS); the button is left out otherwise. Default true. */
+  canDeclare?: boolean;
 }
 
 const ago = (from: Date | number, now: number) => formatMs(Math.max(0, now - (typeof from === 'number' ? from : from.getTime())));
@@ -144,12 +146,24 @@ export function homeView(d: HomeData): View {
   const top: KnownBlock[] = [];
   if (d.notice) top.push(section(d.notice));
   for (const p of (d.problems ?? []).slice(0, 5)) top.push(section(`:warning: ${p}`));
-  top.push({ type: 'actions', block_id: 'home_top', elements: [declareButton(), { type: 'button', action_id: HOME_ACTIONS.refresh, text: plain('Refresh'), value: 'refresh' }] });
+  const refresh: Button = { type: 'button', action_id: HOME_ACTIONS.refresh, text: plain('Refresh'), value: 'refresh' };
+  top.push({ type: 'actions', block_id: 'home_top', elements: d.canDeclare === false ? [refresh] : [declareButton(), refresh] });
+  if (d.canDeclare === false) top.push(context(['_Declaring an incident is for the on-call group here (INCIDENT_DECLARE_ACCESS); ask them, or use `/incident declare` if you join it._']));
   top.push(...lockdownBlocks(d.lockdown, d.now));
   const approvals = d.approvals ? [divider, ...approvalBlocks(d.approvals, d)] : [];
   const tail: KnownBlock[] = [divider, ...healthBlocks(d.health, d.now), divider, ...maintenanceBlocks(d.maintenance, d), context([`Updated ${formatLocal(d.now, d.timezone)} · this tab refreshes itself when incidents, approvals or the lockdown change`])];
   // Approvals come before incidents for approvers: they are what this person must act on.
-  // The caps above keep the sum under 100 blocks (8 + 33 + 27 + 7); the slice is a last guard.
+  // The caps above keep the sum under 100 blocks (9 + 33 + 27 + 7); the slice is a last guard.
   const blocks = [...top, ...approvals, divider, ...incidentBlocks(d), ...tail].slice(0, HOME_MAX_BLOCKS);
   return { type: 'home', callback_id: HOME_CALLBACK, private_metadata: JSON.stringify({ viewer: d.viewer }), blocks };
+}
+
+/** The Home tab of someone who may not read the ops status (outside the allowed channels): only why. */
+export function outsiderView(viewer: string, why: string, notice?: string): View {
+  return {
+    type: 'home',
+    callback_id: HOME_CALLBACK,
+    private_metadata: JSON.stringify({ viewer }),
+    blocks: [...(notice ? [section(notice)] : []), header('AutoRepAi Ops'), section(`:lock: ${why}`)],
+  };
 }

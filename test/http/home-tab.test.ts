@@ -55,6 +55,13 @@ function publishRoute(b: TestBot, fail?: (n: number) => Response | undefined): v
   });
 }
 
+/** Who is in the allowed channel C0OPS (conversations.members), for who may read the Home tab. */
+function membersRoute(b: TestBot): void {
+  b.http.slackMethod('conversations.members', { ok: true, members: ['U0ONCALL', 'U0MANAGER', 'U0NOBODY'], response_metadata: { next_cursor: '' } }, 200, {
+    optional: 'asked only for viewers who are neither on call nor approvers',
+  });
+}
+
 /** Slack telling the bot that `user` opened its Home tab (a signed event_callback). */
 async function openHome(b: TestBot, user: string, tab = 'home'): Promise<number> {
   const body = JSON.stringify({
@@ -113,6 +120,7 @@ describe('the App Home tab', () => {
     bot = await startTestBot({ env: testEnv(db.url, ENV) });
     const b = bot;
     publishRoute(b);
+    membersRoute(b);
     const requestId = await pendingRequest(b);
 
     expect(await openHome(b, 'U0APPROVER')).toBe(200);
@@ -150,6 +158,7 @@ describe('the App Home tab', () => {
     bot = await startTestBot({ env: testEnv(db.url, ENV) });
     const b = bot;
     publishRoute(b);
+    membersRoute(b);
     warRoomRoutes(b.http, { channelId: 'C0WARHOME' });
     await pendingRequest(b);
 
@@ -185,10 +194,28 @@ describe('the App Home tab', () => {
     await settled(b);
   });
 
+  it('shows someone outside the allowed channels why there is nothing, and no Declare button', async () => {
+    bot = await startTestBot({ env: testEnv(db.url, ENV) });
+    const b = bot;
+    publishRoute(b);
+    membersRoute(b);
+    expect(await openHome(b, 'U0OUTSIDER')).toBe(200);
+    const view = viewOf(await b.http.waitFor(isPublishFor('U0OUTSIDER')));
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('The ops status is for members of <#C0OPS>');
+    expect(text).not.toContain('incident.declare');
+    expect(text).not.toContain('Open incidents');
+    // Their Declare click (from an old view) is refused like a command outside the channels.
+    await clickOnHome(b, 'U0OUTSIDER', { action_id: 'incident.declare', value: '{}' }, view);
+    await settled(b);
+    expect(b.http.calls.filter(isMethod('views.open'))).toHaveLength(0);
+  });
+
   it('refuses a non-approver and a forged Home payload; nothing runs and the refusal is audited', async () => {
     bot = await startTestBot({ env: testEnv(db.url, ENV) });
     const b = bot;
     publishRoute(b);
+    membersRoute(b);
     const requestId = await pendingRequest(b);
     await openHome(b, 'U0APPROVER');
     const real = viewOf(await b.http.waitFor(isPublishFor('U0APPROVER')));

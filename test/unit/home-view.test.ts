@@ -111,6 +111,10 @@ describe('the Home view', () => {
     expect(text).not.toContain('Waiting for your approval');
     expect(text).not.toContain('home_playbook_approve');
     expect(JSON.parse(view.private_metadata!)).toEqual({ viewer: 'U0MANAGER' });
+    // Someone who may not declare gets no Declare button, and is told who may.
+    const noDeclare = textOf({ ...base, canDeclare: false });
+    expect(noDeclare).not.toContain('incident.declare');
+    expect(noDeclare).toContain('INCIDENT_DECLARE_ACCESS');
     // An approver with nothing waiting is told so.
     expect(textOf({ ...base, viewer: 'U0APPROVER', approvals: [] })).toContain('Nothing is waiting for your approval.');
   });
