@@ -1,7 +1,8 @@
 // The App Home tab through signed Slack requests: an approver opens it, sees the pending request
 // and approves from it (it runs once; the tab is republished without it); a manager sees the open
 // incidents and no approval buttons, and its Declare button opens the declare form; a forged Home
-// payload from a non-approver changes nothing; views.publish rate limited (429 + Retry-After)
+// payload from a non-approver changes nothing; someone outside the allowed channels sees why;
+// views.publish rate limited (429 + Retry-After) or refused
 // never crashes the bot and is retried after the wait.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
@@ -260,5 +261,23 @@ describe('the App Home tab', () => {
     expect(row.rows[0]).toMatchObject({ failures: 0 });
     expect(row.rows[0]!.published_at).not.toBeNull();
     expect(b.logs.some((l) => l.includes('could not publish the Home tab'))).toBe(true);
+  });
+
+  it('survives views.publish errors: a refused view is logged and not retried; the next opening publishes again', async () => {
+    bot = await startTestBot({ env: testEnv(db.url, ENV) });
+    const b = bot;
+    publishRoute(b, (n) => (n === 1 ? jsonResponse({ ok: false, error: 'not_enabled' }) : undefined));
+    expect(await openHome(b, 'U0APPROVER')).toBe(200);
+    await b.http.waitFor(isPublishFor('U0APPROVER'));
+    await settled(b);
+    await b.bot.home.idle();
+    expect(publishesFor(b, 'U0APPROVER')).toHaveLength(1);
+    const row = await db.pool.query<{ failures: number; last_error: string }>('SELECT failures, last_error FROM opsbot.home_viewers WHERE user_id = $1', ['U0APPROVER']);
+    expect(row.rows[0]).toMatchObject({ failures: 1, last_error: 'Slack refused the view: not_enabled' });
+    // Still up: the next opening is published.
+    expect(await openHome(b, 'U0APPROVER')).toBe(200);
+    await b.http.waitFor((c) => isPublishFor('U0APPROVER')(c) && publishesFor(b, 'U0APPROVER').indexOf(c) === 1);
+    await b.bot.home.idle();
+    expect(publishesFor(b, 'U0APPROVER')).toHaveLength(2);
   });
 });
