@@ -41,6 +41,7 @@ import { postmortemModelFromSettings } from '../incidents/postmortem-model.js';
 import { createIncidentService } from '../incidents/service.js';
 import { cadenceMs } from '../incidents/settings.js';
 import type { MaintenanceService } from '../maintenance/service.js';
+import type { AlertEngine } from '../alerts/engine.js';
 
 export interface BotOptions {
   config: Config;
@@ -73,6 +74,8 @@ export interface Bot {
   flows: IncidentFlows;
   /** The maintenance calendar and its one-off windows (the local workspace's maintenance drill adds one). */
   maintenance: MaintenanceService;
+  /** The alert engine the scheduled check runs (undefined when alerts are off or have no channel). */
+  alerts: AlertEngine | undefined;
   /** Runs the periodic work once (expiry, interrupted runs, due reminders); tests call it directly. */
   tick(): Promise<void>;
   /** Applies migrations and starts listening (HTTP port, on `host` only when given, or Socket Mode). */
@@ -273,6 +276,7 @@ export function buildBot(o: BotOptions): Bot {
     incidents,
     flows,
     maintenance: ops.maintenance,
+    alerts: ops.alerts,
     async tick() {
       await playbooks.sweep();
       await postReminders();

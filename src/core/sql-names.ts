@@ -99,6 +99,7 @@ export type SqlName =
   | 'local/drills/begin'
   | 'local/drills/block-connections'
   | 'local/drills/breach-signins'
+  | 'local/drills/breach-spray'
   | 'local/drills/end-sessions'
   | 'local/drills/heavy-search'
   | 'local/drills/lock-holder'
