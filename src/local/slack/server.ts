@@ -67,6 +67,7 @@ const PAGE_FILES: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'blocks.js': 'text/javascript; charset=utf-8',
   'mrkdwn.js': 'text/javascript; charset=utf-8',
+  'drills.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 
