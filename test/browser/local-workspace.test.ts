@@ -2,6 +2,9 @@
 // menu starts the pool-exhaustion drill and times it; an on-call responder requests
 // kill-idle-connections, their own Approve is refused, the approver's ends the held sessions
 // in the target database, the request message is updated and the drill shows how long it took.
+// Then the login-storm drill worked through the disable-user form (a modal-driven playbook),
+// and `/logs summarize edge` on the simulated Supabase logs. Screenshots of each are kept in
+// .tmp/screenshots (and docs/screenshots with OPSBOT_UPDATE_SCREENSHOTS=1).
 /* eslint-disable @typescript-eslint/no-explicit-any -- functions evaluated inside the page, where the DOM types are not loaded (tsconfig has no DOM lib) */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +14,7 @@ import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
+import { sql } from '../../src/core/sql.js';
 import { ensureLocalDatabases } from '../../src/local/db/seed.js';
 import { DRILLS } from '../../src/local/drills/runner.js';
 import { POOL_SESSIONS } from '../../src/local/drills/database-drills.js';
@@ -129,5 +133,71 @@ describe('drills in the page', () => {
     await screenshot(page, 'drill-kill-idle-done', true);
     expect(ws.slack.rejections()).toEqual([]);
     expect(await page.locator('.bk-unknown').count()).toBe(0);
+    await page.click('[data-drill-close]');
   }, 90_000);
+
+  it('a modal-driven playbook in the login-storm drill: the form, a bad value under its field, the request, the approval, the account banned', async (ctx) => {
+    if (!hasChromium) return ctx.skip(NO_CHROMIUM);
+    await ws.drills.start('login-storm');
+    const c = new pg.Client({ connectionString: targetUrl });
+    await c.connect();
+    const banned = async (id: string) => (await c.query<{ b: boolean }>(`SELECT banned_until > now() AS b FROM auth.users WHERE id = $1`, [id])).rows[0]?.b === true;
+    try {
+      const { rows } = await c.query<{ id: string; email: string }>(sql('local/drills/storm-target'));
+      const victim = rows[0]!;
+      await actAs(page, 'on-call responder');
+      await page.click('#channels [data-channel="ops"]');
+      // No user given: the playbook's form opens instead of a request.
+      await type(page, '/playbook run disable-user');
+      const modal = page.locator('#modal .modal-box');
+      await modal.waitFor();
+      expect(await modal.getAttribute('data-callback-id')).toBe('playbook_params');
+      await screenshot(page, 'playbook-modal-form', true);
+      const field = modal.locator('.bk-input-block').first();
+      await field.locator('input, textarea').fill('not a user !!');
+      await modal.locator('[data-modal="submit"]').click();
+      await field.locator('.bk-error:not([hidden])').waitFor();
+      expect(await field.locator('.bk-error').textContent()).toMatch(/uuid|UUID|id/);
+      await screenshot(page, 'playbook-modal-error', true);
+      expect(await banned(victim.id)).toBe(false);
+
+      await field.locator('input, textarea').fill(victim.id);
+      await modal.locator('[data-modal="submit"]').click();
+      await page.locator('#modal').waitFor({ state: 'hidden' });
+      await caughtUp();
+      const request = page.locator('.message[data-author="bot"]', { hasText: `disable ${victim.email}` }).filter({ has: page.locator('[data-action-id="playbook_approve"]') });
+      await request.waitFor();
+      await screenshot(page, 'playbook-modal-request', true);
+
+      await actAs(page, 'approver');
+      await request.locator('[data-action-id="playbook_approve"]').click();
+      await page.click('.confirm-dialog [data-confirm="yes"]');
+      await caughtUp();
+      await page.locator('.message[data-author="bot"]', { hasText: `disable ${victim.email}` }).filter({ hasText: 'Done' }).waitFor();
+      expect(await banned(victim.id)).toBe(true);
+      await page.click('#drill-menu-button');
+      await page.locator('#drills [data-drill="login-storm"] [data-drill-timing="finished"]').waitFor();
+      await screenshot(page, 'playbook-modal-approved', true);
+      await page.click('[data-drill-close]');
+    } finally {
+      await ws.drills.reset('login-storm');
+      await c.end();
+    }
+    expect(ws.slack.rejections()).toEqual([]);
+  }, 90_000);
+
+  it('/logs summarize edge on the simulated Supabase logs: the offline summary, labelled, in the channel', async (ctx) => {
+    if (!hasChromium) return ctx.skip(NO_CHROMIUM);
+    await actAs(page, 'on-call responder');
+    await page.click('#channels [data-channel="ops"]');
+    await type(page, '/logs summarize edge 1h');
+    await caughtUp();
+    const summary = page.locator('.message[data-author="bot"]', { hasText: 'Offline summary, no AI' }).last();
+    await summary.waitFor();
+    expect(await summary.innerText()).toMatch(/functions\/v1\/ai-chat|Chat request for dealership|Gemini answered/);
+    await summary.scrollIntoViewIfNeeded();
+    await screenshot(page, 'logs-summarize-edge', true);
+    expect(ws.slack.rejections()).toEqual([]);
+    expect(await page.locator('.bk-unknown').count()).toBe(0);
+  }, 60_000);
 });
