@@ -119,6 +119,8 @@ export type SqlName =
   | 'local/seed-data'
   | 'local/seed-marker'
   | 'local/supabase/get-user'
+  | 'local/supabase/gotrue-schema'
+  | 'local/supabase/platform-roles'
   | 'local/supabase/set-ban'
   | 'local/user-tables'
   | 'lockdown/activate'
