@@ -17,13 +17,15 @@ import { systemClock } from '../../src/core/clock.js';
 import { sql } from '../../src/core/sql.js';
 import { ensureLocalDatabases } from '../../src/local/db/seed.js';
 import { DRILLS } from '../../src/local/drills/runner.js';
-import { POOL_SESSIONS } from '../../src/local/drills/database-drills.js';
 import { startLocalWorkspace, type LocalWorkspace } from '../../src/local/runtime/start.js';
 import { settled, trackListeners } from '../support/settle.js';
 import { dropDatabase } from '../support/template.js';
 import { actAs, hasChromium, launch, NO_CHROMIUM, screenshot, type } from './support.js';
 
 const server = inject('pgServerUrl');
+// The test server is shared (max_connections 100) with test files running alongside: the drill
+// holds 20 sessions here instead of its 55 (test/db/local-drills.test.ts runs the full size).
+const POOL_SESSIONS = 20;
 const names = { target: `opsbot_bdrill_${process.pid}_t`, state: `opsbot_bdrill_${process.pid}_s` };
 
 let dir: string;
@@ -43,6 +45,7 @@ beforeAll(async () => {
     fetch,
     port: 0,
     drillPollMs: 300,
+    poolSessions: POOL_SESSIONS,
     logDestination: new Writable({ write: (_c, _e, cb) => cb() }),
   });
   trackListeners(ws.bot.slack.app);

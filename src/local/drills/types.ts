@@ -26,6 +26,8 @@ export interface DrillContext {
   clock: Clock;
   logger: Logger;
   maintenance?: MaintenancePort;
+  /** Tests on a shared server: sessions the pool-exhaustion drill holds (default POOL_SESSIONS). */
+  poolSessions?: number;
 }
 
 /** A drill in progress. */

@@ -43,6 +43,8 @@ export interface LocalWorkspaceOptions {
   port?: number;
   /** Tests: no drill polling timer. */
   drillPollMs?: number;
+  /** Tests on a server shared with other tests (max_connections 100): a smaller pool-exhaustion drill. */
+  poolSessions?: number;
 }
 
 export interface LocalWorkspace {
@@ -197,6 +199,7 @@ export async function startLocalWorkspace(o: LocalWorkspaceOptions): Promise<Loc
         clock: o.clock,
         logger,
         maintenance: started.maintenance,
+        ...(o.poolSessions !== undefined ? { poolSessions: o.poolSessions } : {}),
       },
       ...(o.drillPollMs !== undefined ? { pollMs: o.drillPollMs } : {}),
     });
