@@ -134,6 +134,12 @@ describe('drills in the page', () => {
     expect(await timing.innerText()).toMatch(/^done in \d+ (s|min \d\d s): the held sessions are gone$/);
     expect(await page.locator('#drill-banner').isHidden()).toBe(true);
     await screenshot(page, 'drill-kill-idle-done', true);
+    // Finished, not yet put back: Reset, then Start again.
+    const pool = page.locator('#drills [data-drill="pool-exhaustion"]');
+    expect(await pool.locator('[data-drill-action="start"]').isDisabled()).toBe(true);
+    await pool.locator('[data-drill-action="reset"]').click();
+    await page.waitForFunction(() => !(globalThis as any).document.querySelector('#drills [data-drill="pool-exhaustion"] [data-drill-action="start"]').disabled);
+    expect(await pool.locator('[data-drill-action="reset"]').isDisabled()).toBe(true);
     expect(ws.slack.rejections()).toEqual([]);
     expect(await page.locator('.bk-unknown').count()).toBe(0);
     await page.click('[data-drill-close]');

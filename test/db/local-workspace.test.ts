@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/core/clock.js';
+import { runLocalCli } from '../../src/local/cli.js';
 import { ensureLocalDatabases } from '../../src/local/db/seed.js';
 import { OUTAGE_MS } from '../../src/local/drills/database-drills.js';
 import { SPRAY_FAILURES } from '../../src/local/drills/world-drills.js';
@@ -89,6 +90,31 @@ describe('the local workspace, end to end', () => {
     expect((await fetch(`${ws.url}/local/drills/database-outage/start`, { method: 'POST' })).status).toBe(403);
   });
 
+  it('opsbot local drill finds the running workspace through runtime.json and drives its drills', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const cli = (...args: string[]) => runLocalCli(args, { env: { OPSBOT_LOCAL_DIR: dir }, stdout: (t) => out.push(t), stderr: (t) => err.push(t), fetch, clock });
+    expect(await cli('drill', 'list')).toBe(0);
+    expect(out.join('')).toMatch(/^pool-exhaustion +Connection pool exhausted — not run$/m);
+    out.length = 0;
+    expect(await cli('drill', 'slow-query')).toBe(0);
+    expect(out.join('')).toContain('What to do:\n  1. Run `/slowqueries`');
+    out.length = 0;
+    expect(await cli('drill', 'status', 'slow-query')).toBe(0);
+    expect(out.join('')).toMatch(/slow-query +A slow query hogging the database — running for 0 min \d+ s/);
+    expect(await cli('drill', 'slow-query')).toBe(3);
+    expect(err.join('')).toContain('is already running; reset it first');
+    out.length = 0;
+    expect(await cli('drill', 'reset', 'slow-query')).toBe(0);
+    expect(out.join('')).toMatch(/slow-query .* reset after/);
+    expect(await cli('drill', 'no-such')).toBe(3);
+    expect(err.join('')).toContain('There is no drill "no-such"');
+    // No workspace there: says how to start one.
+    const none = await runLocalCli(['drill', 'list'], { env: { OPSBOT_LOCAL_DIR: path.join(dir, 'elsewhere') }, stdout: () => undefined, stderr: (t) => err.push(t), fetch, clock });
+    expect(none).toBe(1);
+    expect(err.join('')).toMatch(/no local workspace is running from .*elsewhere; start it with `npm start`/);
+  }, 60_000);
+
   it('/logs summarize edge reads the generated edge logs through the Management API adapter, labelled as the offline summary', async () => {
     const ms = await command('/logs summarize edge 1h');
     const all = ms.map(shown).join('\n');
@@ -122,7 +148,10 @@ describe('the local workspace, end to end', () => {
     expect(ws.drills.status('database-outage').state).toBe('running');
     offset += OUTAGE_MS + 1000;
     await ws.drills.poll();
-    expect(ws.drills.status('database-outage')).toMatchObject({ state: 'finished', finishedBy: 'action' });
+    expect(ws.drills.status('database-outage')).toMatchObject({ state: 'finished', finishedBy: 'action', active: true });
+    await expect(ws.drills.start('database-outage')).rejects.toThrow(/has finished but its world is not put back yet; reset it first/);
+    await ws.drills.reset('database-outage');
+    expect(ws.drills.status('database-outage')).toMatchObject({ state: 'finished', finishedBy: 'action', active: false });
     const back = healthReport(await command('/health db'));
     expect(back).not.toMatch(/Reachable/);
     expect(back).toMatch(/Connect \+ SELECT 1/);

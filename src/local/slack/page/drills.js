@@ -62,13 +62,15 @@ export function setupDrills({ doc, toast, text }) {
 
   function drillEl(d, since) {
     const running = d.state === 'running';
+    // A drill finished by the responder still has its world broken (a ban, revoked sessions)
+    // until it is reset: Start comes back only then.
     const start = el('button', 'bk-button primary', [running ? 'Running…' : 'Start']);
     start.dataset.drillAction = 'start';
-    start.disabled = running || state.busy.has(d.name);
+    start.disabled = d.active || state.busy.has(d.name);
     start.addEventListener('click', () => void act(d.name, 'start'));
     const reset = el('button', 'bk-button', ['Reset']);
     reset.dataset.drillAction = 'reset';
-    reset.disabled = !running || state.busy.has(d.name);
+    reset.disabled = !d.active || state.busy.has(d.name);
     reset.addEventListener('click', () => void act(d.name, 'reset'));
     const timing = el('div', `drill-timing ${d.state}`, [timingText(d, since)]);
     timing.dataset.drillTiming = d.state;
