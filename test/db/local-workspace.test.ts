@@ -5,6 +5,7 @@
 // says so, recovers when it is back; the breach drill reaches #alerts through the scheduled
 // alert check; `/logs summarize edge` reads the generated edge logs through the real adapter.
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -88,6 +89,17 @@ describe('the local workspace, end to end', () => {
     expect(status.drills.map((d) => d.name)).toContain('database-outage');
     // A POST without the page's header cannot start a drill (a form on another site).
     expect((await fetch(`${ws.url}/local/drills/database-outage/start`, { method: 'POST' })).status).toBe(403);
+    // A page that rebinds its own host name to 127.0.0.1 (DNS rebinding) reaches neither the drills nor the page.
+    const port = new URL(ws.url).port;
+    for (const p of ['/local/status', '/local/drills', '/']) {
+      const status = await new Promise<number>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: p, headers: { host: `evil.test:${port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject);
+      });
+      expect(status, p).toBe(403);
+    }
   });
 
   it('opsbot local drill finds the running workspace through runtime.json and drives its drills', async () => {
