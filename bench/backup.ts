@@ -4,7 +4,7 @@
 // nothing) and the bot's peak memory (target < 150 MB and not growing with the database: the
 // dump is streamed, never held). Each bot run is a fresh Node process, so its peak RSS is its own.
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { parseBackupSettings } from '../src/backup/settings.js';
 import { systemClock } from '../src/core/clock.js';
 import { createStateStore } from '../src/state/store.js';
 import { benchDatabaseUrl } from './_db.js';
+import { fixtureSql } from '../test/support/fixture-sql.js';
 
 const SIZES = [
   { label: '100 MB', db: 'opsbot_bench_backup_100mb', bytes: 100 * 1024 ** 2 },
@@ -43,7 +44,7 @@ async function ensureData(url: string, bytes: number): Promise<number> {
     const now = await size();
     if (now >= bytes * 0.9) return now;
     const { rows } = await c.query(`SELECT to_regclass('public.interactions') AS t`);
-    if (!rows[0]?.t) await c.query(readFileSync(new URL('../test/support/fixtures/supabase.sql', import.meta.url), 'utf8'));
+    if (!rows[0]?.t) await c.query(fixtureSql('supabase'));
     await c.query('TRUNCATE public.interactions, public.quotes, public.leads, public.integrations CASCADE');
     await c.query('DELETE FROM public.organizations');
     const org = (await c.query<{ id: string }>(`INSERT INTO public.organizations (name) VALUES ('Bench Motors') RETURNING id`)).rows[0]!.id;

@@ -4,12 +4,12 @@
 // data (CREATE DATABASE … TEMPLATE). Both sides: wall time and the longest write lock any one
 // transaction held on auth.sessions, watched the same way (bench/_db.ts sampleLocks).
 // Target: < 5 s for 100,000.
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createLockdownService } from '../src/lockdown/service.js';
 import { lockdownPlaybooks } from '../playbooks/lockdown.js';
 import { benchDatabaseUrl, copyDatabase, dropDatabase, sampleLocks } from './_db.js';
 import { benchEngine, benchPools } from './_engine.js';
+import { fixtureSql } from '../test/support/fixture-sql.js';
 
 const clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
@@ -18,7 +18,7 @@ async function seed(url: string, sessions: number): Promise<void> {
   await c.connect();
   try {
     const { rows } = await c.query(`SELECT to_regclass('auth.sessions') AS t`);
-    if (!rows[0]?.t) await c.query(readFileSync(new URL('../test/support/fixtures/supabase.sql', import.meta.url), 'utf8'));
+    if (!rows[0]?.t) await c.query(fixtureSql('supabase'));
     await c.query(`UPDATE opsbot.lockdowns SET state = 'lifted', lifted_at = now() WHERE state IN ('starting', 'active')`).catch(() => undefined);
     await c.query('TRUNCATE auth.refresh_tokens, auth.sessions, auth.users, auth.audit_log_entries, public.integrations, public.organizations CASCADE');
     await c.query(`INSERT INTO auth.users (id, email) SELECT gen_random_uuid(), 'u' || g || '@dealer.example' FROM generate_series(1, $1) g`, [sessions]);

@@ -3,12 +3,12 @@
 // data (CREATE DATABASE … TEMPLATE): total time, rows, and the longest write lock any one
 // transaction held on the table, watched the same way for both (bench/_db.ts sampleLocks).
 // Ours also prints its batches and its longest single statement. Target: no lock over 1 s.
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { fixedClock } from '../src/core/clock.js';
 import { PLAYBOOKS } from '../playbooks/index.js';
 import { benchDatabaseUrl, copyDatabase, dropDatabase, sampleLocks } from './_db.js';
 import { benchEngine, benchPools } from './_engine.js';
+import { fixtureSql } from '../test/support/fixture-sql.js';
 
 const ROWS = 1_000_000;
 
@@ -17,7 +17,7 @@ export default async function bench(): Promise<void> {
   const setup = new pg.Client({ connectionString: url });
   await setup.connect();
   const { rows: has } = await setup.query(`SELECT to_regclass('public.interactions') AS t`);
-  if (!has[0]?.t) await setup.query(readFileSync(new URL('../test/support/fixtures/supabase.sql', import.meta.url), 'utf8'));
+  if (!has[0]?.t) await setup.query(fixtureSql('supabase'));
   await setup.query('TRUNCATE public.interactions, public.quotes, public.leads, public.integrations CASCADE');
   await setup.query(`DELETE FROM public.organizations`);
   const org = (await setup.query<{ id: string }>(`INSERT INTO public.organizations (name) VALUES ('Bench Motors') RETURNING id`)).rows[0]!.id;

@@ -1,34 +1,9 @@
--- The target database of the local workspace: a Supabase project running AutoRepAi. The auth
--- tables GoTrue creates (the columns the bot reads or writes, as in
--- test/support/fixtures/supabase.sql), the platform roles and schemas around them, and the
--- app's public schema with dealerships. Run once on an empty database by src/local/db/seed.ts,
--- followed by sql/local/seed-data.sql. No parameters; takes no lock beyond its own DDL.
-DO $roles$
-DECLARE
-  r record;
-BEGIN
-  FOR r IN SELECT * FROM (VALUES
-    ('anon', 'NOLOGIN NOINHERIT'),
-    ('authenticated', 'NOLOGIN NOINHERIT'),
-    ('service_role', 'NOLOGIN NOINHERIT BYPASSRLS'),
-    ('supabase_admin', 'NOLOGIN'),
-    ('supabase_auth_admin', 'NOLOGIN NOINHERIT'),
-    ('supabase_storage_admin', 'NOLOGIN NOINHERIT'),
-    ('authenticator', 'LOGIN NOINHERIT')
-  ) AS v (name, options)
-  LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.name) THEN
-      BEGIN
-        EXECUTE format('CREATE ROLE %I %s', r.name, r.options);
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN
-        NULL;
-      END;
-    END IF;
-  END LOOP;
-END
-$roles$;
+-- The target database of the local workspace: a Supabase project running AutoRepAi. The platform
+-- schemas and extensions, and the app's public schema with dealerships. Run once on an empty
+-- database by src/local/db/seed.ts, after sql/local/supabase/platform-roles.sql and
+-- gotrue-schema.sql (shared with the test databases), followed by sql/local/seed-data.sql.
+-- No parameters; takes no lock beyond its own DDL.
 
-CREATE SCHEMA IF NOT EXISTS auth;
 CREATE SCHEMA IF NOT EXISTS extensions;
 CREATE SCHEMA IF NOT EXISTS storage;
 CREATE SCHEMA IF NOT EXISTS graphql_public;
@@ -36,70 +11,8 @@ CREATE SCHEMA IF NOT EXISTS realtime;
 CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA extensions;
 CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
 
-CREATE TABLE auth.users (
-  instance_id uuid,
-  id uuid PRIMARY KEY,
-  aud varchar(255),
-  role varchar(255),
-  email varchar(255),
-  encrypted_password varchar(255),
-  email_confirmed_at timestamptz,
-  invited_at timestamptz,
-  confirmation_token varchar(255),
-  recovery_token varchar(255),
-  last_sign_in_at timestamptz,
-  raw_app_meta_data jsonb,
-  raw_user_meta_data jsonb,
-  is_super_admin boolean,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  phone text UNIQUE DEFAULT NULL,
-  phone_confirmed_at timestamptz,
-  banned_until timestamptz,
-  deleted_at timestamptz,
-  is_sso_user boolean NOT NULL DEFAULT false,
-  is_anonymous boolean NOT NULL DEFAULT false
-);
-CREATE INDEX users_instance_id_email_idx ON auth.users (instance_id, lower(email));
-
-CREATE TYPE auth.aal_level AS ENUM ('aal1', 'aal2', 'aal3');
-
-CREATE TABLE auth.sessions (
-  id uuid PRIMARY KEY,
-  user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  factor_id uuid,
-  aal auth.aal_level,
-  not_after timestamptz,
-  refreshed_at timestamp,
-  user_agent text,
-  ip inet,
-  tag text
-);
-CREATE INDEX sessions_user_id_idx ON auth.sessions (user_id);
-
-CREATE TABLE auth.refresh_tokens (
-  instance_id uuid,
-  id bigserial PRIMARY KEY,
-  token varchar(255) UNIQUE,
-  user_id varchar(255),
-  revoked boolean,
-  created_at timestamptz DEFAULT now(),
-  updated_at timestamptz DEFAULT now(),
-  parent varchar(255),
-  session_id uuid REFERENCES auth.sessions (id) ON DELETE CASCADE
-);
-CREATE INDEX refresh_tokens_session_id_revoked_idx ON auth.refresh_tokens (session_id, revoked);
-
-CREATE TABLE auth.audit_log_entries (
-  instance_id uuid,
-  id uuid PRIMARY KEY,
-  payload json,
-  created_at timestamptz,
-  ip_address varchar(64) NOT NULL DEFAULT ''
-);
-CREATE INDEX audit_logs_instance_id_idx ON auth.audit_log_entries (instance_id);
+-- The auth tables (sql/local/supabase/gotrue-schema.sql) are in by now; the drills and the
+-- failed sign-ins check read the audit log by time.
 CREATE INDEX audit_logs_created_at_idx ON auth.audit_log_entries (created_at);
 
 -- AutoRepAi application schema: organizations own dealerships; people, leads and stock belong

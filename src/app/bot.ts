@@ -47,6 +47,7 @@ import { createHomeContent } from '../home/content.js';
 import { createHomePublisher, type HomePublisher } from '../home/publisher.js';
 import { createHomeStore } from '../home/store.js';
 import { changeSignal, recordHealth, watchEngine, watchIncidents, watchLockdown } from '../home/watch.js';
+import type { AlertEngine } from '../alerts/engine.js';
 
 export interface BotOptions {
   config: Config;
@@ -81,6 +82,8 @@ export interface Bot {
   maintenance: MaintenanceService;
   /** The App Home tab's publisher (tests flush it and wait for it). */
   home: HomePublisher;
+  /** The alert engine the scheduled check runs (undefined when alerts are off or have no channel). */
+  alerts: AlertEngine | undefined;
   /** Runs the periodic work once (expiry, interrupted runs, due reminders); tests call it directly. */
   tick(): Promise<void>;
   /** Applies migrations and starts listening (HTTP port, on `host` only when given, or Socket Mode). */
@@ -313,6 +316,7 @@ export function buildBot(o: BotOptions): Bot {
     flows,
     maintenance: ops.maintenance,
     home,
+    alerts: ops.alerts,
     async tick() {
       await playbooks.sweep();
       await postReminders();

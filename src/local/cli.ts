@@ -63,7 +63,8 @@ function describe(d: DrillStatus): string {
       : d.state === 'finished'
         ? `${d.finishedBy === 'action' ? 'done' : 'reset'} after ${minutes(d.elapsedMs)}`
         : 'not run';
-  return `${d.name.padEnd(18)} ${d.title} — ${timing}${d.error ? ` (${d.error})` : ''}`;
+  const pending = d.state === 'finished' && d.active ? '; not reset yet' : '';
+  return `${d.name.padEnd(18)} ${d.title} — ${timing}${pending}${d.error ? ` (${d.error})` : ''}`;
 }
 
 function script(d: DrillStatus): string {

@@ -7,7 +7,6 @@
 // naming a role the verify server lacks (made here by dropping the role after the backup) is
 // left out and reported, not fatal. A real restore into the target (which has those roles)
 // replaces rows only: its policies, grants and RLS stay as they were.
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,9 +18,10 @@ import type { BackupEntry } from '../../src/backup/types.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { backupTools } from '../support/backup-tools.js';
+import { fixtureSql } from '../support/fixture-sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
-const PLATFORM = readFileSync(path.join(import.meta.dirname, '../support/fixtures/supabase-platform.sql'), 'utf8');
+const PLATFORM = fixtureSql('supabase-platform');
 const logger = pino({ level: 'silent' });
 const tools = backupTools();
 let db: TestDatabase;

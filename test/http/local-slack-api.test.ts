@@ -156,6 +156,49 @@ describe('Web API', () => {
   });
 });
 
+describe('mounted in another server', () => {
+  it('uses the baseUrl it is given: the Web API, response_urls and file links point there whatever Host a request names', async () => {
+    const outer = http.createServer((req, res) => mounted.requestListener(req, res));
+    await new Promise<void>((resolve) => outer.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(outer.address() as AddressInfo).port}`;
+    const mounted = createSlackStandIn({ botEventsUrl: `http://127.0.0.1:${(bot.address() as AddressInfo).port}/slack/events`, signingSecret: SECRET, manifestPath: path.resolve('manifest.yml'), logger: captureLogger([]), baseUrl: `${base}/` });
+    try {
+      expect(mounted.apiUrl).toBe(`${base}/api/`);
+      expect(mounted.pageUrl).toBe(`${base}/`);
+      // The first request names localhost: the address stays the one given (nothing is learnt from requests).
+      const page = await fetch(`${base.replace('127.0.0.1', 'localhost')}/`);
+      expect(page.status).toBe(200);
+      await page.body?.cancel();
+      expect(mounted.apiUrl).toBe(`${base}/api/`);
+      const c = new webApi.WebClient(mounted.botToken, { slackApiUrl: mounted.apiUrl, retryConfig: { retries: 0 } });
+      const up = await c.files.getUploadURLExternal({ filename: 'a.txt', length: 3 });
+      expect(up.upload_url?.startsWith(`${base}/upload/`)).toBe(true);
+      const res = await fetch(`${base}/ui/command`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-local-slack': '1' }, body: JSON.stringify({ user: ONCALL, channel: 'C0LOCOPS', text: '/ops help' }) });
+      expect(res.status).toBe(200);
+      expect(String(received.at(-1)!.data.response_url).startsWith(`${base}/response/`)).toBe(true);
+    } finally {
+      await new Promise((resolve) => outer.close(resolve));
+    }
+  });
+
+  it('refuses a baseUrl that is not this machine, and a mounted stand-in without one says what is missing', async () => {
+    const make = (baseUrl?: string) => createSlackStandIn({ botEventsUrl: 'http://127.0.0.1:9/slack/events', signingSecret: SECRET, manifestPath: path.resolve('manifest.yml'), logger: captureLogger([]), ...(baseUrl === undefined ? {} : { baseUrl }) });
+    expect(() => make('https://slack.example.com')).toThrow(/must be http:\/\/127\.0\.0\.1:<port>/);
+    expect(() => make('http://127.0.0.1:3000/api/')).toThrow(/with no path/);
+    expect(() => make('not a url')).toThrow(/must be an http URL/);
+    const bare = make();
+    const outer = http.createServer((req, res) => bare.requestListener(req, res));
+    await new Promise<void>((resolve) => outer.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(outer.address() as AddressInfo).port}/`);
+      expect(res.status).toBe(500);
+      expect(await res.text()).toMatch(/pass baseUrl, or call listen\(\)/);
+    } finally {
+      await new Promise((resolve) => outer.close(resolve));
+    }
+  });
+});
+
 describe('what the page sends the bot', () => {
   it('a slash command: signed form fields as Slack sends them, the ack shown to the person only', async () => {
     answer = () => ({ body: { text: 'Only you see this' } });

@@ -1,11 +1,8 @@
 // Builds the migrated template database that every test file clones.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../../src/state/migrate.js';
+import { fixtureSql } from './fixture-sql.js';
 
-const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'supabase.sql');
 
 export function withDatabase(serverUrl: string, db: string): string {
   const u = new URL(serverUrl);
@@ -35,7 +32,7 @@ export async function buildTemplate(serverUrl: string): Promise<string> {
   const c = new pg.Client({ connectionString: withDatabase(serverUrl, name) });
   await c.connect();
   try {
-    await c.query(readFileSync(FIXTURE, 'utf8'));
+    await c.query(fixtureSql('supabase'));
     await migrate(c);
   } finally {
     await c.end();

@@ -1,7 +1,7 @@
 // The two databases of the local workspace on one Postgres server: the state store
 // (`opsbot_state`, migrated by the bot itself at start) and the target (`autorepai`), created
-// when missing and seeded once with AutoRepAi-shaped data (sql/local/schema.sql, then
-// seed-data.sql, in one transaction ending with a marker row, so a cut seed leaves no marker
+// when missing and seeded once with AutoRepAi-shaped data (Supabase's roles and auth tables from
+// sql/local/supabase/, sql/local/schema.sql, then seed-data.sql, in one transaction ending with a marker row, so a cut seed leaves no marker
 // and is redone whole). `reset` drops the target and seeds it again; the state store (the
 // bot's audit log and history) is kept, as the bot may be running on it.
 import pg from 'pg';
@@ -85,7 +85,8 @@ export async function ensureLocalDatabases(serverUrl: string, now: () => number,
     const { rows } = await c.query<{ n: string }>(sql('local/user-tables'));
     if (Number(rows[0]?.n ?? 0) > 0) throw new Error(`The database ${names.target} has tables but no seed marker; run \`opsbot local reset\` to start it over.`);
     // One simple-protocol query: the schema and the data go in as one implicit transaction.
-    await c.query(`${sql('local/schema')};\n${sql('local/seed-data')}`);
+    // Supabase's roles and auth tables first: one definition with the test databases' fixtures.
+    await c.query([sql('local/supabase/platform-roles'), sql('local/supabase/gotrue-schema'), sql('local/schema'), sql('local/seed-data')].join(';\n'));
   });
   return { targetUrl, stateUrl, seeded: true, ms: Math.round(now() - started) };
 }

@@ -38,7 +38,7 @@ export const poolExhaustion: Drill = {
   finishedWhen: 'the held sessions are gone',
   async start(ctx) {
     const url = await appRoleUrl(ctx.targetUrl);
-    const sessions = await openMany(url, POOL_SESSIONS, 'postgrest');
+    const sessions = await openMany(url, ctx.poolSessions ?? POOL_SESSIONS, 'postgrest');
     const pids = sessions.map((s) => s.pid);
     return {
       done: async () => (await aliveCount(ctx.targetUrl, pids)) === 0,

@@ -27,7 +27,7 @@ export interface DrillRunner {
 interface Slot {
   drill: Drill;
   run?: DrillRun;
-  status: DrillStatus;
+  status: Omit<DrillStatus, 'active'>;
 }
 
 export interface DrillRunnerOptions {
@@ -50,8 +50,9 @@ export function createDrillRunner(o: DrillRunnerOptions): DrillRunner {
   };
   const view = (s: Slot): DrillStatus => {
     const st = s.status;
-    if (st.state === 'running' && st.startedAt !== undefined) return { ...st, elapsedMs: ctx.clock.now() - st.startedAt };
-    return { ...st };
+    const active = s.run !== undefined;
+    if (st.state === 'running' && st.startedAt !== undefined) return { ...st, active, elapsedMs: ctx.clock.now() - st.startedAt };
+    return { ...st, active };
   };
   const finish = (s: Slot, by: 'action' | 'reset') => {
     const now = ctx.clock.now();
@@ -98,7 +99,10 @@ export function createDrillRunner(o: DrillRunnerOptions): DrillRunner {
     status: (name) => view(slot(name)),
     async start(name) {
       const s = slot(name);
-      if (s.run) throw new InputError(`The drill "${name}" is already running; reset it first (\`opsbot local drill reset ${name}\`).`);
+      if (s.run) {
+        const what = s.status.state === 'running' ? 'is already running' : 'has finished but its world is not put back yet';
+        throw new InputError(`The drill "${name}" ${what}; reset it first (\`opsbot local drill reset ${name}\`).`);
+      }
       const startedAt = ctx.clock.now();
       try {
         s.run = await s.drill.start(ctx);

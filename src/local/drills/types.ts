@@ -26,6 +26,8 @@ export interface DrillContext {
   clock: Clock;
   logger: Logger;
   maintenance?: MaintenancePort;
+  /** Tests on a shared server: sessions the pool-exhaustion drill holds (default POOL_SESSIONS). */
+  poolSessions?: number;
 }
 
 /** A drill in progress. */
@@ -69,4 +71,9 @@ export interface DrillStatus {
   elapsedMs?: number;
   /** Set when the drill could not start or reset. */
   error?: string;
+  /**
+   * Whether the world is still broken by the last start (running, or finished by the
+   * responder's action but not reset yet): Reset puts it back, Start is refused until then.
+   */
+  active: boolean;
 }

@@ -12,6 +12,9 @@ const MINUTE = 60_000;
 export const RATE_LIMIT_MS = 3 * MINUTE;
 export const STORM_FAILURES = 900;
 export const STORM_MINUTES = 15;
+/** The breach drill's password spraying: failed sign-ins across accounts, 20 a minute (the alert's threshold is 10). */
+export const SPRAY_FAILURES = 240;
+export const SPRAY_MINUTES = 12;
 
 export const aiGateway: Drill = {
   name: 'ai-gateway',
@@ -117,8 +120,9 @@ export const loginStorm: Drill = {
 export const dataBreach: Drill = {
   name: 'data-breach',
   title: 'Data-breach signal',
-  summary: 'The service_role key shows up in an edge function log, and 300 accounts signed in from one unfamiliar address within minutes.',
+  summary: `The service_role key shows up in an edge function log; one unfamiliar address sprayed passwords (${SPRAY_FAILURES} failed sign-ins in ${SPRAY_MINUTES} minutes) and then 300 accounts signed in from it.`,
   script: [
+    'Watch #alerts: the scheduled alert check posts "More than 10 failed sign-ins per minute" once it has failed ALERTS_CONSECUTIVE_BREACHES checks in a row (3 minutes by default).',
     'Run `/logs summarize edge` and `/logs summarize auth`: the leaked key (redacted) and the sign-ins from 45.155.205.233.',
     'Start the lockdown: `/lockdown start <reason>`, approved by a second person (evidence, every session revoked, integrations off).',
     'Work the containment checklist the bot posts (rotate the keys, require MFA).',
@@ -128,7 +132,10 @@ export const dataBreach: Drill = {
   async start(ctx) {
     const tag = 'data-breach';
     const now = ctx.clock.now();
-    await withAdmin(ctx.targetUrl, (c) => c.query(sql('local/drills/breach-signins'), [300, tag]));
+    await withAdmin(ctx.targetUrl, async (c) => {
+      await c.query(sql('local/drills/breach-spray'), [SPRAY_FAILURES, SPRAY_MINUTES, tag]);
+      await c.query(sql('local/drills/breach-signins'), [300, tag]);
+    });
     const leaked: LogEvent[] = [
       {
         table: 'function_logs',
@@ -148,6 +155,7 @@ export const dataBreach: Drill = {
     ];
     addEvents(ctx.world, [
       ...leaked,
+      ...authEvents(now, SPRAY_FAILURES, SPRAY_MINUTES, tag, () => ({ error: 'invalid_credentials', method: 'POST', path: '/token', status: 400, remote_addr: '45.155.205.233', login_method: 'password' })),
       ...authEvents(now, 300, 10, tag, () => ({ method: 'POST', path: '/token', status: 200, remote_addr: '45.155.205.233', login_method: 'password', msg: 'Login' })),
     ]);
     return {

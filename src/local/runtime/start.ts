@@ -18,7 +18,7 @@ import { createRedactor } from '../../core/redact.js';
 import { LocalEnv } from '../../core/settings.js';
 import { SQL_DIR } from '../../core/sql.js';
 import { createDrillRunner, type DrillRunner } from '../drills/runner.js';
-import { createSlackStandIn, type SlackStandIn } from '../slack/server.js';
+import { createSlackStandIn, isLocalHostHeader, type SlackStandIn } from '../slack/server.js';
 import { DEFAULT_CHANNELS, LOCAL_USERGROUPS } from '../slack/personas.js';
 import { createSimulatedSupabase, type SimulatedSupabase } from '../supabase/server.js';
 import { createWorld, type SimulatedWorld } from '../supabase/world.js';
@@ -43,6 +43,8 @@ export interface LocalWorkspaceOptions {
   port?: number;
   /** Tests: no drill polling timer. */
   drillPollMs?: number;
+  /** Tests on a server shared with other tests (max_connections 100): a smaller pool-exhaustion drill. */
+  poolSessions?: number;
 }
 
 export interface LocalWorkspace {
@@ -138,19 +140,9 @@ export async function startLocalWorkspace(o: LocalWorkspaceOptions): Promise<Loc
     cleanups.push(() => supabase.close());
 
     const botPort = await freePort();
-    const slack = createSlackStandIn({
-      botEventsUrl: `http://${HOST}:${botPort}/slack/events`,
-      signingSecret: slackSecrets.signingSecret,
-      manifestPath: path.join(path.dirname(SQL_DIR), 'manifest.yml'),
-      logger,
-      botToken: slackSecrets.botToken,
-      clock: o.clock,
-      fetch: o.fetch,
-    });
-    cleanups.push(() => slack.close());
-
     // One origin for the page: the workspace's own /local/* (drills, reset), the rest is the stand-in.
-    const ref: { drills?: DrillRunner } = {};
+    // The server listens first, so the stand-in is told its address (with PORT=0 it is known only now).
+    const ref: { drills?: DrillRunner; slack?: SlackStandIn } = {};
     const timings: Record<string, number | boolean> = {};
     const control = controlHandler({
       get drills() {
@@ -162,7 +154,11 @@ export async function startLocalWorkspace(o: LocalWorkspaceOptions): Promise<Loc
       logger,
     });
     const server: Server = createServer((req, res) => {
-      if (!control(req, res)) slack.requestListener(req, res);
+      // The drill and reset endpoints get the stand-in's DNS-rebinding guard too.
+      if (!isLocalHostHeader(req.headers.host)) return void res.writeHead(403, { 'content-type': 'text/plain' }).end('this server answers 127.0.0.1 and localhost only');
+      if (control(req, res)) return;
+      if (ref.slack) return ref.slack.requestListener(req, res);
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('The local workspace is starting; reload in a moment.');
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
@@ -175,8 +171,18 @@ export async function startLocalWorkspace(o: LocalWorkspaceOptions): Promise<Loc
       await new Promise<void>((r) => server.close(() => r()));
     });
     const url = `http://${HOST}:${(server.address() as AddressInfo).port}`;
-    // The stand-in learns its own address from the first request it serves; make that ours.
-    await o.fetch(`${url}/`).then((r) => r.body?.cancel());
+    const slack = createSlackStandIn({
+      botEventsUrl: `http://${HOST}:${botPort}/slack/events`,
+      signingSecret: slackSecrets.signingSecret,
+      manifestPath: path.join(path.dirname(SQL_DIR), 'manifest.yml'),
+      logger,
+      botToken: slackSecrets.botToken,
+      clock: o.clock,
+      fetch: o.fetch,
+      baseUrl: url,
+    });
+    ref.slack = slack;
+    cleanups.push(() => slack.close());
 
     const env = localBotEnv(o.env, { databases, supabase, keys, slack: { ...slackSecrets, apiUrl: slack.apiUrl, port: botPort }, dir });
     const config = loadConfig(env, 'bot');
@@ -193,6 +199,7 @@ export async function startLocalWorkspace(o: LocalWorkspaceOptions): Promise<Loc
         clock: o.clock,
         logger,
         maintenance: started.maintenance,
+        ...(o.poolSessions !== undefined ? { poolSessions: o.poolSessions } : {}),
       },
       ...(o.drillPollMs !== undefined ? { pollMs: o.drillPollMs } : {}),
     });

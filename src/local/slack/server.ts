@@ -35,6 +35,12 @@ export interface SlackStandInOptions {
   clock?: Clock;
   /** For requests to the bot (tests); default the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * The address the stand-in is reached at (http://127.0.0.1:<port>), for a stand-in mounted in
+   * another server through requestListener; listen() sets it otherwise. It is what the bot is
+   * given as SLACK_API_URL and what response_urls and file links point at.
+   */
+  baseUrl?: string;
 }
 
 export interface SlackStandIn {
@@ -61,6 +67,7 @@ const PAGE_FILES: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'blocks.js': 'text/javascript; charset=utf-8',
   'mrkdwn.js': 'text/javascript; charset=utf-8',
+  'drills.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 
@@ -73,6 +80,11 @@ export function pageDir(): string {
 
 const MAX_BODY = 20 * 1024 * 1024;
 const LOCAL_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
+/** Whether a request's Host header names this machine (what the stand-in and the workspace's own endpoints answer). */
+export function isLocalHostHeader(host: string | undefined): boolean {
+  return LOCAL_HOST.test(host ?? '');
+}
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -122,6 +134,20 @@ function bearer(req: http.IncomingMessage): string | undefined {
   return h?.startsWith('Bearer ') ? h.slice(7) : undefined;
 }
 
+/** A base URL of this machine (the stand-in answers 127.0.0.1 and localhost only), without a trailing slash. */
+function checkBaseUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error(`The Slack stand-in's baseUrl must be an http URL (got "${raw.slice(0, 60)}")`);
+  }
+  if (u.protocol !== 'http:' || !LOCAL_HOST.test(u.host) || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
+    throw new Error(`The Slack stand-in's baseUrl must be http://127.0.0.1:<port> or http://localhost:<port> with no path (got "${raw.slice(0, 60)}")`);
+  }
+  return `${u.protocol}//${u.host}`;
+}
+
 export function createSlackStandIn(opts: SlackStandInOptions): SlackStandIn {
   const clock = opts.clock ?? systemClock;
   const botToken = opts.botToken ?? LOCAL_BOT_TOKEN;
@@ -131,7 +157,8 @@ export function createSlackStandIn(opts: SlackStandInOptions): SlackStandIn {
   const log = opts.logger.child({ component: 'local-slack' });
   const rejections: Rejection[] = [];
   const dir = pageDir();
-  let baseUrl = '';
+  let baseUrl = opts.baseUrl === undefined ? '' : checkBaseUrl(opts.baseUrl);
+  ws.baseUrl = baseUrl || ws.baseUrl;
   let server: http.Server | undefined;
   const streams = new Set<http.ServerResponse>();
 
@@ -252,11 +279,8 @@ export function createSlackStandIn(opts: SlackStandInOptions): SlackStandIn {
     if (!LOCAL_HOST.test(req.headers.host ?? '')) return send(res, 403, 'this server answers 127.0.0.1 and localhost only', 'text/plain');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const p = url.pathname;
-    // Mounted in another server (requestListener) rather than listen(): learn the address from the first request.
-    if (baseUrl === '' && req.headers.host) {
-      baseUrl = `http://${req.headers.host}`;
-      ws.baseUrl = baseUrl;
-    }
+    // Mounted without a baseUrl and never listened: response_urls and file links would point nowhere.
+    if (baseUrl === '') return send(res, 500, 'the Slack stand-in has no address: pass baseUrl, or call listen()', 'text/plain');
     if (p.startsWith('/api/') && req.method === 'POST') return api(p.slice(5), req, res, url);
     if (p.startsWith('/api/') && req.method === 'GET') return api(p.slice(5), req, res, url);
     if (p.startsWith('/response/') && req.method === 'POST') {
@@ -305,8 +329,10 @@ export function createSlackStandIn(opts: SlackStandInOptions): SlackStandIn {
         s.listen(port, host, () => {
           const addr = s.address();
           const actual = typeof addr === 'object' && addr ? addr.port : port;
-          baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
-          ws.baseUrl = baseUrl;
+          if (opts.baseUrl === undefined) {
+            baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+            ws.baseUrl = baseUrl;
+          }
           server = s;
           resolve();
         });

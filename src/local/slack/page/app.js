@@ -4,6 +4,7 @@
 // act as the chosen person (the stand-in signs and sends what Slack would).
 import { confirmDialog, renderBlocks, showErrors } from './blocks.js';
 import { mrkdwn, plain } from './mrkdwn.js';
+import { setupDrills } from './drills.js';
 
 const doc = document;
 const $ = (sel) => doc.querySelector(sel);
@@ -351,6 +352,8 @@ function setup() {
     });
   });
   setupComposer();
+  // The drills' scripts are written in mrkdwn (the commands in `code`), like the bot's messages.
+  setupDrills({ doc, toast, text: (s) => mrkdwn(doc, s, ctxFor('drills'), 'span') });
   let pending = false;
   const events = new EventSource('/ui/events');
   events.onmessage = () => {
