@@ -11,6 +11,7 @@ import { createOpsScheduler } from '../src/app/ops-scheduler.js';
 import { parseSchedulerSettings } from '../src/scheduler/settings.js';
 import { migrate } from '../src/state/migrate.js';
 import { benchDatabaseUrl, percentile } from './_db.js';
+import { DEFAULT_HEALTH_THRESHOLDS } from '../src/health/settings.js';
 
 const TICKS = 120;
 
@@ -35,24 +36,7 @@ export default async function bench(): Promise<void> {
     logger: pino({ level: 'silent' }),
     poster: memoryChatPoster(clock),
     health: { run: () => Promise.resolve(report), components: () => [] },
-    thresholds: {
-      checkTimeoutMs: 5000,
-      connectionsWarn: 40,
-      connectionsCritical: 50,
-      connectionsCriticalPct: 80,
-      storageLimitBytes: 8 * 1024 ** 3,
-      storageWarnPct: 80,
-      storageCriticalPct: 90,
-      cacheHitWarnPct: 99,
-      longRunningSeconds: 60,
-      idleInTransactionSeconds: 60,
-      xidAgeWarnPct: 50,
-      xidAgeCriticalPct: 75,
-      frontendLatencyWarnMs: 2000,
-      edgeLatencyWarnMs: 2000,
-      edgeLatencyCriticalMs: 3000,
-      failedLoginsPerMinuteWarn: 10,
-    },
+    thresholds: DEFAULT_HEALTH_THRESHOLDS,
     throttle: false,
   });
   await ops.scheduler.catchUp();

@@ -15,6 +15,7 @@ import { findSubcommand, parseArgs, type CallEnv, type CommandSpec, type Handler
 import { describeForAudit, interaction } from '../src/slack/context.js';
 import { checkIntId, checkText, parseMetadata } from '../src/slack/input.js';
 import { requireAccess } from '../src/slack/pipeline.js';
+import { APP_HOME_CHANNEL } from '../src/slack/authz.js';
 import { firstDelivery, REPLAY_MESSAGE } from '../src/slack/replay.js';
 import { assertOpen, incidentById, requireLead, requireRoleChange, type IncidentHandlerServices } from './incident-access.js';
 
@@ -117,8 +118,11 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
           return;
         }
         let source: IncidentSource;
+        let fromHome = false;
         try {
-          source = parseSource(parseMetadata(view.private_metadata));
+          const meta = parseMetadata(view.private_metadata);
+          source = parseSource(meta);
+          fromHome = meta.surface === 'home';
         } catch (err) {
           await ack();
           throw err;
@@ -128,7 +132,7 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
         const user = body.user.id;
         describeForAudit(context, { action: 'incident.declare', target: 'incident', ...(source.channelId ? { channel: source.channelId } : {}) });
         try {
-          if (s().settings.declareAccess === 'oncall') await requireAccess(deps, 'oncall', { userId: user, channelId: source.channelId ?? '' }, 'Nothing was declared.');
+          if (s().settings.declareAccess === 'oncall') await requireAccess(deps, 'oncall', { userId: user, channelId: source.channelId ?? (fromHome ? APP_HOME_CHANNEL : '') }, 'Nothing was declared.');
           const r = await s().flows.declare({ title: parsed.title, severity: parsed.severity, kind: parsed.kind, userImpact: parsed.impact, declaredBy: user, source, key: `view:${view.id}` });
           if (r.status === 'already') {
             log.info({ incidentId: r.incident.id }, 'repeated declaration ignored');
@@ -150,9 +154,15 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
 
       app.action<BlockAction<ButtonAction>>(ACTIONS.declare, async ({ ack, body, action, client, context }) => {
         await ack();
+        // The App Home's button has no channel: the role rule applies, the channel list does not.
+        const fromHome = body.view?.type === 'home';
         const channelId = body.channel?.id ?? '';
         describeForAudit(context, { action: 'incident.declare_button', target: 'incident' });
-        await requireAccess(deps, s().settings.declareAccess, { userId: body.user.id, channelId });
+        await requireAccess(deps, s().settings.declareAccess, { userId: body.user.id, channelId: fromHome ? APP_HOME_CHANNEL : channelId });
+        if (fromHome) {
+          await client.views.open({ trigger_id: body.trigger_id, view: { ...declareModal({ source: { kind: 'manual' } }), private_metadata: JSON.stringify({ kind: 'manual', surface: 'home' }) } });
+          return;
+        }
         let v: Partial<DeclareButtonValue> = {};
         try {
           v = JSON.parse(action.value ?? '{}') as Partial<DeclareButtonValue>;

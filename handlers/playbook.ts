@@ -150,6 +150,39 @@ async function requestFromButton(s: PlaybookHandlerServices, context: Parameters
   return req;
 }
 
+/** A click on an Approve or Deny button: who clicked and the request id the button carries. */
+export interface DecisionClick {
+  userId: string;
+  value: string | undefined;
+}
+
+/**
+ * The one approval step behind every Approve button (the request message's and the App Home's):
+ * the click must come from where the request is shown (`assertWhere` throws otherwise), the
+ * approver holds the role in the request's own channel (so the allow-list applies), and the
+ * engine's atomic claim decides the rest (two-person rule, expiry, exactly once). A refusal is
+ * thrown as an OpsError, which the global error handler answers and audits.
+ */
+export async function approveClick(s: PlaybookHandlerServices, deps: HandlerDeps, context: Parameters<typeof describeForAudit>[0], click: DecisionClick, assertWhere: (req: PlaybookRequest) => void): Promise<ApproveOutcome> {
+  const req = await requestFromButton(s, context, click.value, 'playbook.approve');
+  assertWhere(req);
+  await requireAccess(deps, 'approver', { userId: click.userId, channelId: req.channel ?? '' }, 'Nothing ran.');
+  const outcome = await s.engine.approve(req.id, click.userId);
+  const err = refusal(outcome, deps.timezone);
+  if (err) throw err;
+  return outcome;
+}
+
+/** The one denial step behind every Deny button: the requester may withdraw; otherwise only approvers decide, in the request's channel. */
+export async function denyClick(s: PlaybookHandlerServices, deps: HandlerDeps, context: Parameters<typeof describeForAudit>[0], click: DecisionClick, assertWhere: (req: PlaybookRequest) => void): Promise<PlaybookRequest> {
+  const req = await requestFromButton(s, context, click.value, 'playbook.deny');
+  assertWhere(req);
+  await requireAccess(deps, req.requestedBy === click.userId ? 'read' : 'approver', { userId: click.userId, channelId: req.channel ?? '' });
+  const denied = await s.engine.deny(req.id, click.userId);
+  if (!denied) throw new OpsError('conflict', `This request is already ${req.state}; your click changed nothing.`);
+  return denied;
+}
+
 interface RunArgs {
   playbook: Playbook<unknown>;
   raw: Record<string, string>;
@@ -288,22 +321,12 @@ export function playbookCommand(s: { playbooks: PlaybookHandlerServices }): Comm
 
       app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, async ({ ack, body, action, context }) => {
         await ack();
-        const req = await requestFromButton(s, context, action.value, 'playbook.approve');
-        assertOwnMessage(req, body);
-        await requireAccess(deps, 'approver', { userId: body.user.id, channelId: body.channel?.id ?? '' }, 'Nothing ran.');
-        const outcome = await s.engine.approve(req.id, body.user.id);
-        const err = refusal(outcome, deps.timezone);
-        if (err) throw err;
+        await approveClick(s, deps, context, { userId: body.user.id, value: action.value }, (req) => assertOwnMessage(req, body));
       });
 
       app.action<BlockAction<ButtonAction>>(DENY_ACTION, async ({ ack, body, action, context }) => {
         await ack();
-        const req = await requestFromButton(s, context, action.value, 'playbook.deny');
-        assertOwnMessage(req, body);
-        // The requester may withdraw; otherwise only approvers decide. Either way, only in an allowed channel.
-        await requireAccess(deps, req.requestedBy === body.user.id ? 'read' : 'approver', { userId: body.user.id, channelId: body.channel?.id ?? '' });
-        const denied = await s.engine.deny(req.id, body.user.id);
-        if (!denied) throw new OpsError('conflict', `This request is already ${req.state}; your click changed nothing.`);
+        await denyClick(s, deps, context, { userId: body.user.id, value: action.value }, (req) => assertOwnMessage(req, body));
       });
 
       // Break-glass: the requester alone, with a typed reason, when switched on (lockdown only).

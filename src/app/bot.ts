@@ -41,6 +41,12 @@ import { postmortemModelFromSettings } from '../incidents/postmortem-model.js';
 import { createIncidentService } from '../incidents/service.js';
 import { cadenceMs } from '../incidents/settings.js';
 import type { MaintenanceService } from '../maintenance/service.js';
+import { homeInteractions } from '../../handlers/home.js';
+import { channelMembership } from '../home/audience.js';
+import { createHomeContent } from '../home/content.js';
+import { createHomePublisher, type HomePublisher } from '../home/publisher.js';
+import { createHomeStore } from '../home/store.js';
+import { changeSignal, recordHealth, watchEngine, watchIncidents, watchLockdown } from '../home/watch.js';
 
 export interface BotOptions {
   config: Config;
@@ -73,6 +79,8 @@ export interface Bot {
   flows: IncidentFlows;
   /** The maintenance calendar and its one-off windows (the local workspace's maintenance drill adds one). */
   maintenance: MaintenanceService;
+  /** The App Home tab's publisher (tests flush it and wait for it). */
+  home: HomePublisher;
   /** Runs the periodic work once (expiry, interrupted runs, due reminders); tests call it directly. */
   tick(): Promise<void>;
   /** Applies migrations and starts listening (HTTP port, on `host` only when given, or Socket Mode). */
@@ -87,6 +95,9 @@ export function buildBot(o: BotOptions): Bot {
   const logger = createLogger({ level: config.logLevel, redactor, ...(o.logDestination ? { destination: o.logDestination } : {}) });
   const state = createStateStore({ url: config.database.stateUrl, logger, connectTimeoutMs: 10_000 });
   const db = buildTargetDb(config, logger, clock);
+  // The Home tab hears of every change to incidents, requests and the lockdown through this.
+  const homeStore = createHomeStore(state);
+  const homeChanged = changeSignal();
   const backups = createBackupService({
     settings: config.backup,
     state,
@@ -97,18 +108,30 @@ export function buildBot(o: BotOptions): Bot {
     ...(o.searchPath ? { searchPath: o.searchPath } : {}),
     redact: (t) => redactor.redact(t),
   });
-  const health =
-    o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups });
+  const health = recordHealth(
+    o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups }),
+    homeStore,
+    logger,
+  );
   // The directory needs the Slack client, which needs the handlers' deps: resolve it lazily.
   const ref: { slack?: SlackApp } = {};
   const directory = slackDirectory(() => {
     if (!ref.slack) throw new Error('Slack client not ready');
     return ref.slack.app.client;
   });
-  const incidents = o.incidents ?? createIncidentService({ state, clock, logger, cadenceMs: cadenceMs(config.incidents) });
+  const incidents = watchIncidents(o.incidents ?? createIncidentService({ state, clock, logger, cadenceMs: cadenceMs(config.incidents) }), homeChanged);
   // An open incident's war room is allowed like the listed channels: it was created by the bot.
+  const membership = channelMembership(() => {
+    if (!ref.slack) throw new Error('Slack client not ready');
+    return ref.slack.app.client;
+  }, clock, config.roles.cacheTtlMs);
   const authz = createAuthorizer(
-    { ...config.roles, allowedChannels: config.channels.allowed, alsoAllowed: async (channelId) => Boolean(await incidents.byChannel(channelId)) },
+    {
+      ...config.roles,
+      allowedChannels: config.channels.allowed,
+      alsoAllowed: async (channelId) => Boolean(await incidents.byChannel(channelId)),
+      homeReaders: (userId) => membership(userId, config.channels.allowed),
+    },
     directory,
     clock,
     logger,
@@ -147,7 +170,7 @@ export function buildBot(o: BotOptions): Bot {
     backup: backupPort(backups),
     ...(config.roles.oncallGroup ? { oncallGroup: config.roles.oncallGroup } : {}),
   });
-  const lockdown: LockdownService = createLockdownService({
+  const lockdown: LockdownService = watchLockdown(createLockdownService({
     state,
     target: db,
     admin,
@@ -156,9 +179,9 @@ export function buildBot(o: BotOptions): Bot {
     checklist: containmentChecklist(checklists),
     ...(config.lockdown.evidenceDir ? { evidenceDir: config.lockdown.evidenceDir } : {}),
     reminderRepeatMs: config.lockdown.reminderRepeatMs,
-  });
+  }), homeChanged);
   const registry = buildPlaybookRegistry({ backups, lockdown, timezone: config.timezone });
-  const playbooks = createPlaybookEngine({
+  const playbooks = watchEngine(createPlaybookEngine({
     registry,
     state,
     context: { target: db, admin, authAdmin: supabaseAuthAdmin({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey, fetch: o.fetch, clock }), clock },
@@ -167,7 +190,7 @@ export function buildBot(o: BotOptions): Bot {
     notifier: slackRequestNotifier(chat, () => registry, config.timezone, { breakGlassEnabled: config.playbooks.breakGlassEnabled }),
     ttlMs: config.playbooks.approvalTtlMs,
     breakGlassEnabled: config.playbooks.breakGlassEnabled,
-  });
+  }), homeChanged);
   const lc = config.logs;
   const logs = createLogsService({
     summarizer: buildLogSummarizer(lc, { playbooks: registry, clock, logger, fetch: o.fetch }),
@@ -223,6 +246,18 @@ export function buildBot(o: BotOptions): Bot {
       await slackClient().filesUploadV2({ channel_id: f.channel, filename: f.filename, title: f.title, content: f.content, initial_comment: f.comment });
     },
   });
+  const home = createHomePublisher({
+    store: homeStore,
+    content: createHomeContent({ incidents, lockdown, engine: playbooks, maintenance: ops.maintenance, store: homeStore, authz, declareAccess: config.incidents.declareAccess, clock, logger, timezone: config.timezone }),
+    publish: async (userId, view) => {
+      await slackClient().views.publish({ user_id: userId, view });
+    },
+    clock,
+    logger,
+    settings: config.home,
+  });
+  homeChanged.connect(() => home.changed());
+  const playbookServices = { engine: playbooks, chat, state, ...(config.channels.alerts ? { alertsChannel: config.channels.alerts } : {}) };
   const incidentWork = async () => {
     await flows.syncLockdowns();
     await flows.remindOverdue();
@@ -240,6 +275,10 @@ export function buildBot(o: BotOptions): Bot {
     playbooks.sweep().catch((err: unknown) => logger.warn({ err }, 'playbook sweep failed'));
     postReminders().catch((err: unknown) => logger.warn({ err }, 'lockdown reminders failed'));
     incidentWork().catch((err: unknown) => logger.warn({ err }, 'incident reminders failed'));
+    home
+      .prune()
+      .then(() => home.flush())
+      .catch((err: unknown) => logger.warn({ err }, 'home flush failed'));
   };
   const slack = createSlackApp({
     botToken: config.slack.botToken,
@@ -253,7 +292,7 @@ export function buildBot(o: BotOptions): Bot {
     ...(o.botIdentity ? { botIdentity: o.botIdentity } : {}),
     commands: buildCommands({
       health,
-      playbooks: { engine: playbooks, chat, state, ...(config.channels.alerts ? { alertsChannel: config.channels.alerts } : {}) },
+      playbooks: playbookServices,
       lockdown,
       diagnostics: buildDiagnosticsService({ config, db, clock, redactor }),
       maintenance: ops.maintenance,
@@ -261,7 +300,7 @@ export function buildBot(o: BotOptions): Bot {
       backups,
       incidents: { incidents, flows, settings: config.incidents },
     }),
-    interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : [])],
+    interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : []), homeInteractions(() => ({ home, playbooks: playbookServices }))],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
   });
   ref.slack = slack;
@@ -273,10 +312,13 @@ export function buildBot(o: BotOptions): Bot {
     incidents,
     flows,
     maintenance: ops.maintenance,
+    home,
     async tick() {
       await playbooks.sweep();
       await postReminders();
       await incidentWork();
+      await home.prune();
+      await home.flush();
     },
     async start(port = config.slack.port, host?: string) {
       const migrated = await state.migrate();
@@ -293,9 +335,11 @@ export function buildBot(o: BotOptions): Bot {
     },
     async stop() {
       clearInterval(sweeper);
+      home.stop();
       await ops.stop().catch((err: unknown) => logger.warn({ err }, 'scheduler stop failed'));
       await slack.stop().catch(() => undefined);
       await playbooks.idle();
+      await home.idle();
       await Promise.allSettled([db.close(), admin.close(), state.close()]);
     },
   };

@@ -11,6 +11,7 @@ import { BackupEnv, backupSecrets, toBackupSettings, type BackupSettings } from 
 import { DatabaseEnv, toDatabaseSettings, type DatabaseConnectionSettings } from '../db/settings.js';
 import { DiagnosticsEnv, toDiagnosticsSettings, type OwnDiagnosticsThresholds } from '../diagnostics/settings.js';
 import { HealthEnv, toHealthThresholds } from '../health/settings.js';
+import { HomeEnv, toHomeSettings, type HomeSettings } from '../home/settings.js';
 import type { HealthThresholds } from '../health/types.js';
 import { IncidentEnv, toIncidentSettings, type IncidentSettings } from '../incidents/settings.js';
 import { LockdownEnv, toLockdownSettings, type LockdownConfig } from '../lockdown/settings.js';
@@ -31,6 +32,7 @@ export const SETTING_AREAS = [
   PlaybookEnv,
   LockdownEnv,
   IncidentEnv,
+  HomeEnv,
   SchedulerEnv,
   BackupEnv,
   GeneralEnv,
@@ -156,6 +158,7 @@ export interface Config {
   playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean };
   lockdown: LockdownConfig;
   incidents: IncidentSettings;
+  home: HomeSettings;
   scheduler: SchedulerSettings;
   backup: BackupSettings;
   logs: LogsConfig;
@@ -228,6 +231,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED },
     lockdown: toLockdownSettings(e),
     incidents: toIncidentSettings(e, e.ALERTS_CHANNEL_ID),
+    home: toHomeSettings(e),
     scheduler: toSchedulerSettings(e, e.ALERTS_CHANNEL_ID),
     backup,
     logs: toLogsSettings(e, projectRefOf(e.SUPABASE_URL)),

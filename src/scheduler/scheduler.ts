@@ -1,4 +1,4 @@
-// The scheduler: a node-cron heartbeat (explicit IANA time zone) drives tick(); tick() finds, for
+// The scheduler: a croner heartbeat (explicit IANA time zone) drives tick(); tick() finds, for
 // every job, the occurrences due since it last looked and runs each one at most once across
 // restarts and replicas:
 //   - a per-job Postgres advisory lock keeps two replicas from running the same job at once;
@@ -10,7 +10,7 @@
 // Tests call catchUp() and tick() with a fake clock instead of waiting for the heartbeat.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import cron, { type ScheduledTask } from 'node-cron';
+import { Cron } from 'croner';
 import type pg from 'pg';
 import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
@@ -39,7 +39,7 @@ export interface SchedulerOptions {
   graceMs: number;
   /** Identifies this process in job_runs.claimed_by. */
   instanceId?: string;
-  /** node-cron expression of the heartbeat that calls tick(); default every minute. */
+  /** Cron expression of the heartbeat that calls tick(); default every minute. */
   heartbeat?: string;
   /** Told about runs a dead process left unfinished (they are not re-run). */
   onInterrupted?: (job: JobDefinition, scheduledAt: number) => Promise<void>;
@@ -95,7 +95,7 @@ export interface SchedulePlan {
 }
 
 export interface Scheduler {
-  /** Catches up missed runs, then starts the node-cron heartbeat. */
+  /** Catches up missed runs, then starts the cron heartbeat. */
   start(): Promise<TickReport>;
   /** Stops the heartbeat and waits for a tick in progress. */
   stop(): Promise<void>;
@@ -137,7 +137,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   let startedAt: number | undefined;
   let initialised: Promise<void> | undefined;
   let chain: Promise<unknown> = Promise.resolve();
-  let task: ScheduledTask | undefined;
+  let task: Cron | undefined;
 
   const graceOf = (job: JobDefinition) => job.graceMs ?? o.graceMs;
 
@@ -308,18 +308,19 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       for (const r of report.ran) log.info({ jobId: r.jobId, late: r.late, status: r.status }, 'caught up scheduled run');
       // tick() reports its failures rather than throwing; the catch is the last line of defence
       // against an unhandled rejection from the heartbeat.
-      task = cron.schedule(o.heartbeat ?? '* * * * *', () => tick().catch((err: unknown) => log.warn({ err }, 'scheduler tick failed')), {
-        timezone: o.timezone,
-        name: `opsbot-scheduler-${instance}`,
-        noOverlap: true,
-      });
+      // protect: a tick still running when the next minute comes is not started twice.
+      task = new Cron(o.heartbeat ?? '* * * * *', { timezone: o.timezone, name: `opsbot-scheduler-${instance}`, protect: true, mode: '5-or-6-parts' }, () =>
+        tick().then(
+          () => undefined,
+          (err: unknown) => log.warn({ err }, 'scheduler tick failed'),
+        ),
+      );
       log.info({ jobs: active.map((j) => j.id), timezone: o.timezone, instance }, 'scheduler started');
       return report;
     },
     async stop() {
       if (task) {
-        await task.stop();
-        await task.destroy();
+        task.stop();
         task = undefined;
       }
       await chain;

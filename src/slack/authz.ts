@@ -23,7 +23,19 @@ export interface AuthzConfig {
   cacheTtlMs: number;
   /** Channels allowed besides the list (an open incident's war room), asked only when the list would refuse. */
   alsoAllowed?: (channelId: string) => Promise<boolean>;
+  /**
+   * Whether a person may read on the App Home when the allow-list is set: a member of an allowed
+   * channel (on-call and approvers always may). Without it, anyone may read there.
+   */
+  homeReaders?: (userId: string) => Promise<boolean>;
 }
+
+/**
+ * The "channel" of a click on the App Home tab. The Home tab is the app's own surface, seen by one
+ * person, so the channel allow-list does not apply to it; the role still does. Slack never sends
+ * this as a channel id (its ids are upper case), so no channel can pass for it.
+ */
+export const APP_HOME_CHANNEL = 'app_home';
 
 export type Decision = { allowed: true } | { allowed: false; message: string };
 
@@ -81,17 +93,34 @@ export function createAuthorizer(cfg: AuthzConfig, directory: Directory, clock: 
     }
   };
 
+  // `read` on the App Home, with an allow-list: what the ops channels' members may see, they see here.
+  const homeRead = async (userId: string): Promise<Decision> => {
+    if ((await hasRole('oncall', userId)) === 'yes' || (await hasRole('approver', userId)) === 'yes') return { allowed: true };
+    try {
+      if (await cfg.homeReaders!(userId)) return { allowed: true };
+    } catch (err) {
+      logger.warn({ err }, 'channel membership lookup failed; denying');
+      return { allowed: false, message: 'I could not check whether you are in one of the ops channels because Slack did not answer, so I am not showing the ops status. Try again in a minute.' };
+    }
+    return {
+      allowed: false,
+      message: `The ops status is for members of ${cfg.allowedChannels.map((c) => `<#${c}>`).join(', ')}. Ask to be added to one of them, or ask someone there.`,
+    };
+  };
+
   return {
     async check(access, { userId, channelId }) {
       // The allow-list holds for every command and action, whatever the role: an approver in a DM
       // or another workspace channel is still outside it. Ids are compared exactly as Slack sent
       // them (no trimming, no case folding), so a look-alike id is not let through.
-      if (cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId) && !(await extraAllowed(channelId))) {
+      const home = channelId === APP_HOME_CHANNEL;
+      if (!home && cfg.allowedChannels.length > 0 && !cfg.allowedChannels.includes(channelId) && !(await extraAllowed(channelId))) {
         return {
           allowed: false,
           message: `This runs only in ${cfg.allowedChannels.map((c) => `<#${c}>`).join(', ')}. Run it there, or ask an admin to add this channel to ALLOWED_CHANNEL_IDS.`,
         };
       }
+      if (access === 'read' && home && cfg.allowedChannels.length > 0 && cfg.homeReaders) return homeRead(userId);
       if (access === 'read') return { allowed: true };
       const r = await hasRole(access, userId);
       if (r === 'yes') return { allowed: true };

@@ -13,6 +13,7 @@ export const METHOD_SCOPES: Record<string, string> = {
   'filesUploadV2': 'files:write',
   'conversations.history': 'channels:history',
   'conversations.info': 'channels:read',
+  'conversations.members': 'channels:read',
   'conversations.replies': 'channels:history',
   'conversations.create': 'channels:manage',
   'conversations.invite': 'channels:manage',
@@ -28,4 +29,5 @@ export const EXTRA_SCOPES: Record<string, string> = {
   'reactions:read': 'the reaction_added event: a :pushpin: reaction adds a message to the incident timeline',
   'groups:write': 'private war rooms (INCIDENT_CHANNEL_PRIVATE): create, invite, archive',
   'groups:history': 'reading a :pushpin:-ed message in a private war room',
+  'groups:read': 'the members of a private allowed channel, who may read the App Home (conversations.members)',
 };

@@ -69,8 +69,8 @@ function sameParts(a: LocalParts, b: LocalParts): boolean {
 
 /**
  * The UTC instant at which the clocks in `timeZone` read `parts`. In the fall-back overlap the
- * first occurrence is returned (as node-cron fires there); inside the spring-forward gap the time
- * does not exist and the result is undefined (node-cron skips such a run for that day).
+ * first occurrence is returned (as cron fires there); inside the spring-forward gap the time
+ * does not exist and the result is undefined (such a run is skipped for that day).
  */
 export function localToUtc(parts: LocalParts, timeZone: string): number | undefined {
   const naive = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);

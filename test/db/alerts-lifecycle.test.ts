@@ -15,30 +15,14 @@ import { memoryChatPoster, type MemoryChatPoster } from '../../src/slack/chat-po
 import { createOpsScheduler } from '../../src/app/ops-scheduler.js';
 import { parseSchedulerSettings } from '../../src/scheduler/settings.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { DEFAULT_HEALTH_THRESHOLDS } from '../../src/health/settings.js';
 
 const NY = 'America/New_York';
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-10T15:00:00Z'); // Tue 10:00 EST
 const logger = pino({ level: 'silent' });
 
-const thresholds: HealthThresholds = {
-  checkTimeoutMs: 5000,
-  connectionsWarn: 40,
-  connectionsCritical: 50,
-  connectionsCriticalPct: 80,
-  storageLimitBytes: 8 * 1024 ** 3,
-  storageWarnPct: 80,
-  storageCriticalPct: 90,
-  cacheHitWarnPct: 99,
-  longRunningSeconds: 60,
-  idleInTransactionSeconds: 60,
-  xidAgeWarnPct: 50,
-  xidAgeCriticalPct: 75,
-  frontendLatencyWarnMs: 2000,
-  edgeLatencyWarnMs: 2000,
-  edgeLatencyCriticalMs: 3000,
-  failedLoginsPerMinuteWarn: 10,
-};
+const thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS;
 
 interface Measures {
   storagePct?: number;

@@ -1,15 +1,12 @@
-// `opsbot backup now|list|verify|prune [--json]`: the same service for when Slack is down, with
-// exit codes a script can act on (0 ok, 1 failed, 2 another job running, 3 bad usage).
+// `opsbot backup now|list|verify|prune [--json]` through the real CLI (the same declarations as
+// /backup), with exit codes a script can act on (0 ok, 1 failed, 2 another job running, 3 bad usage).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_LOCK_KEY } from '../../src/backup/catalog.js';
-import { runBackupCli } from '../../src/backup/cli.js';
-import { createBackupService, type BackupService } from '../../src/backup/service.js';
-import { parseBackupSettings } from '../../src/backup/settings.js';
-import { systemClock } from '../../src/core/clock.js';
+import { runCli } from '../../src/app/cli/main.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { backupTools } from '../support/backup-tools.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
@@ -20,15 +17,16 @@ let state: StateStore;
 let dir: string;
 let noDump: string | undefined;
 
-function service(env: Record<string, string> = {}): BackupService {
-  const settings = parseBackupSettings({ ...backupTools().env, BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl, ...env }, { databaseUrl: db.url, supabaseUrl: undefined, serviceRoleKey: undefined });
-  return createBackupService({ settings, state, clock: systemClock, logger, timezone: 'America/New_York', searchPath: process.env.PATH });
-}
-
-async function cli(args: string[], svc = service()): Promise<{ code: number; out: string; err: string }> {
+/** Runs the real `opsbot backup …` (the declared CLI) against the test database and a local backup folder. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runBackupCli(args, { svc, stdout: (s) => (out += s), stderr: (s) => (err += s), clock: systemClock, timezone: 'America/New_York' });
+  const code = await runCli(['backup', ...args], {
+    env: { ...backupTools().env, DATABASE_URL: db.url, BACKUP_LOCAL_DIR: dir, VERIFY_DATABASE_URL: db.serverUrl, OPS_TIMEZONE: 'America/New_York', ...env },
+    fetch: globalThis.fetch,
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+  });
   return { code, out, err };
 }
 
@@ -58,14 +56,14 @@ describe('opsbot backup', () => {
     expect(list.code).toBe(0);
     expect(list.out).toMatch(new RegExp(`^Backups in ${dir}, newest first:\\n  \\[ok\\] ${entry.id} — \\d+ s ago · [\\d.]+ KiB · .* · 12 tables · not verified`));
     const verify = await cli(['verify', 'latest']);
-    expect(verify.code).toBe(0);
+    expect({ code: verify.code, err: verify.err }).toEqual({ code: 0, err: '' });
     expect(verify.out).toMatch(new RegExp(`^\\[ok\\] Backup ${entry.id} verified: restored in .*, 12 tables and 2 rows equal the manifest\\.`));
     const json = JSON.parse((await cli(['list', '5', '--json'])).out) as { id: string; verifyState: string }[];
     expect(json[0]).toMatchObject({ id: entry.id, verifyState: 'passed' });
   });
 
   it('a failed backup exits 1 with its reason', async () => {
-    const r = await cli(['now'], service({ BACKUP_DATABASE_URL: 'postgres://opsbot:pw-not-shown@127.0.0.1:1/postgres' }));
+    const r = await cli(['now'], { BACKUP_DATABASE_URL: 'postgres://opsbot:pw-not-shown@127.0.0.1:1/postgres' });
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^\[FAILED\] Backup \d{8}T\d{6}Z-[0-9a-f]{4} failed: Cannot connect to the database to back up/);
     expect(r.out).not.toContain('pw-not-shown');
@@ -95,6 +93,6 @@ describe('opsbot backup', () => {
     expect(missing.err).toMatch(/There is no backup 20200101T000000Z-0000\. See `opsbot backup list`/);
     const restore = await cli(['restore', 'latest']);
     expect(restore.code).toBe(3);
-    expect(restore.err).toMatch(/needs two approvers, so it runs only from Slack/);
+    expect(restore.err).toMatch(/can only run from Slack .*: it needs a second person's approval/);
   });
 });

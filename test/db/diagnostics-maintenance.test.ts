@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { createTargetDb, type TargetDb } from '../../src/db/target.js';
-import { runDiagnosticsCli } from '../../src/diagnostics/cli.js';
+import { runCli } from '../../src/app/cli/main.js';
 import { createDiagnosticsService, type DiagnosticsService } from '../../src/diagnostics/service.js';
 import type { DiagnosticReport } from '../../src/diagnostics/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
@@ -256,12 +256,12 @@ describe('timeouts', () => {
 describe('opsbot db', () => {
   const io = () => {
     const out = { stdout: '', stderr: '' };
-    return { out, io: { db: target, clock: systemClock, timezone: 'UTC', stdout: (s: string) => (out.stdout += s), stderr: (s: string) => (out.stderr += s) } };
+    return { out, io: { env: { DATABASE_URL: db.url, OPS_TIMEZONE: 'UTC' }, fetch: globalThis.fetch, stdout: (s: string) => (out.stdout += s), stderr: (s: string) => (out.stderr += s) } };
   };
 
   it('--json prints the report; the exit code follows the worst status', async () => {
     const { out, io: x } = io();
-    expect(await runDiagnosticsCli('db', ['wraparound', '--json'], x)).toBe(2);
+    expect(await runCli(['db', 'wraparound', '--json'], x)).toBe(2);
     const report = JSON.parse(out.stdout) as DiagnosticReport;
     expect(report.command).toBe('/db wraparound');
     expect(report.sections.map((s) => s.key)).toEqual(['databases', 'tables', 'sequences']);
@@ -269,7 +269,7 @@ describe('opsbot db', () => {
 
   it('prints plain text with the next step of each section', async () => {
     const { out, io: x } = io();
-    expect(await runDiagnosticsCli('db', ['tables'], x)).toBe(1);
+    expect(await runCli(['db', 'tables'], x)).toBe(1);
     expect(out.stdout).toMatch(/^Tables: WARN {2}\(\/db tables, /);
     expect(out.stdout).toContain('[WARN] public.churn |');
     expect(out.stdout).toContain('-> Next step: Run VACUUM (ANALYZE) on the flagged tables (playbook vacuum-analyze: `/playbook run vacuum-analyze tables=public.churn`)');
@@ -277,7 +277,7 @@ describe('opsbot db', () => {
 
   it('answers bad usage with exit code 3 and the terminal’s usage', async () => {
     const { out, io: x } = io();
-    expect(await runDiagnosticsCli('db', ['lcoks'], x)).toBe(3);
+    expect(await runCli(['db', 'lcoks'], x)).toBe(3);
     expect(out.stderr).toContain('I don\'t know "lcoks"');
     expect(out.stderr).toContain('`opsbot db connections|locks');
     expect(out.stdout).toBe('');

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { createTargetDb, type TargetDb } from '../../src/db/target.js';
-import { runDiagnosticsCli } from '../../src/diagnostics/cli.js';
+import { runCli } from '../../src/app/cli/main.js';
 import { createDiagnosticsService, type DiagnosticsService } from '../../src/diagnostics/service.js';
 import { statementPieces } from '../../src/diagnostics/slow-queries.js';
 import type { DiagnosticReport } from '../../src/diagnostics/types.js';
@@ -57,7 +57,7 @@ describe('/slowqueries without pg_stat_statements', () => {
     expect(s.nextStep).toContain('CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA extensions;');
 
     let out = '';
-    const code = await runDiagnosticsCli('slowqueries', [], { db: target, stdout: (x) => (out += x), stderr: () => undefined, clock: systemClock, timezone: 'UTC' });
+    const code = await runCli(['slowqueries'], { env: { DATABASE_URL: db.url, OPS_TIMEZONE: 'UTC' }, fetch: globalThis.fetch, stdout: (x) => (out += x), stderr: () => undefined });
     expect(code).toBe(3);
     expect(out).toContain('CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA extensions;');
   });

@@ -12,30 +12,14 @@ import type { SchedulePlan } from '../../src/scheduler/scheduler.js';
 import { InputError, OpsError } from '../../src/core/errors.js';
 import { parseSchedulerSettings } from '../../src/scheduler/settings.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { DEFAULT_HEALTH_THRESHOLDS } from '../../src/health/settings.js';
 
 const NY = 'America/New_York';
 const HOUR = 3_600_000;
 const W = Date.parse('2026-11-01T07:00:00Z'); // first Sunday of November, 02:00 EST (fall-back day)
 const logger = pino({ level: 'silent' });
 
-const thresholds: HealthThresholds = {
-  checkTimeoutMs: 5000,
-  connectionsWarn: 40,
-  connectionsCritical: 50,
-  connectionsCriticalPct: 80,
-  storageLimitBytes: 8 * 1024 ** 3,
-  storageWarnPct: 80,
-  storageCriticalPct: 90,
-  cacheHitWarnPct: 99,
-  longRunningSeconds: 60,
-  idleInTransactionSeconds: 60,
-  xidAgeWarnPct: 50,
-  xidAgeCriticalPct: 75,
-  frontendLatencyWarnMs: 2000,
-  edgeLatencyWarnMs: 2000,
-  edgeLatencyCriticalMs: 3000,
-  failedLoginsPerMinuteWarn: 10,
-};
+const thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS;
 
 
 const health: HealthService = { run: () => Promise.reject(new Error('not used')), components: () => [] };

@@ -1,7 +1,7 @@
 // The scheduler against a real state store: each occurrence runs once across restarts and
 // replicas, missed runs inside the grace window run late, older ones are recorded as skipped,
 // runs a crash interrupted are reported and never re-run, and jobs take an advisory lock.
-import cron from 'node-cron';
+import { scheduledJobs } from 'croner';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
@@ -264,16 +264,24 @@ describe('schedule listing', () => {
     expect(plan.jobs[1]).toMatchObject({ id: 'off', enabled: false, disabledReason: 'switched off (REMINDER_DAILY_BACKUP=off)', next: [] });
   });
 
-  it('start() registers a node-cron heartbeat in the configured time zone and stop() removes it', async () => {
+  it('start() registers a cron heartbeat in the configured time zone that runs due jobs, and stop() removes it', async () => {
     const clock = fixedClock(T);
-    const s = scheduler(clock, [recordingJob('daily', '0 9 * * *').job], { instanceId: 'heartbeat-test' });
-    const before = cron.getTasks().size;
+    const { job, runs } = recordingJob('minutely', '* * * * *');
+    // A heartbeat every second, so the test sees it fire without waiting a minute.
+    const s = scheduler(clock, [job], { instanceId: 'heartbeat-test', heartbeat: '* * * * * *' });
     await s.start();
-    const task = [...cron.getTasks().values()].find((t) => t.name === 'opsbot-scheduler-heartbeat-test');
-    expect(task?.getStatus()).toBe('idle');
-    expect(task?.getPattern()).toBe('* * * * *');
+    const task = scheduledJobs.find((t) => t.name === 'opsbot-scheduler-heartbeat-test');
+    expect(task?.isRunning()).toBe(true);
+    expect(task?.getPattern()).toBe('* * * * * *');
+    const ranAtStart = runs.length;
+    clock.set(T + MIN);
+    await expect.poll(() => runs.length, { timeout: 5000, interval: 100 }).toBe(ranAtStart + 1);
+    expect(runs.at(-1)?.scheduledAt).toBe(T + MIN - (T % MIN));
     await s.stop();
-    expect(cron.getTasks().size).toBe(before);
+    expect(scheduledJobs.some((t) => t.name === 'opsbot-scheduler-heartbeat-test')).toBe(false);
+    clock.set(T + 2 * MIN);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(runs.length).toBe(ranAtStart + 1);
   });
 });
 

@@ -22,28 +22,12 @@ import { healthyUpstreams } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { settled, trackListeners } from '../support/settle.js';
 import { FakeHttp, postCommand, RESPONSE_URL, SIGNING_SECRET, SLACK_API } from '../support/slack.js';
+import { DEFAULT_HEALTH_THRESHOLDS } from '../../src/health/settings.js';
 
 const NY = 'America/New_York';
 const NOW = Date.parse('2026-10-20T16:00:00Z'); // Tue 2026-10-20 12:00 EDT
 const logger = pino({ level: 'silent' });
-const thresholds: HealthThresholds = {
-  checkTimeoutMs: 5000,
-  connectionsWarn: 40,
-  connectionsCritical: 50,
-  connectionsCriticalPct: 80,
-  storageLimitBytes: 8 * 1024 ** 3,
-  storageWarnPct: 80,
-  storageCriticalPct: 90,
-  cacheHitWarnPct: 99,
-  longRunningSeconds: 60,
-  idleInTransactionSeconds: 60,
-  xidAgeWarnPct: 50,
-  xidAgeCriticalPct: 75,
-  frontendLatencyWarnMs: 2000,
-  edgeLatencyWarnMs: 2000,
-  edgeLatencyCriticalMs: 3000,
-  failedLoginsPerMinuteWarn: 10,
-};
+const thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS;
 const settings = parseSchedulerSettings({ MAINTENANCE_CHANNEL_ID: 'C0MAINT' }, 'C0ALERTS');
 const health: HealthService = { run: () => Promise.reject(new Error('not used')), components: () => [] };
 
