@@ -5,6 +5,7 @@
 import type { App, BlockAction, ButtonAction, Context, MessageShortcut, StaticSelectAction, ViewSubmitAction, webApi } from '@slack/bolt';
 import { InputError, isOpsError } from '../src/core/errors.js';
 import { requiredText } from '../src/incidents/args.js';
+import { MAX_NEXT_UPDATE_MINUTES } from '../src/incidents/input.js';
 import { findStep, stepText } from '../src/incidents/checklists.js';
 import { ACTIONS, MAX_IMPACT, MAX_NOTE, MAX_TITLE, PIN_SHORTCUT, ref, resolveModal, timelineMessages, updateMessage, updateModal, VIEWS, declareModal, unescapeTitle, type DeclareButtonValue } from '../src/incidents/render.js';
 import { KINDS, ROLE_LABEL, ROLES, SEVERITIES, STATUSES, type Incident, type IncidentKind, type IncidentRole, type IncidentSource, type Severity } from '../src/incidents/types.js';
@@ -260,7 +261,8 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
         const impact = text('impact', 'impact');
         const nextSteps = text('next', 'next steps');
         const minutes = Number(field(values, 'minutes'));
-        if (!/^\d{1,4}$/.test(field(values, 'minutes')) || minutes < 5 || minutes > 1440) errors.minutes = 'A whole number of minutes from 5 to 1440.';
+        // The same range as INCIDENT_UPDATE_MINUTES, whose value for the severity is the form's default.
+        if (!/^\d{1,5}$/.test(field(values, 'minutes')) || minutes < 5 || minutes > MAX_NEXT_UPDATE_MINUTES) errors.minutes = `A whole number of minutes from 5 to ${MAX_NEXT_UPDATE_MINUTES} (7 days).`;
         if (Object.keys(errors).length) {
           await ack({ response_action: 'errors', errors });
           return;

@@ -20,7 +20,7 @@ import {
   incidentCard,
 } from '../src/incidents/render.js';
 import { ROLE_LABEL, type Incident, type IncidentRole, type IncidentStats, type Postmortem, type TimelineEntry } from '../src/incidents/types.js';
-import { sections, truncate } from '../src/slack/blocks.js';
+import { context, sections, truncate } from '../src/slack/blocks.js';
 import { noArgs, subcommand, textArgs, type CommandSpec } from '../src/slack/command.js';
 import { requireAccess } from '../src/slack/pipeline.js';
 import { incidentInteractions } from './incident-actions.js';
@@ -233,7 +233,7 @@ export function incidentCommand(s: { incidents: IncidentHandlerServices }, comma
           if (!pm) throw new InputError(`${ref(i)} has no postmortem draft yet${i.status === 'resolved' ? '' : ': it is written when the incident is resolved'}.`);
           return pm;
         },
-        slack: (pm) => ({ text: `Postmortem draft INC-${pm.incidentId}`, blocks: sections(truncate(pm.markdown, 2900)).slice(0, 45) }),
+        slack: (pm) => postmortemMessage(pm),
         terminal: { text: (pm) => pm.markdown, json: (pm) => pm },
         cli: { requires: () => STATE },
       }),
@@ -242,6 +242,17 @@ export function incidentCommand(s: { incidents: IncidentHandlerServices }, comma
       incidentInteractions(() => s.incidents, commands).register(app, deps);
     },
   };
+}
+
+/** Longest part of a postmortem draft shown in Slack; the file in the war room and the CLI have all of it. */
+export const POSTMORTEM_SLACK_CHARS = 12_000;
+
+/** The draft as an ephemeral answer: its start, and where the rest is when it is longer. */
+export function postmortemMessage(pm: Postmortem): { text: string; blocks: ReturnType<typeof sections> } {
+  const cut = pm.markdown.length > POSTMORTEM_SLACK_CHARS;
+  const shown = sections(cut ? truncate(pm.markdown, POSTMORTEM_SLACK_CHARS) : pm.markdown);
+  const rest = cut ? [context([`The draft is ${pm.markdown.length} characters; this is the start. The whole draft is the file \`postmortem-inc-${pm.incidentId}.md\` in the war room, and \`opsbot incident postmortem ${pm.incidentId}\` prints it.`])] : [];
+  return { text: `Postmortem draft INC-${pm.incidentId}`, blocks: [...shown, ...rest] };
 }
 
 function escapeNote(note: string): string {

@@ -28,7 +28,7 @@ WITH entry AS (
   UNION
   SELECT i.id, e.id, e.at
   FROM entry e
-  JOIN opsbot.incidents i ON i.lockdown_id IS NOT NULL AND i.lockdown_id::text = e.detail ->> 'lockdownId'
+  JOIN opsbot.incidents i ON i.lockdown_id IS NOT NULL AND i.lockdown_id::text = lower(e.detail ->> 'lockdownId')
   WHERE e.action LIKE 'lockdown.%'
   UNION
   SELECT i.id, e.id, e.at

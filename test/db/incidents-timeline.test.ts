@@ -109,6 +109,22 @@ describe('the timeline', () => {
     ]);
   });
 
+  it("the linked lockdown's deadline rows reach a breach even after it is resolved; other lockdowns' and other actions' do not", async () => {
+    const breach = await declared(t.h.service, { severity: 'P0', kind: 'data_breach' });
+    const lockdownId = '0b7e2c1a-9d4f-4e8b-a3c2-5f6e7d8c9b0a';
+    await t.h.service.linkLockdown(breach.id, lockdownId);
+    await t.h.service.resolve(breach.id, 'contained', 'U0ALICE');
+    await t.h.state.audit({ actor: 'opsbot', action: 'lockdown.reminder', target: `lockdown:${lockdownId}`, outcome: 'ok', detail: { lockdownId: lockdownId.toUpperCase(), kind: '72h', posts: 1 } });
+    await t.h.state.audit({ actor: 'opsbot', action: 'lockdown.reminder', target: 'lockdown:other', outcome: 'ok', detail: { lockdownId: '11111111-2222-4333-8444-555555555555', kind: '72h', posts: 1 } });
+    await t.h.state.audit({ actor: 'U0ALICE', action: 'command', target: '/lockdown status', outcome: 'ok', detail: { lockdownId } });
+    await t.h.state.audit({ actor: 'U0BOB', action: 'lockdown.reminder_done', target: `lockdown:${lockdownId}`, channel: 'C0ELSEWHERE', outcome: 'ok', detail: { lockdownId, kind: '72h' } });
+    expect((await texts(breach.id)).slice(-3)).toEqual([
+      'resolved the incident: contained',
+      'reminded: the 72 h breach notification deadline is due',
+      'marked the 72 h lockdown notification deadline done',
+    ]);
+  });
+
   it('a real playbook run in the war room shows requested, approved, started and finished with its rows; auditFacts has them for the postmortem', async () => {
     const org = await seedOrg(t.db.pool);
     await t.db.pool.query(`INSERT INTO public.leads (organization_id, email) SELECT $1, 'lead' || g || '@test.com' FROM generate_series(1, 12) g`, [org]);

@@ -156,8 +156,11 @@ describe('bad input: a clear ephemeral answer, nothing written', () => {
     const upd = await submitUpdate(b, 1, 'U0LEAD', { viewId: 'VBADUPD', status: 'resolved', impact: 'x', minutes: '2' });
     expect(JSON.parse(upd.body)).toMatchObject({
       response_action: 'errors',
-      errors: { status: 'Pick investigating, identified or monitoring.', impact: expect.stringMatching(/impact needs at least 3 characters/), minutes: 'A whole number of minutes from 5 to 1440.' },
+      errors: { status: 'Pick investigating, identified or monitoring.', impact: expect.stringMatching(/impact needs at least 3 characters/), minutes: 'A whole number of minutes from 5 to 10080 (7 days).' },
     });
+    // Past the longest cadence INCIDENT_UPDATE_MINUTES allows (7 days).
+    const late = await submitUpdate(b, 1, 'U0LEAD', { viewId: 'VBADUPD2', minutes: '10081' });
+    expect(JSON.parse(late.body)).toEqual({ response_action: 'errors', errors: { minutes: 'A whole number of minutes from 5 to 10080 (7 days).' } });
     const res = await submitResolve(b, 1, 'U0LEAD', 'ok', 'VBADRES');
     expect(JSON.parse(res.body)).toMatchObject({ response_action: 'errors', errors: { resolution: expect.stringMatching(/resolution note needs at least 5 characters/) } });
     await settled(b);

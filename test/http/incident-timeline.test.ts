@@ -7,7 +7,7 @@ import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { settled } from '../support/settle.js';
 import { postCommand, RESPONSE_URL, type RecordedCall } from '../support/slack.js';
-import { click, DECLARE_VALUES, declareRoom, isMethod, messageShortcut, openedForm, pickOption, postsTo, reactionAdded, submitDeclare, submitResolve, textOf, warRoomRoutes } from '../support/incident-slack.js';
+import { click, DECLARE_VALUES, declareRoom, isMethod, messageShortcut, openedForm, pickOption, postsTo, reactionAdded, submitDeclare, submitResolve, submitUpdate, textOf, warRoomRoutes } from '../support/incident-slack.js';
 
 let db: TestDatabase;
 let bot: TestBot | undefined;
@@ -141,6 +141,14 @@ describe('roles by command', () => {
     await postCommand(b.baseUrl, '/incident', 'update', { fields: { user_id: 'U0ERIN', channel_id: ROOM } });
     await settled(b);
     expect(b.http.calls.filter(isMethod('views.open'))).toHaveLength(opened + 1);
+    // The comms lead posts it, promising the next one in two days (within INCIDENT_UPDATE_MINUTES' range).
+    const ack = await submitUpdate(b, id, 'U0ERIN', { viewId: 'VCOMMS1', impact: 'Lead lists are slow for every dealer', minutes: '2880' });
+    expect(ack.body).toBe('');
+    await settled(b);
+    expect(postsTo(b, 'C0STATUS').filter((c) => textOf(c).includes('Lead lists are slow for every dealer'))).toHaveLength(1);
+    const due = (await b.bot.incidents.get(id))!.nextUpdateDueAt!.getTime() - Date.now();
+    expect(due).toBeGreaterThan(2879 * 60_000);
+    expect(due).toBeLessThanOrEqual(2880 * 60_000);
     from = b.http.calls.length;
     await postCommand(b.baseUrl, '/incident', 'update', { fields: { user_id: 'U0NOBODY', channel_id: ROOM } });
     await settled(b);
@@ -222,14 +230,17 @@ describe('what managers read', () => {
     await click(b, 'incident.role.commander', `${id}:commander`, 'U0LEAD', ROOM);
     await settled(b);
 
-    let from = b.http.calls.length;
-    // A manager outside on-call, in another channel.
+    // A manager outside on-call, in another channel; one command at a time, so the answers keep their order.
     const asManager = { user_id: 'U0MANAGER', channel_id: 'C0MGMT' };
-    await postCommand(b.baseUrl, '/incident', 'list', { fields: asManager });
-    await postCommand(b.baseUrl, '/incident', `show INC-${id}`, { fields: asManager });
-    await postCommand(b.baseUrl, '/incident', `timeline ${id}`, { fields: asManager });
-    await settled(b);
-    const [list, show, timeline] = answersSince(b, from);
+    const ask = async (text: string) => {
+      const from = b.http.calls.length;
+      await postCommand(b.baseUrl, '/incident', text, { fields: asManager });
+      await settled(b);
+      return answersSince(b, from)[0];
+    };
+    const list = await ask('list');
+    const show = await ask(`show INC-${id}`);
+    const timeline = await ask(`timeline ${id}`);
     expect([list?.type, show?.type, timeline?.type]).toEqual(['ephemeral', 'ephemeral', 'ephemeral']);
     expect(list?.text).toMatch(new RegExp(`\\*INC-${id}\\* Lead lists are slow — P1, Performance degradation, Investigating, open [^,]+, commander <@U0LEAD>, no update yet · <#${ROOM}>`));
     expect(show?.text).toContain('Lead lists are slow');
@@ -237,16 +248,13 @@ describe('what managers read', () => {
     expect(timeline?.text).toMatch(/declared P1 Performance degradation 'Lead lists are slow'/);
     expect(timeline?.text).toMatch(/<@U0LEAD>\s+took the commander role/);
     // In the war room, /incident timeline needs no id.
-    from = b.http.calls.length;
+    const from = b.http.calls.length;
     await postCommand(b.baseUrl, '/incident', 'timeline', { fields: { user_id: 'U0ONCALL', channel_id: ROOM } });
     await settled(b);
     expect(answersSince(b, from)[0]?.text).toContain(`INC-${id} timeline`);
 
     // No postmortem before the resolve: said so.
-    from = b.http.calls.length;
-    await postCommand(b.baseUrl, '/incident', `postmortem ${id}`, { fields: asManager });
-    await settled(b);
-    expect(answersSince(b, from)[0]?.text).toMatch(new RegExp(`INC-${id} has no postmortem draft yet: it is written when the incident is resolved`));
+    expect((await ask(`postmortem ${id}`))?.text).toMatch(new RegExp(`INC-${id} has no postmortem draft yet: it is written when the incident is resolved`));
 
     // Resolved an hour after it was declared, acknowledged after 5 minutes: the stats say so.
     warRoomRoutes(b.http, { channelId: ROOM, upload: true, optional: 'only the upload is used after the declaration' });
@@ -255,12 +263,9 @@ describe('what managers read', () => {
     await settled(b);
     await db.pool.query(`UPDATE opsbot.incidents SET declared_at = resolved_at - interval '1 hour', acknowledged_at = resolved_at - interval '55 minutes' WHERE id = $1`, [id]);
 
-    from = b.http.calls.length;
-    await postCommand(b.baseUrl, '/incident', 'list', { fields: asManager });
-    await postCommand(b.baseUrl, '/incident', 'stats 30d', { fields: asManager });
-    await postCommand(b.baseUrl, '/incident', `postmortem INC-${id}`, { fields: asManager });
-    await settled(b);
-    const [empty, stats, pm] = answersSince(b, from);
+    const empty = await ask('list');
+    const stats = await ask('stats 30d');
+    const pm = await ask(`postmortem INC-${id}`);
     expect(empty?.text).toContain('No open incidents.');
     expect(stats?.type).toBe('ephemeral');
     expect(stats?.text).toContain('Incidents in the last 30 days');
