@@ -2,8 +2,8 @@
 // and approves from it (it runs once; the tab is republished without it); a manager sees the open
 // incidents and no approval buttons, and its Declare button opens the declare form; a forged Home
 // payload from a non-approver changes nothing; someone outside the allowed channels sees why;
-// views.publish rate limited (429 + Retry-After) or refused
-// never crashes the bot and is retried after the wait.
+// views.publish rate limited (429 + Retry-After) or refused never crashes the bot: a 429 is
+// retried after its wait, a refused view is not retried.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { DECLARE_VALUES, isMethod, openedForm, submitDeclare, warRoomRoutes } from '../support/incident-slack.js';
