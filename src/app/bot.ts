@@ -303,6 +303,7 @@ export function buildBot(o: BotOptions): Bot {
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : []), homeInteractions(() => ({ home, playbooks: playbookServices }))],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
+    homeAnswer: (userId, text) => home.answer(userId, text),
   });
   ref.slack = slack;
   return {
