@@ -1,10 +1,10 @@
 // The App Home tab: app_home_opened publishes the viewer's Home (src/home/), and its Approve /
 // Deny buttons go through the same approval step as the request message's buttons
 // (approveClick / denyClick in handlers/playbook.ts). A click on the Home tab has no
-// response_url, so its answer — done, or why it was refused — is published at the top of the
-// clicker's Home tab; refusals still go on to the global error handler, which audits them.
+// response_url, so its answer is published at the top of the clicker's Home tab: here when it
+// worked, by the global error handler (which also audits it) when it was refused.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ForbiddenError, isOpsError } from '../src/core/errors.js';
+import { ForbiddenError } from '../src/core/errors.js';
 import type { HomePublisher } from '../src/home/publisher.js';
 import { HOME_ACTIONS, HOME_CALLBACK } from '../src/home/view.js';
 import type { PlaybookRequest } from '../src/playbooks/request.js';
@@ -53,19 +53,13 @@ export function assertOwnHome(body: ViewClick, actionId: string, req: PlaybookRe
   }
 }
 
-/** Runs a Home click and publishes its answer on the clicker's Home tab; refusals go on to the error handler. */
+/**
+ * Runs a Home click and publishes its answer on the clicker's Home tab. A refusal is thrown on to
+ * the global error handler, which audits it and shows it on the Home tab the same way.
+ */
 async function answered(home: HomePublisher, deps: HandlerDeps, context: Parameters<typeof interaction>[0], userId: string, run: () => Promise<string>): Promise<void> {
-  let notice: string;
-  let failure: Error | undefined;
-  try {
-    notice = await run();
-  } catch (err) {
-    if (!isOpsError(err)) throw err;
-    notice = `:x: ${err.userMessage}`;
-    failure = err;
-  }
+  const notice = await run();
   await home.answer(userId, notice).catch((err: unknown) => interaction(context, deps.logger).log.warn({ err }, 'could not show the answer on the Home tab'));
-  if (failure) throw failure;
 }
 
 export function homeInteractions(s: () => HomeHandlerServices): InteractionSpec {

@@ -154,7 +154,7 @@ export function incidentInteractions(s: () => IncidentHandlerServices, commands:
 
       app.action<BlockAction<ButtonAction>>(ACTIONS.declare, async ({ ack, body, action, client, context }) => {
         await ack();
-        // The App Home's button has no channel: the role rule applies, the channel list does not.
+        // The App Home's button has no channel: the role decides, or (for read) membership of an allowed channel.
         const fromHome = body.view?.type === 'home';
         const channelId = body.channel?.id ?? '';
         describeForAudit(context, { action: 'incident.declare_button', target: 'incident' });

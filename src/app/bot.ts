@@ -123,11 +123,12 @@ export function buildBot(o: BotOptions): Bot {
     return ref.slack.app.client;
   });
   const incidents = watchIncidents(o.incidents ?? createIncidentService({ state, clock, logger, cadenceMs: cadenceMs(config.incidents) }), homeChanged);
-  // An open incident's war room is allowed like the listed channels: it was created by the bot.
+  // Who may read the Home tab (no channel) when the allow-list is set: the allowed channels' members.
   const membership = channelMembership(() => {
     if (!ref.slack) throw new Error('Slack client not ready');
     return ref.slack.app.client;
   }, clock, config.roles.cacheTtlMs);
+  // An open incident's war room is allowed like the listed channels: it was created by the bot.
   const authz = createAuthorizer(
     {
       ...config.roles,
@@ -305,6 +306,7 @@ export function buildBot(o: BotOptions): Bot {
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : []), homeInteractions(() => ({ home, playbooks: playbookServices }))],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
+    homeAnswer: (userId, text) => home.answer(userId, text),
   });
   ref.slack = slack;
   return {

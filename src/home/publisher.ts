@@ -2,7 +2,7 @@
 // store, so a restart or another replica picks it up), and one flush at a time claims due viewers
 // and publishes their views. Bounded by Slack's limits: views.publish is Tier 4, so one viewer is
 // republished at most once per HOME_REPUBLISH_SECONDS (changes in between are coalesced into the
-// next publish), at most BATCH viewers per round, and a 429 pauses every publish for its
+// next publish), at most BATCH viewers per round (about 100 a minute), and a 429 pauses every publish for its
 // Retry-After. A failing publish is retried with backoff a few times, then dropped until the
 // next change or opening; nothing here ever throws into a Slack listener's caller or a timer.
 import type { View } from '@slack/types';
@@ -11,9 +11,12 @@ import type { Logger } from '../core/log.js';
 import type { HomeSettings } from './settings.js';
 import type { HomeStore } from './store.js';
 
-/** Viewers claimed per round; a full round is followed by another after ROUND_GAP_MS. */
-export const BATCH = 20;
-export const ROUND_GAP_MS = 3000;
+/**
+ * Viewers claimed per round; a full round is followed by another after ROUND_GAP_MS: at most
+ * about 100 publishes a minute per replica, Slack's Tier 4 (Retry-After covers the rest).
+ */
+export const BATCH = 10;
+export const ROUND_GAP_MS = 6000;
 /** How long a claim is held; a replica that dies mid-publish frees its viewers after this. */
 export const LEASE_MS = 60_000;
 /** Failed publishes in a row before a change is dropped (until the next change or opening). */

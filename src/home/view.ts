@@ -7,6 +7,7 @@ import type { Button, KnownBlock, View } from '@slack/types';
 import { formatMs } from '../core/format.js';
 import { formatLocal } from '../time/zoned-time.js';
 import type { Incident } from '../incidents/types.js';
+import { actorMention } from '../checklist/render.js';
 import { ACTIONS, listLines } from '../incidents/render.js';
 import type { Lockdown } from '../lockdown/service.js';
 import type { MaintenanceWindow } from '../maintenance/calendar.js';
@@ -70,7 +71,7 @@ function lockdownBlocks(l: Lockdown | undefined, now: number): KnownBlock[] {
   const since = l.activeSince ?? l.createdAt;
   const state = l.state === 'active' ? 'ACTIVE' : 'STARTING';
   const lines = [
-    `:rotating_light: *Lockdown ${state}* for ${ago(since, now)}, started by <@${escapeMrkdwn(l.startedBy)}>${l.approvedBy ? `, approved by <@${escapeMrkdwn(l.approvedBy)}>` : ''}${l.breakGlass ? ' (break-glass)' : ''}`,
+    `:rotating_light: *Lockdown ${state}* for ${ago(since, now)}, started by ${actorMention(l.startedBy)}${l.approvedBy ? `, approved by ${actorMention(l.approvedBy)}` : ''}${l.breakGlass ? ' (break-glass)' : ''}`,
     `Reason: ${escapeMrkdwn(truncate(l.reason, 500))}`,
     `Sessions revoked: ${l.sessionsRevoked}, refresh tokens: ${l.refreshTokensRevoked}${l.channel ? ` · <#${l.channel}>` : ''} · \`/lockdown status\` for the checklist and deadlines`,
   ];
@@ -90,12 +91,12 @@ function approvalBlocks(list: readonly PlaybookRequest[], d: HomeData): KnownBlo
   const shown = list.slice(0, MAX_APPROVALS);
   for (const r of shown) {
     const left = Math.max(0, r.expiresAt.getTime() - d.now);
-    const got = r.approvers.length ? ` · approved so far by ${r.approvers.map((a) => `<@${escapeMrkdwn(a)}>`).join(', ')}` : '';
+    const got = r.approvers.length ? ` · approved so far by ${r.approvers.map(actorMention).join(', ')}` : '';
     out.push(
       section(
         [
           `*${escapeMrkdwn(r.playbookId)}* · risk *${r.risk}* · needs ${r.approvalsRequired} approval${r.approvalsRequired === 1 ? '' : 's'}${got}`,
-          `Requested by <@${escapeMrkdwn(r.requestedBy)}>${r.channel ? ` in <#${r.channel}>` : ''} · ${formatParams(r.params)} · expires in ${formatMs(left)}`,
+          `Requested by ${actorMention(r.requestedBy)}${r.channel ? ` in <#${r.channel}>` : ''} · ${formatParams(r.params)} · expires in ${formatMs(left)}`,
           `*Preview:* ${escapeMrkdwn(truncate(r.preview.summary, 1500))}`,
         ].join('\n'),
       ),

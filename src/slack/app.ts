@@ -31,6 +31,8 @@ export interface SlackAppOptions {
   /** Skip auth.test at start (tests). */
   botIdentity?: { botId: string; botUserId: string };
   unhandledRequestTimeoutMillis?: number;
+  /** Shows an answer at the top of `userId`'s Home tab: where a refused click on the Home tab (no response_url) is answered. */
+  homeAnswer?: (userId: string, text: string) => Promise<void>;
 }
 
 export interface SlackApp {
@@ -53,7 +55,7 @@ interface BodyLike {
   callback_id?: string;
   type?: string;
   actions?: { action_id?: string; value?: string }[];
-  view?: { callback_id?: string; private_metadata?: string };
+  view?: { type?: string; callback_id?: string; private_metadata?: string };
 }
 
 /** How long a refusal's audit write may hold up the answer to the user. */
@@ -168,7 +170,15 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     // reads the refusal, but a slow state store cannot hold the answer back for long.
     if (typed?.code === 'forbidden') await auditRefusal(ic.audit ?? defaultAuditHint((body ?? {}) as BodyLike), typed.userMessage, ic.log);
     const url = (body as BodyLike | undefined)?.response_url;
-    if (!url) return;
+    if (!url) {
+      // A click on the Home tab has no response_url: the answer goes at the top of the tab.
+      const b = body as BodyLike | undefined;
+      const user = b?.user?.id;
+      if (b?.view?.type === 'home' && user && o.homeAnswer) {
+        await o.homeAnswer(user, `:x: ${o.redactor.redact(defuseBroadcasts(text))}`).catch((err: unknown) => ic.log.warn({ err }, 'could not deliver error message to user'));
+      }
+      return;
+    }
     try {
       await doFetch(url, {
         method: 'POST',

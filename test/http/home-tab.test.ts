@@ -2,8 +2,8 @@
 // and approves from it (it runs once; the tab is republished without it); a manager sees the open
 // incidents and no approval buttons, and its Declare button opens the declare form; a forged Home
 // payload from a non-approver changes nothing; someone outside the allowed channels sees why;
-// views.publish rate limited (429 + Retry-After) or refused
-// never crashes the bot and is retried after the wait.
+// views.publish rate limited (429 + Retry-After) or refused never crashes the bot: a 429 is
+// retried after its wait, a refused view is not retried.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { DECLARE_VALUES, isMethod, openedForm, submitDeclare, warRoomRoutes } from '../support/incident-slack.js';
@@ -206,10 +206,14 @@ describe('the App Home tab', () => {
     expect(text).toContain('The ops status is for members of <#C0OPS>');
     expect(text).not.toContain('incident.declare');
     expect(text).not.toContain('Open incidents');
-    // Their Declare click (from an old view) is refused like a command outside the channels.
+    // Their Declare click (from an old view) is refused, and the refusal is shown on their Home tab.
     await clickOnHome(b, 'U0OUTSIDER', { action_id: 'incident.declare', value: '{}' }, view);
     await settled(b);
+    await b.bot.home.idle();
     expect(b.http.calls.filter(isMethod('views.open'))).toHaveLength(0);
+    const answer = JSON.stringify(viewOf(publishesFor(b, 'U0OUTSIDER').at(-1)!).blocks);
+    expect(publishesFor(b, 'U0OUTSIDER')).toHaveLength(2);
+    expect(answer).toContain(':x: The ops status is for members of <#C0OPS>');
   });
 
   it('refuses a non-approver and a forged Home payload; nothing runs and the refusal is audited', async () => {
