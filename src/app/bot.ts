@@ -5,7 +5,7 @@ import { buildCommands } from '../../handlers/index.js';
 import { createAuthorizer } from '../slack/authz.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from './config.js';
-import { buildHealthService, buildTargetDb } from './health.js';
+import { alertSourcesFor, buildHealthService, buildTargetDb } from './health.js';
 import type { HealthService } from '../health/runner.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createRedactor } from '../core/redact.js';
@@ -143,6 +143,8 @@ export function buildBot(o: BotOptions): Bot {
     throttle: false,
     health,
     thresholds: config.thresholds,
+    platform: config.platform,
+    alertSources: alertSourcesFor(config),
     checklists,
     backup: backupPort(backups),
     ...(config.roles.oncallGroup ? { oncallGroup: config.roles.oncallGroup } : {}),

@@ -117,6 +117,7 @@ export type SqlName =
   | 'local/schema'
   | 'local/seed-data'
   | 'local/seed-marker'
+  | 'local/supabase/active-backends'
   | 'local/supabase/get-user'
   | 'local/supabase/set-ban'
   | 'local/user-tables'

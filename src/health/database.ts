@@ -6,6 +6,7 @@ import type { HealthThresholds } from './types.js';
 import type { ReadOnlyTx, Row, SectionResult, TargetDb } from '../db/target.js';
 import { formatBytes, formatCount, formatMs, formatPct, toNumber } from '../core/format.js';
 import type { HealthCheck, HealthItem, Status } from './types.js';
+import { type DbMetricsSource, hostItems, type HostThresholds } from './db-metrics.js';
 
 export const LARGEST_TABLES = 10;
 const XID_HORIZON = 2 ** 31;
@@ -14,6 +15,8 @@ export interface DatabaseCheckOptions {
   db: TargetDb;
   clock: Clock;
   thresholds: HealthThresholds;
+  /** CPU, memory and disk of the database host (the Supabase metrics endpoint), when configured. */
+  host?: { source: DbMetricsSource; thresholds: HostThresholds };
 }
 
 function unknownItem(key: string, label: string, threshold: string, r: Extract<SectionResult<Row>, { ok: false }>): HealthItem {
@@ -37,9 +40,12 @@ export function databaseCheck(o: DatabaseCheckOptions): HealthCheck {
   return {
     component: 'database',
     title: 'Database',
-    async run() {
+    async run(ctx) {
       const started = o.clock.monotonic();
-      return o.db.readOnly('health', async (tx) => {
+      // The host's metrics come over HTTP, beside the SQL: a slow scrape does not hold the transaction open.
+      const host = o.host ? hostItems(o.host.source, o.host.thresholds, ctx) : Promise.resolve([]);
+      host.catch(() => undefined); // awaited below; a database failure must not leave it unhandled
+      const sqlItems = await o.db.readOnly('health', async (tx) => {
         await tx.query('queries/health/ping');
         const pingMs = o.clock.monotonic() - started;
         const items: HealthItem[] = [
@@ -59,6 +65,10 @@ export function databaseCheck(o: DatabaseCheckOptions): HealthCheck {
         items.push(await largestTables(tx));
         return items;
       });
+      // Host figures go after the ping and connections, before the informational table list.
+      const hostList = await host;
+      const at = sqlItems.findIndex((i) => i.key === 'storage');
+      return at < 0 ? [...sqlItems, ...hostList] : [...sqlItems.slice(0, at + 1), ...hostList, ...sqlItems.slice(at + 1)];
     },
   };
 }
