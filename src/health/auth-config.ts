@@ -83,7 +83,7 @@ function globRegex(pattern: string): RegExp {
     if (c === '*' && pattern[i + 1] === '*') {
       re += '.*';
       i++;
-    } else if (c === '*') re += '[^/]*';
+    } else if (c === '*') re += '[^./]*'; // GoTrue compiles the list with '.' and '/' as separators
     else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${re}$`);
