@@ -46,7 +46,7 @@ export function metricsText(host: SimulatedHost, c: HostCounters, projectRef: st
   const l = `service_type="db",supabase_project_ref="${projectRef}"`;
   const lines = ['# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.', '# TYPE node_cpu_seconds_total counter'];
   c.cpu.forEach((core, i) => {
-    for (const m of MODES) lines.push(`node_cpu_seconds_total{cpu="${i}",mode="${m}",${l}} ${core[m].toFixed(2)}`);
+    for (const m of MODES) lines.push(`node_cpu_seconds_total{cpu="${i}",mode="${m}",${l}} ${core[m]}`);
   });
   lines.push(
     '# HELP node_memory_MemTotal_bytes Memory information field MemTotal_bytes.',
