@@ -5,7 +5,7 @@ import { buildCommands } from '../../handlers/index.js';
 import { createAuthorizer } from '../slack/authz.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from './config.js';
-import { alertSourcesFor, buildHealthService, buildTargetDb } from './health.js';
+import { alertSourcesFor, buildHealthService, buildTargetDb, type HealthBuildDeps } from './health.js';
 import type { HealthService } from '../health/runner.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createRedactor } from '../core/redact.js';
@@ -62,6 +62,8 @@ export interface BotOptions {
   postmortem?: PostmortemDrafter;
   /** Tests: how Retry-After waits are spent (recorded instead of slept). */
   wait?: Wait;
+  /** Tests: the health checks' TLS certificate reader and the wait between two metrics scrapes. */
+  healthIo?: Pick<HealthBuildDeps, 'tls' | 'sleep'>;
 }
 
 export interface Bot {
@@ -98,7 +100,7 @@ export function buildBot(o: BotOptions): Bot {
     redact: (t) => redactor.redact(t),
   });
   const health =
-    o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups });
+    o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups, ...o.healthIo });
   // The directory needs the Slack client, which needs the handlers' deps: resolve it lazily.
   const ref: { slack?: SlackApp } = {};
   const directory = slackDirectory(() => {

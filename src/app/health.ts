@@ -15,6 +15,7 @@ import { createEdgeMetricsSource } from '../health/edge-metrics.js';
 import { createAuthConfigSource } from '../health/auth-config.js';
 import { type CertificateReader, tlsCertificateReader } from '../health/tls.js';
 import type { AlertSources } from '../alerts/rules.js';
+import type { Sleep } from '../core/retry.js';
 import type { BackupService } from '../backup/service.js';
 
 export interface HealthBuildDeps {
@@ -29,6 +30,8 @@ export interface HealthBuildDeps {
   backups?: Pick<BackupService, 'catalog'>;
   /** Reads the front end's TLS certificate (default node:tls). */
   tls?: CertificateReader;
+  /** Waits between two metrics scrapes on a cold start (default a timer). */
+  sleep?: Sleep;
 }
 
 /** The Management API settings the edge metrics and auth config need, when all are set. */
@@ -42,14 +45,14 @@ export function alertSourcesFor(config: Config): AlertSources {
   return { dbMetrics: Boolean(config.supabase.serviceRoleKey && config.supabase.metricsUrl), edgeMetrics: managementApi(config) !== undefined };
 }
 
-export function buildHealthService({ config, db, fetch, clock, logger, notices, backups, tls }: HealthBuildDeps): HealthService {
+export function buildHealthService({ config, db, fetch, clock, logger, notices, backups, tls, sleep }: HealthBuildDeps): HealthService {
   const t = config.thresholds;
   const p = config.platform;
   const api = managementApi(config);
   const sources = alertSourcesFor(config);
   // One source per service: the metrics source keeps the previous scrape CPU % is computed from.
   const host = sources.dbMetrics
-    ? createDbMetricsSource({ url: config.supabase.metricsUrl, serviceRoleKey: config.supabase.serviceRoleKey!, fetch, clock })
+    ? createDbMetricsSource({ url: config.supabase.metricsUrl, serviceRoleKey: config.supabase.serviceRoleKey!, fetch, clock, ...(sleep ? { sleep } : {}) })
     : undefined;
   return createHealthService({
     clock,

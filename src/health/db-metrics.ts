@@ -27,8 +27,10 @@ export interface HostScrape {
 
 /** What /health db and the CPU and storage alerts read. */
 export interface HostMetrics {
-  /** Busy share of all cores between two scrapes `overMs` apart. */
-  cpu: { pct: number; cpus: number; overMs: number };
+  /** Busy share of all cores between two scrapes `overMs` apart; absent when it could not be computed. */
+  cpu?: { pct: number; cpus: number; overMs: number };
+  /** Why CPU is absent. */
+  cpuProblem?: string;
   memory?: { usedBytes: number; totalBytes: number; pct: number };
   disk?: { mountpoint: string; usedBytes: number; sizeBytes: number; pct: number };
 }
@@ -154,18 +156,23 @@ export function createDbMetricsSource(o: DbMetricsSourceOptions): DbMetricsSourc
       let from = prev && latest.at - prev.at <= maxAgeMs ? prev : undefined;
       let cpu = from ? cpuBetween(from, latest) : undefined;
       let to = latest;
+      let cpuProblem: string | undefined;
       if (cpu === undefined) {
         // No usable earlier scrape: take a second one, if the check's time allows it.
         const left = ctx.timeoutMs - (o.clock.monotonic() - started);
-        if (left < gapMs * 2) throw new MetricsError('no_cpu', 'Only one metrics scrape fit in the check time, and CPU needs two; the next check will have it.');
-        await sleep(gapMs, ctx.signal);
-        from = latest;
-        to = await scrape(ctx);
-        cpu = cpuBetween(from, to);
-        if (cpu === undefined) throw new MetricsError('no_cpu', 'The CPU counters did not advance between two scrapes (or were reset); the next check will try again.');
+        if (left < gapMs * 2) {
+          cpuProblem = 'Only one metrics scrape fit in the check time, and CPU needs two; the next check will have it.';
+        } else {
+          await sleep(gapMs, ctx.signal);
+          from = latest;
+          to = await scrape(ctx);
+          cpu = cpuBetween(from, to);
+          if (cpu === undefined) cpuProblem = 'The CPU counters did not advance between two scrapes (or were reset); the next check will have it.';
+        }
       }
+      // Kept even when CPU could not be computed: it is the next check's starting point.
       previous = to;
-      const out: HostMetrics = { cpu: { pct: cpu, cpus: to.cpus, overMs: Math.max(0, to.at - from!.at) } };
+      const out: HostMetrics = cpu !== undefined ? { cpu: { pct: cpu, cpus: to.cpus, overMs: Math.max(0, to.at - from!.at) } } : { cpuProblem: cpuProblem ?? 'CPU could not be computed.' };
       if (to.memTotalBytes !== undefined && to.memAvailableBytes !== undefined && to.memTotalBytes > 0) {
         const used = to.memTotalBytes - to.memAvailableBytes;
         out.memory = { usedBytes: used, totalBytes: to.memTotalBytes, pct: (used / to.memTotalBytes) * 100 };
@@ -213,9 +220,10 @@ export async function hostItems(source: DbMetricsSource, t: HostThresholds, ctx:
     if (!(err instanceof MetricsError)) throw err;
     return [{ key: 'cpu', label: 'CPU', status: 'unknown', value: err.userMessage, threshold: cpuThr, advice: advice(err.failure), data: { failure: err.failure } }];
   }
-  const cpuStatus: Status = m.cpu.pct > t.cpuCriticalPct ? 'critical' : m.cpu.pct >= t.cpuWarnPct ? 'warn' : 'ok';
-  const items: HealthItem[] = [
-    {
+  const items: HealthItem[] = [];
+  if (m.cpu) {
+    const cpuStatus: Status = m.cpu.pct > t.cpuCriticalPct ? 'critical' : m.cpu.pct >= t.cpuWarnPct ? 'warn' : 'ok';
+    items.push({
       key: 'cpu',
       label: 'CPU',
       status: cpuStatus,
@@ -223,8 +231,10 @@ export async function hostItems(source: DbMetricsSource, t: HostThresholds, ctx:
       threshold: cpuThr,
       ...(cpuStatus !== 'ok' ? { advice: CPU_ADVICE } : {}),
       data: { pct: Number(m.cpu.pct.toFixed(2)), cpus: m.cpu.cpus, overMs: m.cpu.overMs },
-    },
-  ];
+    });
+  } else {
+    items.push({ key: 'cpu', label: 'CPU', status: 'unknown', value: m.cpuProblem ?? 'not computed', threshold: cpuThr, advice: advice('no_cpu'), data: { failure: 'no_cpu' } });
+  }
   if (m.memory) {
     const st: Status = m.memory.pct >= t.memoryWarnPct ? 'warn' : 'ok';
     items.push({

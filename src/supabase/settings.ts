@@ -48,7 +48,7 @@ export const SupabaseEnv = settingsArea('Supabase', 'The Supabase project the bo
     example: 'eyJ…',
   }),
   SUPABASE_SERVICE_ROLE_KEY: setting(supabaseKey('secret', 'service_role', 'must be the service_role key (a JWT or sb_secret_… key)'), {
-    doc: 'Supabase service_role key for Auth admin calls made by approved playbooks (optional until those are used)',
+    doc: 'Supabase service_role key for Auth admin calls made by approved playbooks and for the metrics endpoint (host CPU, memory, disk in /health db and the CPU alert); optional until those are used',
     secret: true,
     example: 'sb_secret_…',
   }),

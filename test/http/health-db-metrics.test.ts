@@ -95,11 +95,16 @@ describe('CPU from node_cpu_seconds_total between two scrapes', () => {
     expect(http.calls).toHaveLength(4);
   });
 
-  it('counters that did not move between two scrapes give UNKNOWN, not 0 %', async () => {
-    const { items } = setup(() => text(metricsScrape(BOOT_CORES)));
-    const cpu = byKey(await items(), 'cpu')!;
-    expect(cpu).toMatchObject({ status: 'unknown' });
-    expect(cpu.value).toMatch(/did not advance/);
+  it('counters that did not move between two scrapes give UNKNOWN (not 0 %), memory and disk still report, and the next check has its baseline', async () => {
+    const scrapes = [BOOT_CORES, BOOT_CORES, coresAfter(BOOT_CORES, 60, 0.4)].map((c) => metricsScrape(c));
+    const { items, http, clock } = setup(() => text(scrapes.shift()!));
+    const first = await items();
+    expect(byKey(first, 'cpu')).toMatchObject({ status: 'unknown', data: { failure: 'no_cpu' } });
+    expect(byKey(first, 'cpu')!.value).toMatch(/did not advance/);
+    expect(first.map((i) => i.key)).toEqual(['cpu', 'memory', 'disk']);
+    clock.advance(60_000);
+    expect(byKey(await items(), 'cpu')).toMatchObject({ status: 'ok', data: { pct: 40 } });
+    expect(http.calls).toHaveLength(3);
   });
 });
 
