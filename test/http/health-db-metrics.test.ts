@@ -7,6 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { createDbMetricsSource, hostItems, type HostThresholds } from '../../src/health/db-metrics.js';
 import { createHealthService } from '../../src/health/runner.js';
+import { databaseCheck } from '../../src/health/database.js';
+import { DEFAULT_HEALTH_THRESHOLDS } from '../../src/health/settings.js';
+import { UpstreamError } from '../../src/core/errors.js';
+import type { ReadOnlyTx, TargetDb } from '../../src/db/target.js';
 import type { HealthItem } from '../../src/health/types.js';
 import { BOOT_CORES, coresAfter, metricsScrape } from '../fixtures/supabase-platform.js';
 import { fakeFetch, networkError, type FetchHandler } from '../support/unit-fetch.js';
@@ -172,5 +176,37 @@ describe('failures are UNKNOWN with what to fix', () => {
     const report = await health.run('database');
     expect(report.components[0]!.items[0]).toMatchObject({ key: 'reachable', status: 'critical', value: 'no answer within 0.1 s' });
     expect(http.calls[0]!.signal?.aborted).toBe(true);
+  });
+});
+
+describe('/health db with the host figures', () => {
+  const scrapesOf = () => [metricsScrape(BOOT_CORES), metricsScrape(coresAfter(BOOT_CORES, 1, 0.97))];
+  const thresholds = DEFAULT_HEALTH_THRESHOLDS;
+
+  it('places CPU, memory and disk after the database size', async () => {
+    const scrapes = scrapesOf();
+    const http = fakeFetch(() => text(scrapes.shift()!));
+    const source = createDbMetricsSource({ url: URL_, serviceRoleKey: KEY, fetch: http.fetch, clock: fixedClock(0), sleep: () => Promise.resolve() });
+    const db: TargetDb = {
+      readOnly: (_p, fn) => fn({ query: () => Promise.resolve([]), section: () => Promise.resolve({ ok: true, ms: 1, rows: [{}] }) } as unknown as ReadOnlyTx),
+      close: () => Promise.resolve(),
+    };
+    const list = await databaseCheck({ db, clock: fixedClock(0), thresholds, host: { source, thresholds: T } }).run({ signal: new AbortController().signal, timeoutMs: 5000 });
+    expect(list.map((i) => i.key)).toEqual(['ping', 'connections', 'idle_in_transaction', 'long_running', 'storage', 'cpu', 'memory', 'disk', 'cache_hit', 'xid_age', 'largest_tables']);
+  });
+
+  it('a database that cannot be reached still shows the host: unreachable and CPU 97 %', async () => {
+    const scrapes = scrapesOf();
+    const http = fakeFetch(() => text(scrapes.shift()!));
+    const source = createDbMetricsSource({ url: URL_, serviceRoleKey: KEY, fetch: http.fetch, clock: fixedClock(0), sleep: () => Promise.resolve() });
+    const db: TargetDb = { readOnly: () => Promise.reject(new UpstreamError('The target database is unreachable (ECONNREFUSED).')), close: () => Promise.resolve() };
+    const list = await databaseCheck({ db, clock: fixedClock(0), thresholds, host: { source, thresholds: T } }).run({ signal: new AbortController().signal, timeoutMs: 5000 });
+    expect(list.map((i) => [i.key, i.status])).toEqual([
+      ['reachable', 'critical'],
+      ['cpu', 'critical'],
+      ['memory', 'ok'],
+      ['disk', 'ok'],
+    ]);
+    expect(list[0]!.value).toBe('The target database is unreachable (ECONNREFUSED).');
   });
 });
