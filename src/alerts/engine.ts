@@ -60,7 +60,7 @@ export type AckResult =
 export interface AlertEngine {
   /** Runs the health checks and applies the alert lifecycle. */
   evaluate(): Promise<EvaluationReport>;
-  /** Applies the lifecycle to given measurements (the health report and optional metrics). */
+  /** Applies the lifecycle to a given health report (host and edge figures are among its items). */
   evaluateInput(input: AlertInput): Promise<EvaluationReport>;
   /** Records who acknowledged an alert and when, once; updates its message. */
   acknowledge(alertId: number, userId: string): Promise<AckResult>;
