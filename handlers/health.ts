@@ -31,7 +31,8 @@ export function healthCommand(s: { health: HealthService }): CommandSpec {
         name: '',
         argsHint: '[db|frontend|edge|auth|backups]',
         example: '/health',
-        description: 'check everything, or one component: `/health db` (database: connections, size, cache, wraparound, largest tables), `frontend`, `edge`, `auth`, `backups`',
+        description:
+          'check everything, or one component: `/health db` (connections, size, cache, wraparound, host CPU/memory/disk, largest tables), `frontend` (with TLS expiry), `edge` (probe, error rate, P95, 429s, AI credits), `auth` (with Site URL and redirect URLs), `backups`',
         access: 'read',
         args: textArgs(parseHealthArgs),
         ack: (component) => `Running ${component ?? 'all'} health checks…`,

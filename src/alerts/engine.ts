@@ -11,7 +11,7 @@ import type { HealthService } from '../health/runner.js';
 import type { Logger } from '../core/log.js';
 import type { ChatPoster } from '../slack/chat-poster.js';
 import { alertMessage, heldSummaryMessage, recoveryMessage, reminderMessage } from './messages.js';
-import { type AlertInput, type AlertRule, type AlertSources, evaluateRules, type RuleResult } from './rules.js';
+import { type AlertInput, type AlertRule, evaluateRules, type RuleResult } from './rules.js';
 import type { AlertRecord, AlertStats, AlertStore, RuleCounts } from './store.js';
 
 /** Tells whether a maintenance window is in progress (maintenance implements it). */
@@ -29,7 +29,6 @@ export interface AlertEngineOptions {
   logger: Logger;
   health: HealthService;
   rules: AlertRule[];
-  sources?: AlertSources;
   /** Consecutive breaches before an alert fires (ALERTS_CONSECUTIVE_BREACHES). */
   consecutiveBreaches: number;
   /** Consecutive healthy checks before it recovers (ALERTS_RECOVERY_CHECKS). */
@@ -61,7 +60,7 @@ export type AckResult =
 export interface AlertEngine {
   /** Runs the health checks and applies the alert lifecycle. */
   evaluate(): Promise<EvaluationReport>;
-  /** Applies the lifecycle to given measurements (the health report and optional metrics). */
+  /** Applies the lifecycle to a given health report (host and edge figures are among its items). */
   evaluateInput(input: AlertInput): Promise<EvaluationReport>;
   /** Records who acknowledged an alert and when, once; updates its message. */
   acknowledge(alertId: number, userId: string): Promise<AckResult>;
@@ -74,16 +73,6 @@ export interface AlertEngine {
 export function createAlertEngine(o: AlertEngineOptions): AlertEngine {
   const log = o.logger.child({ component: 'alerts' });
   const byId = new Map(o.rules.map((r) => [r.id, r]));
-
-  const measure = async <T>(name: string, fn: (() => Promise<T | undefined>) | undefined): Promise<T | undefined> => {
-    if (!fn) return undefined;
-    try {
-      return await fn();
-    } catch (err) {
-      log.warn({ err, source: name }, 'alert source failed');
-      return undefined;
-    }
-  };
 
   /** Posts an alert that is not (yet) in the channel and records where. */
   const publish = async (a: AlertRecord, now: number): Promise<AlertRecord> => {
@@ -181,12 +170,8 @@ export function createAlertEngine(o: AlertEngineOptions): AlertEngine {
     stats: (since) => o.store.stats(since),
     evaluateInput,
     async evaluate() {
-      const [report, dbCpuPct, edgeErrorRatePct] = await Promise.all([
-        o.health.run(),
-        measure('dbCpuPct', o.sources?.dbCpuPct?.bind(o.sources)),
-        measure('edgeErrorRatePct', o.sources?.edgeErrorRatePct?.bind(o.sources)),
-      ]);
-      return evaluateInput({ report, dbCpuPct, edgeErrorRatePct });
+      // Host CPU and the edge function figures are items of the report (see rules.ts).
+      return evaluateInput({ report: await o.health.run() });
     },
     async acknowledge(alertId, userId) {
       const acked = await o.store.acknowledge(alertId, userId, o.clock.now());

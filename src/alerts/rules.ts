@@ -1,9 +1,10 @@
-// The runbook's alert list, evaluated from a HealthReport (and from extra metric sources where
-// the bot has them). Rules that need data the bot cannot get are marked unavailable with the
-// reason, never evaluated from a guess.
+// The runbook's alert list, evaluated from a HealthReport: the database check carries host CPU
+// and disk when the Supabase metrics endpoint is configured, the edge check carries error rate,
+// P95 and 402s from the function logs when the Management API is. Rules that need data the bot
+// cannot get are marked unavailable with the reason, never evaluated from a guess.
 import type { HealthThresholds } from '../health/types.js';
-import { formatPct } from '../core/format.js';
 import type { Component, HealthItem, HealthReport } from '../health/types.js';
+import { AI_CREDITS_ADVICE } from '../health/edge-metrics-items.js';
 
 export type Severity = 'warning' | 'critical';
 
@@ -17,12 +18,12 @@ export interface RuleResult {
   value: string;
 }
 
-/** Metrics the health report does not carry; each is optional. */
+/** Which optional sources feed the health report (src/app/health.ts decides from the settings). */
 export interface AlertSources {
-  /** Database host CPU in percent (e.g. from the Supabase metrics endpoint). */
-  dbCpuPct?(): Promise<number | undefined>;
-  /** Share of failed edge function invocations over the last minutes, in percent (from edge logs). */
-  edgeErrorRatePct?(): Promise<number | undefined>;
+  /** /health db reads host CPU, memory and disk from the Supabase metrics endpoint. */
+  dbMetrics?: boolean;
+  /** /health edge reads invocations, error rate, P95, 429s and 402s from the function logs. */
+  edgeMetrics?: boolean;
 }
 
 /** Thresholds of the alert list; the health ones are shared with /health so both agree. */
@@ -45,8 +46,6 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
 /** What the rules look at in one evaluation. */
 export interface AlertInput {
   report: HealthReport;
-  dbCpuPct?: number | undefined;
-  edgeErrorRatePct?: number | undefined;
 }
 
 export interface AlertRule {
@@ -81,38 +80,49 @@ export function alertRules(t: AlertThresholds, sources: AlertSources = {}): Aler
       severity: 'critical',
       threshold: `> ${t.dbCpuPct} %`,
       advice: 'Find the expensive queries (`/slowqueries`), cancel runaway ones, or move to a larger compute size.',
-      ...(sources.dbCpuPct
+      ...(sources.dbMetrics
         ? {}
-        : { unavailable: 'Postgres does not report host CPU; it needs the Supabase metrics endpoint, which this bot is not connected to' }),
-      evaluate: ({ dbCpuPct }) =>
-        dbCpuPct === undefined ? { state: 'unknown', value: 'CPU not measured' } : { state: dbCpuPct > t.dbCpuPct ? 'breach' : 'ok', value: formatPct(dbCpuPct) },
+        : { unavailable: 'Postgres does not report host CPU; it needs the Supabase metrics endpoint: set SUPABASE_SERVICE_ROLE_KEY (and SUPABASE_URL or SUPABASE_METRICS_URL)' }),
+      evaluate: ({ report }) => {
+        const item = find(report, 'database', 'cpu');
+        const pct = num(item, 'pct');
+        if (pct === undefined) return unknown(item, 'CPU');
+        return { state: pct > t.dbCpuPct ? 'breach' : 'ok', value: item!.value };
+      },
     },
     {
       id: 'storage',
       title: `Database storage above ${t.storageCriticalPct} % of the limit`,
       severity: 'critical',
-      threshold: `≥ ${t.storageCriticalPct} %`,
+      threshold: `≥ ${t.storageCriticalPct} % (database size of the limit, or the host's disk when metrics are connected)`,
       advice: 'Find the largest tables (`/db tables`), purge old data, VACUUM, or upgrade the plan before the database turns read-only.',
       evaluate: ({ report }) => {
-        const item = find(report, 'database', 'storage');
-        const pct = num(item, 'pct');
-        if (pct === undefined) return unknown(item, 'Database size');
-        return { state: pct >= t.storageCriticalPct ? 'breach' : 'ok', value: item!.value };
+        const size = find(report, 'database', 'storage');
+        const disk = find(report, 'database', 'disk');
+        const sizePct = num(size, 'pct');
+        const diskPct = num(disk, 'pct');
+        if (sizePct === undefined && diskPct === undefined) return unknown(size, 'Database size');
+        // The fuller of the two decides: the disk also holds WAL and indexes the size limit does not count.
+        const byDisk = diskPct !== undefined && (sizePct === undefined || diskPct > sizePct);
+        const pct = byDisk ? diskPct : sizePct!;
+        return { state: pct >= t.storageCriticalPct ? 'breach' : 'ok', value: byDisk ? `disk ${disk!.value}` : size!.value };
       },
     },
     {
       id: 'edge_error_rate',
       title: `Edge function error rate above ${t.edgeErrorRatePct} %`,
       severity: 'critical',
-      threshold: `> ${t.edgeErrorRatePct} %`,
+      threshold: `> ${t.edgeErrorRatePct} % 5xx over the metrics window`,
       advice: 'Read the function logs (`/logs summarize edge`), check its secrets, and redeploy the last good version.',
-      ...(sources.edgeErrorRatePct
+      ...(sources.edgeMetrics
         ? {}
-        : { unavailable: 'needs edge function logs from the Supabase Management API, which this bot is not connected to (the single health probe is not a rate)' }),
-      evaluate: ({ edgeErrorRatePct }) =>
-        edgeErrorRatePct === undefined
-          ? { state: 'unknown', value: 'error rate not measured' }
-          : { state: edgeErrorRatePct > t.edgeErrorRatePct ? 'breach' : 'ok', value: formatPct(edgeErrorRatePct) },
+        : { unavailable: 'needs edge function logs from the Supabase Management API: set SUPABASE_ACCESS_TOKEN (analytics:read) and the project ref (the single health probe is not a rate)' }),
+      evaluate: ({ report }) => {
+        const item = find(report, 'edge', 'error_rate');
+        const pct = num(item, 'pct');
+        if (pct === undefined) return unknown(item, 'Edge error rate');
+        return { state: pct > t.edgeErrorRatePct ? 'breach' : 'ok', value: item!.value };
+      },
     },
     {
       id: 'auth_down',
@@ -156,13 +166,18 @@ export function alertRules(t: AlertThresholds, sources: AlertSources = {}): Aler
       id: 'edge_latency',
       title: `AI edge function slower than ${t.edgeLatencyCriticalMs / 1000} s`,
       severity: 'warning',
-      threshold: `≥ ${t.edgeLatencyCriticalMs / 1000} s for the probe (runbook: P95 > 3 s; one probe per check, so N consecutive slow probes stand in for the P95)`,
+      threshold: sources.edgeMetrics
+        ? `P95 execution time ≥ ${t.edgeLatencyCriticalMs / 1000} s over the metrics window (runbook: P95 > 3 s); the probe when there were no invocations`
+        : `≥ ${t.edgeLatencyCriticalMs / 1000} s for the probe (runbook: P95 > 3 s; one probe per check, so N consecutive slow probes stand in for the P95)`,
       advice: 'Check the AI gateway status and the function logs for slow upstream calls; consider a faster model.',
       evaluate: ({ report }) => {
+        const p95 = find(report, 'edge', 'p95');
+        const p95Ms = num(p95, 'ms');
+        if (p95Ms !== undefined) return { state: p95Ms >= t.edgeLatencyCriticalMs ? 'breach' : 'ok', value: `P95 ${p95!.value}` };
         const item = find(report, 'edge', 'latency');
         const ms = num(item, 'ms');
         if (ms === undefined) return unknown(item, 'Edge latency');
-        return { state: ms >= t.edgeLatencyCriticalMs ? 'breach' : 'ok', value: item!.value };
+        return { state: ms >= t.edgeLatencyCriticalMs ? 'breach' : 'ok', value: `probe ${item!.value}` };
       },
     },
     {
@@ -180,15 +195,20 @@ export function alertRules(t: AlertThresholds, sources: AlertSources = {}): Aler
     },
     {
       id: 'ai_credits',
-      title: 'AI credits low (402 from the AI gateway)',
+      title: 'AI credits low (402 from the AI gateway, or credit warnings in its logs)',
       severity: 'warning',
-      threshold: 'the chat probe does not answer 402',
-      advice: 'Top up credits in the AI gateway workspace; the chat fails for every user once they run out.',
+      threshold: sources.edgeMetrics ? 'no 402 from the probe or in the function logs, no credit warnings in the logs' : 'the chat probe does not answer 402',
+      advice: AI_CREDITS_ADVICE,
       evaluate: ({ report }) => {
-        const item = find(report, 'edge', 'response');
-        const status = num(item, 'status');
-        if (status === undefined) return unknown(item, 'Edge probe');
-        return { state: status === 402 ? 'breach' : 'ok', value: item!.value };
+        const probe = find(report, 'edge', 'response');
+        const logs = find(report, 'edge', 'ai_credits');
+        const status = num(probe, 'status');
+        const in402 = num(logs, 'paymentRequired');
+        const warnings = num(logs, 'creditWarnings');
+        if (status === 402) return { state: 'breach', value: probe!.value };
+        if ((in402 ?? 0) > 0 || (warnings ?? 0) > 0) return { state: 'breach', value: logs!.value };
+        if (status === undefined && in402 === undefined) return unknown(probe, 'Edge probe');
+        return { state: 'ok', value: [probe?.value, logs?.value].filter(Boolean).join('; ') };
       },
     },
   ];

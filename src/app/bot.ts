@@ -5,7 +5,7 @@ import { buildCommands } from '../../handlers/index.js';
 import { createAuthorizer } from '../slack/authz.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from './config.js';
-import { buildHealthService, buildTargetDb } from './health.js';
+import { alertSourcesFor, buildHealthService, buildTargetDb, type HealthBuildDeps } from './health.js';
 import type { HealthService } from '../health/runner.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createRedactor } from '../core/redact.js';
@@ -69,6 +69,8 @@ export interface BotOptions {
   postmortem?: PostmortemDrafter;
   /** Tests: how Retry-After waits are spent (recorded instead of slept). */
   wait?: Wait;
+  /** Tests: the health checks' TLS certificate reader and the wait between two metrics scrapes. */
+  healthIo?: Pick<HealthBuildDeps, 'tls' | 'sleep'>;
 }
 
 export interface Bot {
@@ -112,7 +114,7 @@ export function buildBot(o: BotOptions): Bot {
     redact: (t) => redactor.redact(t),
   });
   const health = recordHealth(
-    o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups }),
+    o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups, ...o.healthIo }),
     homeStore,
     logger,
   );
@@ -170,6 +172,8 @@ export function buildBot(o: BotOptions): Bot {
     throttle: false,
     health,
     thresholds: config.thresholds,
+    platform: config.platform,
+    alertSources: alertSourcesFor(config),
     checklists,
     backup: backupPort(backups),
     ...(config.roles.oncallGroup ? { oncallGroup: config.roles.oncallGroup } : {}),

@@ -10,7 +10,7 @@ import { urlSecrets } from '../core/url-secrets.js';
 import { BackupEnv, backupSecrets, toBackupSettings, type BackupSettings } from '../backup/settings.js';
 import { DatabaseEnv, toDatabaseSettings, type DatabaseConnectionSettings } from '../db/settings.js';
 import { DiagnosticsEnv, toDiagnosticsSettings, type OwnDiagnosticsThresholds } from '../diagnostics/settings.js';
-import { HealthEnv, toHealthThresholds } from '../health/settings.js';
+import { HealthEnv, toHealthThresholds, toPlatformThresholds, type PlatformThresholds } from '../health/settings.js';
 import { HomeEnv, toHomeSettings, type HomeSettings } from '../home/settings.js';
 import type { HealthThresholds } from '../health/types.js';
 import { IncidentEnv, toIncidentSettings, type IncidentSettings } from '../incidents/settings.js';
@@ -98,6 +98,9 @@ export const ORDERED_PAIRS = [
   ['CACHE_HIT_CRITICAL_PCT', 'CACHE_HIT_WARN_PCT'],
   ['IDLE_IN_TRANSACTION_SECONDS', 'IDLE_IN_TRANSACTION_CRITICAL_SECONDS'],
   ['LONG_RUNNING_SECONDS', 'LONG_RUNNING_CRITICAL_SECONDS'],
+  ['DB_CPU_WARN_PCT', 'DB_CPU_CRITICAL_PCT'],
+  ['EDGE_ERROR_RATE_WARN_PCT', 'EDGE_ERROR_RATE_CRITICAL_PCT'],
+  ['TLS_EXPIRY_CRITICAL_DAYS', 'TLS_EXPIRY_WARN_DAYS'],
 ] as const satisfies readonly (readonly [SettingName, SettingName])[];
 
 /** What a setting is for; requirements arrive as plain names from command declarations, so an unknown one still reads well. */
@@ -165,6 +168,8 @@ export interface Config {
   /** Thresholds only /slowqueries and /db use (the shared ones are in `thresholds`). */
   diagnostics: OwnDiagnosticsThresholds;
   thresholds: HealthThresholds;
+  /** Thresholds of the Supabase platform figures (host metrics, edge function logs, TLS expiry). */
+  platform: PlatformThresholds;
   /** Every secret value (including passwords inside database URLs), for redaction. */
   secrets: string[];
 }
@@ -237,6 +242,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     logs: toLogsSettings(e, projectRefOf(e.SUPABASE_URL)),
     diagnostics: toDiagnosticsSettings(e),
     thresholds: toHealthThresholds(e),
+    platform: toPlatformThresholds(e),
     secrets: secretValues(e, backup),
   };
 }

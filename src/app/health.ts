@@ -10,6 +10,12 @@ import { edgeCheck } from '../health/edge.js';
 import { frontendCheck } from '../health/frontend.js';
 import { createHealthService, type HealthService, type HealthServiceDeps } from '../health/runner.js';
 import { backupHealthItems } from '../backup/health.js';
+import { createDbMetricsSource } from '../health/db-metrics.js';
+import { createEdgeMetricsSource } from '../health/edge-metrics.js';
+import { createAuthConfigSource } from '../health/auth-config.js';
+import { type CertificateReader, tlsCertificateReader } from '../health/tls.js';
+import type { AlertSources } from '../alerts/rules.js';
+import type { Sleep } from '../core/retry.js';
 import type { BackupService } from '../backup/service.js';
 
 export interface HealthBuildDeps {
@@ -22,18 +28,64 @@ export interface HealthBuildDeps {
   notices?: HealthServiceDeps['notices'];
   /** The backup catalogue, for "last successful / last verified backup" (RPO). */
   backups?: Pick<BackupService, 'catalog'>;
+  /** Reads the front end's TLS certificate (default node:tls). */
+  tls?: CertificateReader;
+  /** Waits between two metrics scrapes on a cold start (default a timer). */
+  sleep?: Sleep;
 }
 
-export function buildHealthService({ config, db, fetch, clock, logger, notices, backups }: HealthBuildDeps): HealthService {
+/** The Management API settings the edge metrics and auth config need, when all are set. */
+function managementApi(config: Config): { accessToken: string; projectRef: string; apiUrl: string } | undefined {
+  const { supabaseAccessToken: accessToken, supabaseProjectRef: projectRef, supabaseManagementApiUrl: apiUrl } = config.logs;
+  return accessToken && projectRef ? { accessToken, projectRef, apiUrl } : undefined;
+}
+
+/** Which optional health sources the configuration connects; the alert rules without one are unavailable. */
+export function alertSourcesFor(config: Config): AlertSources {
+  return { dbMetrics: Boolean(config.supabase.serviceRoleKey && config.supabase.metricsUrl), edgeMetrics: managementApi(config) !== undefined };
+}
+
+export function buildHealthService({ config, db, fetch, clock, logger, notices, backups, tls, sleep }: HealthBuildDeps): HealthService {
   const t = config.thresholds;
+  const p = config.platform;
+  const api = managementApi(config);
+  const sources = alertSourcesFor(config);
+  // One source per service: the metrics source keeps the previous scrape CPU % is computed from.
+  const host = sources.dbMetrics
+    ? createDbMetricsSource({ url: config.supabase.metricsUrl, serviceRoleKey: config.supabase.serviceRoleKey!, fetch, clock, ...(sleep ? { sleep } : {}) })
+    : undefined;
   return createHealthService({
     clock,
     logger,
     timeoutMs: t.checkTimeoutMs,
     ...(notices ? { notices } : {}),
     checks: [
-      frontendCheck({ appUrl: config.appUrl, fetch, clock, latencyWarnMs: t.frontendLatencyWarnMs }),
-      databaseCheck({ db, clock, thresholds: t }),
+      frontendCheck({
+        appUrl: config.appUrl,
+        fetch,
+        clock,
+        latencyWarnMs: t.frontendLatencyWarnMs,
+        tls: { reader: tls ?? tlsCertificateReader(), thresholds: { warnDays: p.tlsExpiryWarnDays, criticalDays: p.tlsExpiryCriticalDays } },
+      }),
+      databaseCheck({
+        db,
+        clock,
+        thresholds: t,
+        ...(host
+          ? {
+              host: {
+                source: host,
+                thresholds: {
+                  cpuWarnPct: p.dbCpuWarnPct,
+                  cpuCriticalPct: p.dbCpuCriticalPct,
+                  memoryWarnPct: p.dbMemoryWarnPct,
+                  storageWarnPct: t.storageWarnPct,
+                  storageCriticalPct: t.storageCriticalPct,
+                },
+              },
+            }
+          : {}),
+      }),
       edgeCheck({
         supabaseUrl: config.supabase.url,
         anonKey: config.supabase.anonKey,
@@ -42,6 +94,20 @@ export function buildHealthService({ config, db, fetch, clock, logger, notices, 
         clock,
         latencyWarnMs: t.edgeLatencyWarnMs,
         latencyCriticalMs: t.edgeLatencyCriticalMs,
+        ...(api
+          ? {
+              metrics: {
+                source: createEdgeMetricsSource({ ...api, endpointPath: config.logs.supabaseLogsEndpoint, fetch, clock, windowMs: p.edgeMetricsWindowMs }),
+                thresholds: {
+                  errorRateWarnPct: p.edgeErrorRateWarnPct,
+                  errorRateCriticalPct: p.edgeErrorRateCriticalPct,
+                  latencyWarnMs: t.edgeLatencyWarnMs,
+                  latencyCriticalMs: t.edgeLatencyCriticalMs,
+                  windowMs: p.edgeMetricsWindowMs,
+                },
+              },
+            }
+          : {}),
       }),
       authCheck({
         supabaseUrl: config.supabase.url,
@@ -50,6 +116,7 @@ export function buildHealthService({ config, db, fetch, clock, logger, notices, 
         clock,
         db,
         failedLoginsPerMinuteWarn: t.failedLoginsPerMinuteWarn,
+        ...(api ? { config: { source: createAuthConfigSource({ ...api, fetch, clock }), appUrl: config.appUrl } } : {}),
       }),
       ...(backups
         ? [{ component: 'backups' as const, title: 'Backups', run: () => backupHealthItems(backups.catalog, clock, config.backup.rpo) }]

@@ -12,6 +12,7 @@ import { createChecklistStore } from '../checklist/store.js';
 import type { Clock } from '../core/clock.js';
 import type { HealthThresholds } from './config.js';
 import type { HealthService } from '../health/runner.js';
+import type { PlatformThresholds } from '../health/settings.js';
 import type { Logger } from '../core/log.js';
 import { createMaintenanceCalendar } from '../maintenance/calendar.js';
 import { maintenanceJobs } from '../maintenance/jobs.js';
@@ -38,9 +39,11 @@ export interface OpsSchedulerDeps {
   health: HealthService;
   /** config.thresholds: alerts use the same thresholds as /health. */
   thresholds: HealthThresholds;
+  /** config.platform: the CPU and edge error-rate alerts use the same thresholds as /health. */
+  platform?: PlatformThresholds;
   /** The backup feature, when it exists (maintenance start, daily backup, restore test). */
   backup?: BackupPort;
-  /** Extra metrics for the CPU and edge error-rate alerts, when the bot has a source. */
+  /** Which optional sources the health checks read (host metrics, edge function logs): rules without one are unavailable. */
   alertSources?: AlertSources;
   /** ONCALL_USERGROUP_ID, mentioned in the on-call review. */
   oncallGroup?: string;
@@ -66,9 +69,10 @@ export interface OpsScheduler {
   stop(): Promise<void>;
 }
 
-export function alertThresholdsFrom(t: HealthThresholds): AlertThresholds {
+export function alertThresholdsFrom(t: HealthThresholds, platform?: PlatformThresholds): AlertThresholds {
   return {
     ...DEFAULT_ALERT_THRESHOLDS,
+    ...(platform ? { dbCpuPct: platform.dbCpuCriticalPct, edgeErrorRatePct: platform.edgeErrorRateCriticalPct } : {}),
     connectionsWarn: t.connectionsWarn,
     storageCriticalPct: t.storageCriticalPct,
     edgeLatencyCriticalMs: t.edgeLatencyCriticalMs,
@@ -93,7 +97,7 @@ export function createOpsScheduler(d: OpsSchedulerDeps): OpsScheduler {
     poster,
     ...(s.maintenance.channel ? { channel: s.maintenance.channel } : {}),
   });
-  const rules = alertRules(alertThresholdsFrom(d.thresholds), d.alertSources);
+  const rules = alertRules(alertThresholdsFrom(d.thresholds, d.platform), d.alertSources);
   const alertStore = createAlertStore(d.pool);
   const alerts =
     s.alerts.enabled && s.alerts.schedule !== null && s.alerts.channel
@@ -106,7 +110,6 @@ export function createOpsScheduler(d: OpsSchedulerDeps): OpsScheduler {
           logger: d.logger,
           health: d.health,
           rules,
-          ...(d.alertSources ? { sources: d.alertSources } : {}),
           consecutiveBreaches: s.alerts.consecutiveBreaches,
           recoveryChecks: s.alerts.recoveryChecks,
           reminderMs: s.alerts.reminderMs,

@@ -128,6 +128,7 @@ export type SqlName =
   | 'local/schema'
   | 'local/seed-data'
   | 'local/seed-marker'
+  | 'local/supabase/active-backends'
   | 'local/supabase/get-user'
   | 'local/supabase/gotrue-schema'
   | 'local/supabase/platform-roles'

@@ -7,6 +7,7 @@ import { describeFetchError } from './frontend.js';
 import { probe } from './probe.js';
 import type { Sleep } from '../core/retry.js';
 import type { CheckContext, HealthCheck, HealthItem } from './types.js';
+import { authConfigItems, type AuthConfigSource } from './auth-config.js';
 
 export interface AuthCheckOptions {
   supabaseUrl: string;
@@ -17,6 +18,8 @@ export interface AuthCheckOptions {
   failedLoginsPerMinuteWarn: number;
   /** Waits before the one retry after a network error (tests: at once). */
   sleep?: Sleep;
+  /** Site URL, redirect URLs and email confirmation from the Management API, judged against APP_URL. */
+  config?: { source: AuthConfigSource; appUrl: string };
 }
 
 const WINDOW_MINUTES = 60;
@@ -26,8 +29,12 @@ export function authCheck(o: AuthCheckOptions): HealthCheck {
     component: 'auth',
     title: 'Auth',
     async run(ctx) {
-      const [service, logins] = await Promise.all([serviceItem(o, ctx), failedLogins(o)]);
-      return [service, logins];
+      const [service, logins, config] = await Promise.all([
+        serviceItem(o, ctx),
+        failedLogins(o),
+        o.config ? authConfigItems(o.config.source, o.config.appUrl, ctx) : Promise.resolve([]),
+      ]);
+      return [service, logins, ...config];
     },
   };
 }

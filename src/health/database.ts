@@ -6,6 +6,8 @@ import type { HealthThresholds } from './types.js';
 import type { ReadOnlyTx, Row, SectionResult, TargetDb } from '../db/target.js';
 import { formatBytes, formatCount, formatMs, formatPct, toNumber } from '../core/format.js';
 import type { HealthCheck, HealthItem, Status } from './types.js';
+import { errorMessage, isOpsError } from '../core/errors.js';
+import { type DbMetricsSource, hostItems, type HostThresholds } from './db-metrics.js';
 
 export const LARGEST_TABLES = 10;
 const XID_HORIZON = 2 ** 31;
@@ -14,6 +16,8 @@ export interface DatabaseCheckOptions {
   db: TargetDb;
   clock: Clock;
   thresholds: HealthThresholds;
+  /** CPU, memory and disk of the database host (the Supabase metrics endpoint), when configured. */
+  host?: { source: DbMetricsSource; thresholds: HostThresholds };
 }
 
 function unknownItem(key: string, label: string, threshold: string, r: Extract<SectionResult<Row>, { ok: false }>): HealthItem {
@@ -37,30 +41,57 @@ export function databaseCheck(o: DatabaseCheckOptions): HealthCheck {
   return {
     component: 'database',
     title: 'Database',
-    async run() {
+    async run(ctx) {
       const started = o.clock.monotonic();
-      return o.db.readOnly('health', async (tx) => {
-        await tx.query('queries/health/ping');
-        const pingMs = o.clock.monotonic() - started;
-        const items: HealthItem[] = [
+      // The host's metrics come over HTTP, beside the SQL: a slow scrape does not hold the transaction open.
+      const host = o.host ? hostItems(o.host.source, o.host.thresholds, ctx) : Promise.resolve([]);
+      host.catch(() => undefined); // awaited below; a database failure must not leave it unhandled
+      let sqlItems: HealthItem[];
+      try {
+        sqlItems = await o.db.readOnly('health', (tx) => sqlChecks(tx, t, o.clock, started));
+      } catch (err) {
+        // Unreachable: the host's figures (often the reason, e.g. CPU at 100 %) are still worth showing.
+        const hostList = await host.catch(() => []);
+        if (hostList.length === 0) throw err;
+        return [
           {
-            key: 'ping',
-            label: 'Connect + SELECT 1',
-            status: 'ok',
-            value: formatMs(pingMs),
-            threshold: `answers within ${formatMs(t.checkTimeoutMs)}`,
-            data: { ms: Math.round(pingMs) },
+            key: 'reachable',
+            label: 'Reachable',
+            status: 'critical',
+            value: isOpsError(err) ? err.userMessage : errorMessage(err),
+            threshold: 'reachable',
+            advice: 'Check the Supabase status page and dashboard (Database → Reports); confirm DATABASE_URL and network access.',
           },
+          ...hostList,
         ];
-        items.push(...(await connections(tx, t)));
-        items.push(await storage(tx, t));
-        items.push(await cacheHit(tx, t));
-        items.push(await xidAge(tx, t));
-        items.push(await largestTables(tx));
-        return items;
-      });
+      }
+      // Host figures go after the ping, connections and size, before cache, wraparound and the table list.
+      const hostList = await host;
+      const at = sqlItems.findIndex((i) => i.key === 'storage');
+      return at < 0 ? [...sqlItems, ...hostList] : [...sqlItems.slice(0, at + 1), ...hostList, ...sqlItems.slice(at + 1)];
     },
   };
+}
+
+async function sqlChecks(tx: ReadOnlyTx, t: HealthThresholds, clock: Clock, started: number): Promise<HealthItem[]> {
+  await tx.query('queries/health/ping');
+  const pingMs = clock.monotonic() - started;
+  const items: HealthItem[] = [
+    {
+      key: 'ping',
+      label: 'Connect + SELECT 1',
+      status: 'ok',
+      value: formatMs(pingMs),
+      threshold: `answers within ${formatMs(t.checkTimeoutMs)}`,
+      data: { ms: Math.round(pingMs) },
+    },
+  ];
+  items.push(...(await connections(tx, t)));
+  items.push(await storage(tx, t));
+  items.push(await cacheHit(tx, t));
+  items.push(await xidAge(tx, t));
+  items.push(await largestTables(tx));
+  return items;
 }
 
 async function connections(tx: ReadOnlyTx, t: HealthThresholds): Promise<HealthItem[]> {

@@ -5,7 +5,9 @@ import { formatMs } from '../core/format.js';
 import { describeFetchError } from './frontend.js';
 import { probe } from './probe.js';
 import type { Sleep } from '../core/retry.js';
-import type { HealthCheck, HealthItem } from './types.js';
+import type { CheckContext, HealthCheck, HealthItem } from './types.js';
+import type { EdgeMetricsSource } from './edge-metrics.js';
+import { edgeMetricsItems, type EdgeMetricsThresholds } from './edge-metrics-items.js';
 
 export interface EdgeCheckOptions {
   supabaseUrl: string;
@@ -17,6 +19,8 @@ export interface EdgeCheckOptions {
   latencyCriticalMs: number;
   /** Waits before the one retry after a network error (tests: at once). */
   sleep?: Sleep;
+  /** Invocations, error rate, P95, 429s and 402s from the function logs, when the Management API is configured. */
+  metrics?: { source: EdgeMetricsSource; thresholds: EdgeMetricsThresholds };
 }
 
 /** The runbook's probe: a short chat message the function answers with JSON. */
@@ -28,51 +32,59 @@ export function edgeCheck(o: EdgeCheckOptions): HealthCheck {
     component: 'edge',
     title: `Edge function ${o.functionName}`,
     async run(ctx) {
-      const { signal } = ctx;
-      let res: Response;
-      let body: string;
-      let ms: number;
-      try {
-        ({ res, body, ms } = await probe(
-          o,
-          ctx,
-          url,
-          {
-            method: 'POST',
-            headers: { authorization: `Bearer ${o.anonKey}`, apikey: o.anonKey, 'content-type': 'application/json' },
-            body: JSON.stringify(EDGE_PROBE_BODY),
-          },
-          true,
-        ));
-      } catch (err) {
-        if (signal.aborted) throw err;
-        return [
-          {
-            key: 'response',
-            label: 'Probe',
-            status: 'critical',
-            value: `unreachable (${describeFetchError(err)})`,
-            threshold: '200 with a JSON message',
-            advice: 'The function does not answer: check the Supabase status page and that the function is deployed (`supabase functions list`).',
-          },
-        ];
-      }
-      const items: HealthItem[] = [classify(res.status, body)];
-      const status = ms >= o.latencyCriticalMs ? 'critical' : ms >= o.latencyWarnMs ? 'warn' : 'ok';
-      items.push({
-        key: 'latency',
-        label: 'Latency',
-        status,
-        value: formatMs(ms),
-        threshold: `warn ≥ ${formatMs(o.latencyWarnMs)}, critical ≥ ${formatMs(o.latencyCriticalMs)}`,
-        ...(status !== 'ok'
-          ? { advice: 'Slow AI responses: check the AI gateway status and the function logs for slow upstream calls; consider a faster model.' }
-          : {}),
-        data: { ms: Math.round(ms) },
-      });
-      return items;
+      // The logs are read beside the probe; the probe's items come first.
+      const metrics = o.metrics ? edgeMetricsItems(o.metrics.source, o.metrics.thresholds, ctx) : Promise.resolve([]);
+      metrics.catch(() => undefined); // awaited below; a probe failure must not leave it unhandled
+      const probed = await probeItems(o, url, ctx);
+      return [...probed, ...(await metrics)];
     },
   };
+}
+
+async function probeItems(o: EdgeCheckOptions, url: string, ctx: CheckContext): Promise<HealthItem[]> {
+  const { signal } = ctx;
+  let res: Response;
+  let body: string;
+  let ms: number;
+  try {
+    ({ res, body, ms } = await probe(
+      o,
+      ctx,
+      url,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${o.anonKey}`, apikey: o.anonKey, 'content-type': 'application/json' },
+        body: JSON.stringify(EDGE_PROBE_BODY),
+      },
+      true,
+    ));
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return [
+      {
+        key: 'response',
+        label: 'Probe',
+        status: 'critical',
+        value: `unreachable (${describeFetchError(err)})`,
+        threshold: '200 with a JSON message',
+        advice: 'The function does not answer: check the Supabase status page and that the function is deployed (`supabase functions list`).',
+      },
+    ];
+  }
+  const items: HealthItem[] = [classify(res.status, body)];
+  const status = ms >= o.latencyCriticalMs ? 'critical' : ms >= o.latencyWarnMs ? 'warn' : 'ok';
+  items.push({
+    key: 'latency',
+    label: 'Latency',
+    status,
+    value: formatMs(ms),
+    threshold: `warn ≥ ${formatMs(o.latencyWarnMs)}, critical ≥ ${formatMs(o.latencyCriticalMs)}`,
+    ...(status !== 'ok'
+      ? { advice: 'Slow AI responses: check the AI gateway status and the function logs for slow upstream calls; consider a faster model.' }
+      : {}),
+    data: { ms: Math.round(ms) },
+  });
+  return items;
 }
 
 function classify(status: number, body: string): HealthItem {

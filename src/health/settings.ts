@@ -59,6 +59,26 @@ export const HealthEnv = settingsArea('Health', 'What /health probes and the run
     doc: 'Failed sign-ins per minute (averaged over the last hour and at peak minute) that warn',
     default: '10',
   }),
+  DB_CPU_WARN_PCT: setting(num(1, 100), {
+    doc: 'Database host CPU (from the Supabase metrics endpoint) at or above which /health db warns',
+    default: '70',
+  }),
+  DB_CPU_CRITICAL_PCT: setting(num(1, 100), {
+    doc: 'Database host CPU above which /health db is critical and the CPU alert fires (runbook: > 80 %)',
+    default: '80',
+  }),
+  DB_MEMORY_WARN_PCT: setting(num(1, 100), { doc: 'Database host memory in use at or above which /health db warns', default: '90' }),
+  EDGE_METRICS_WINDOW_MINUTES: setting(int(1, 1440), {
+    doc: 'Window of edge function logs that invocations, error rate, P95 and 429s are computed over',
+    default: '15',
+  }),
+  EDGE_ERROR_RATE_WARN_PCT: setting(num(0, 100), { doc: 'Edge function error rate (5xx share) that warns (runbook: < 1 %)', default: '1' }),
+  EDGE_ERROR_RATE_CRITICAL_PCT: setting(num(0, 100), {
+    doc: 'Edge function error rate above which /health edge is critical and the alert fires (runbook: > 5 %)',
+    default: '5',
+  }),
+  TLS_EXPIRY_WARN_DAYS: setting(int(0, 3650), { doc: 'Days left on the front end’s TLS certificate below which /health frontend warns', default: '14' }),
+  TLS_EXPIRY_CRITICAL_DAYS: setting(int(0, 3650), { doc: 'Days left on the front end’s TLS certificate below which it is critical', default: '7' }),
 });
 
 export type HealthEnv = z.infer<typeof HealthEnv>;
@@ -84,6 +104,33 @@ export function toHealthThresholds(e: HealthEnv): HealthThresholds {
     failedLoginsPerMinuteWarn: e.FAILED_LOGINS_PER_MINUTE_WARN,
   };
 }
+
+/** Thresholds of the Supabase platform figures: host metrics, edge function logs, the TLS certificate. */
+export interface PlatformThresholds {
+  dbCpuWarnPct: number;
+  dbCpuCriticalPct: number;
+  dbMemoryWarnPct: number;
+  edgeMetricsWindowMs: number;
+  edgeErrorRateWarnPct: number;
+  edgeErrorRateCriticalPct: number;
+  tlsExpiryWarnDays: number;
+  tlsExpiryCriticalDays: number;
+}
+
+export function toPlatformThresholds(e: HealthEnv): PlatformThresholds {
+  return {
+    dbCpuWarnPct: e.DB_CPU_WARN_PCT,
+    dbCpuCriticalPct: e.DB_CPU_CRITICAL_PCT,
+    dbMemoryWarnPct: e.DB_MEMORY_WARN_PCT,
+    edgeMetricsWindowMs: e.EDGE_METRICS_WINDOW_MINUTES * 60_000,
+    edgeErrorRateWarnPct: e.EDGE_ERROR_RATE_WARN_PCT,
+    edgeErrorRateCriticalPct: e.EDGE_ERROR_RATE_CRITICAL_PCT,
+    tlsExpiryWarnDays: e.TLS_EXPIRY_WARN_DAYS,
+    tlsExpiryCriticalDays: e.TLS_EXPIRY_CRITICAL_DAYS,
+  };
+}
+
+export const DEFAULT_PLATFORM_THRESHOLDS: PlatformThresholds = toPlatformThresholds(HealthEnv.parse({}));
 
 /** The thresholds with every default, for the services' own defaults and for tests. */
 export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = toHealthThresholds(HealthEnv.parse({}));

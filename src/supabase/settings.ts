@@ -48,9 +48,13 @@ export const SupabaseEnv = settingsArea('Supabase', 'The Supabase project the bo
     example: 'eyJ…',
   }),
   SUPABASE_SERVICE_ROLE_KEY: setting(supabaseKey('secret', 'service_role', 'must be the service_role key (a JWT or sb_secret_… key)'), {
-    doc: 'Supabase service_role key for Auth admin calls made by approved playbooks (optional until those are used)',
+    doc: 'Supabase service_role key for Auth admin calls made by approved playbooks and for the metrics endpoint (host CPU, memory, disk in /health db and the CPU alert); optional until those are used',
     secret: true,
     example: 'sb_secret_…',
+  }),
+  SUPABASE_METRICS_URL: setting(httpUrl(), {
+    doc: 'Prometheus metrics endpoint of the project (CPU, memory, disk for /health db); default <SUPABASE_URL>/customer/v1/privileged/metrics, read with the service_role key',
+    example: 'https://abcdefghijklmnopqrst.supabase.co/customer/v1/privileged/metrics',
   }),
 });
 
@@ -61,10 +65,14 @@ export interface SupabaseProjectSettings {
   url: string;
   anonKey: string;
   serviceRoleKey: string | undefined;
+  /** The Prometheus metrics endpoint; '' without SUPABASE_URL or SUPABASE_METRICS_URL. */
+  metricsUrl: string;
 }
 
 export function toSupabaseSettings(e: SupabaseEnv): SupabaseProjectSettings {
-  return { url: (e.SUPABASE_URL ?? '').replace(/\/+$/, ''), anonKey: e.SUPABASE_ANON_KEY ?? '', serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY };
+  const url = (e.SUPABASE_URL ?? '').replace(/\/+$/, '');
+  const metricsUrl = e.SUPABASE_METRICS_URL ?? (url ? `${url}/customer/v1/privileged/metrics` : '');
+  return { url, anonKey: e.SUPABASE_ANON_KEY ?? '', serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY, metricsUrl };
 }
 
 /** The project ref, the <ref> of https://<ref>.supabase.co; undefined for other hosts. */

@@ -5,6 +5,7 @@ import { buildBot, type Bot } from '../../src/app/bot.js';
 import { systemClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/app/config.js';
 import type { HealthService } from '../../src/health/runner.js';
+import type { CertificateReader } from '../../src/health/tls.js';
 import { trackListeners } from './settle.js';
 import { FakeHttp, type RecordedCall, SIGNING_SECRET, SLACK_API } from './slack.js';
 
@@ -36,12 +37,25 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
   };
 }
 
+/** Metrics of a host 10 % busy, `n` seconds after boot (node_exporter's counters, Supabase's labels). */
+function quietHostScrape(n: number): string {
+  const cores = [0, 1].flatMap((cpu) => [
+    `node_cpu_seconds_total{cpu="${cpu}",mode="idle",service_type="db"} ${1000 + n * 0.9}`,
+    `node_cpu_seconds_total{cpu="${cpu}",mode="user",service_type="db"} ${100 + n * 0.1}`,
+  ]);
+  return ['# TYPE node_cpu_seconds_total counter', ...cores, 'node_memory_MemTotal_bytes 4294967296', 'node_memory_MemAvailable_bytes 3006477107', ''].join('\n');
+}
+
+/** The health checks' TLS certificate, read without the network: one with 90 days left. */
+export const testCertificate: CertificateReader = () => Promise.resolve({ validTo: Date.now() + 90 * 86_400_000, subject: 'app.autorepai.test', issuer: 'Test CA' });
+
 // The defaults below answer whatever the command under test happens to call, so each may go unused.
 const HEALTHY = { optional: 'healthy default of startTestBot; a test that needs a call to happen asserts it' };
 
 /** Healthy answers for the front end, edge function and auth, and the common Web API calls. */
 export function healthyUpstreams(http: FakeHttp): FakeHttp {
   let posted = 0;
+  let scrapes = 0;
   return http
     .on((c) => (c.url === 'https://app.autorepai.test/' ? new Response(null, { status: 200 }) : undefined), HEALTHY)
     .on((c) => (c.url === 'https://proj.supabase.test/functions/v1/ai-chat' ? new Response('{"reply":"OK"}', { status: 200 }) : undefined), HEALTHY)
@@ -49,6 +63,8 @@ export function healthyUpstreams(http: FakeHttp): FakeHttp {
       (c) => (c.url === 'https://proj.supabase.test/auth/v1/health' ? new Response('{"version":"v2.180.0","name":"GoTrue"}', { status: 200 }) : undefined),
       HEALTHY,
     )
+    // The project's metrics endpoint (SUPABASE_SERVICE_ROLE_KEY is set): a quiet 2-core host whose counters advance per scrape.
+    .on((c) => (c.url === 'https://proj.supabase.test/customer/v1/privileged/metrics' ? new Response(quietHostScrape(++scrapes), { status: 200 }) : undefined), HEALTHY)
     .slackMethod('chat.postMessage', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel?: string }).channel, ts: `1700000000.${String(++posted).padStart(6, '0')}` }), 200, HEALTHY)
     .slackMethod('chat.update', (c: RecordedCall) => ({ ok: true, channel: (c.json as { channel?: string }).channel, ts: (c.json as { ts?: string }).ts }), 200, HEALTHY)
     .slackMethod('views.open', { ok: true, view: { id: 'V1' } }, 200, HEALTHY)
@@ -96,6 +112,7 @@ export async function startTestBot(opts: {
     botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
     ...(opts.health ? { health: opts.health } : {}),
     ...(opts.wait ? { wait: opts.wait } : {}),
+    healthIo: { tls: testCertificate, sleep: () => Promise.resolve() },
   });
   // So tests can wait with settled(testBot) instead of sleeping.
   trackListeners(bot.slack.app);

@@ -12,6 +12,13 @@ interface Measures {
   edgeMs?: number;
   authStatus?: 'ok' | 'critical';
   failedPeak?: number;
+  /** Host CPU and disk from the metrics endpoint; edge figures from the function logs. */
+  cpuPct?: number;
+  diskPct?: number;
+  edgeErrorPct?: number;
+  edgeP95Ms?: number;
+  logs402?: number;
+  creditWarnings?: number;
 }
 
 function item(key: string, status: HealthItem['status'], value: string, data?: Record<string, unknown>): HealthItem {
@@ -29,6 +36,8 @@ function report(m: Measures): HealthReport {
       : [
           item('connections', 'ok', `${m.connections ?? 10} of 60`, { total: m.connections ?? 10, max: 60 }),
           item('storage', 'ok', `${m.storagePct ?? 20} % of 8 GiB`, { pct: m.storagePct ?? 20 }),
+          ...(m.cpuPct !== undefined ? [item('cpu', 'ok', `${m.cpuPct} % of 2 cores`, { pct: m.cpuPct, cpus: 2 })] : []),
+          ...(m.diskPct !== undefined ? [item('disk', 'ok', `${m.diskPct} % of 8 GiB`, { pct: m.diskPct })] : []),
         ],
   };
   const edge: ComponentReport = {
@@ -36,7 +45,15 @@ function report(m: Measures): HealthReport {
     title: 'Edge function ai-chat',
     status: 'ok',
     durationMs: 5,
-    items: [item('response', 'ok', String(m.edgeStatus ?? 200), { status: m.edgeStatus ?? 200 }), item('latency', 'ok', `${m.edgeMs ?? 400} ms`, { ms: m.edgeMs ?? 400 })],
+    items: [
+      item('response', 'ok', String(m.edgeStatus ?? 200), { status: m.edgeStatus ?? 200 }),
+      item('latency', 'ok', `${m.edgeMs ?? 400} ms`, { ms: m.edgeMs ?? 400 }),
+      ...(m.edgeErrorPct !== undefined ? [item('error_rate', 'ok', `${m.edgeErrorPct} %`, { pct: m.edgeErrorPct })] : []),
+      ...(m.edgeP95Ms !== undefined ? [item('p95', 'ok', `${m.edgeP95Ms} ms`, { ms: m.edgeP95Ms })] : []),
+      ...(m.logs402 !== undefined || m.creditWarnings !== undefined
+        ? [item('ai_credits', 'ok', 'credits', { paymentRequired: m.logs402 ?? 0, creditWarnings: m.creditWarnings ?? 0 })]
+        : []),
+    ],
   };
   const auth: ComponentReport = {
     component: 'auth',
@@ -84,12 +101,34 @@ describe('alert rules', () => {
     expect(r.find((x) => x.ruleId === 'storage')!.value).toMatch(/not in the health report/);
   });
 
-  it('uses CPU and edge error rate when sources exist', () => {
-    const withSources = alertRules(DEFAULT_ALERT_THRESHOLDS, { dbCpuPct: () => Promise.resolve(1), edgeErrorRatePct: () => Promise.resolve(1) });
+  it('evaluates CPU and edge error rate from the report items when their sources are connected', () => {
+    const withSources = alertRules(DEFAULT_ALERT_THRESHOLDS, { dbMetrics: true, edgeMetrics: true });
     expect(withSources.every((x) => !x.unavailable)).toBe(true);
-    expect(states(evaluateRules(withSources, { report: report({}), dbCpuPct: 85, edgeErrorRatePct: 5.5 }))).toMatchObject({ db_cpu: 'breach', edge_error_rate: 'breach' });
-    expect(states(evaluateRules(withSources, { report: report({}), dbCpuPct: 80, edgeErrorRatePct: 5 }))).toMatchObject({ db_cpu: 'ok', edge_error_rate: 'ok' });
+    expect(states(evaluateRules(withSources, { report: report({ cpuPct: 85, edgeErrorPct: 5.5 }) }))).toMatchObject({ db_cpu: 'breach', edge_error_rate: 'breach' });
+    expect(states(evaluateRules(withSources, { report: report({ cpuPct: 80, edgeErrorPct: 5 }) }))).toMatchObject({ db_cpu: 'ok', edge_error_rate: 'ok' });
+    // Connected but not measured this time (scrape failed): unknown, which leaves the counts alone.
     expect(states(evaluateRules(withSources, { report: report({}) }))).toMatchObject({ db_cpu: 'unknown', edge_error_rate: 'unknown' });
+  });
+
+  it('judges edge latency on the P95 of the logs when there is one, else on the probe', () => {
+    const withSources = alertRules(DEFAULT_ALERT_THRESHOLDS, { edgeMetrics: true });
+    const slowP95 = evaluateRules(withSources, { report: report({ edgeMs: 400, edgeP95Ms: 3200 }) }).find((r) => r.ruleId === 'edge_latency')!;
+    expect(slowP95).toMatchObject({ state: 'breach', value: 'P95 3200 ms' });
+    expect(states(evaluateRules(withSources, { report: report({ edgeMs: 3500, edgeP95Ms: 1200 }) })).edge_latency).toBe('ok');
+    expect(states(evaluateRules(withSources, { report: report({ edgeMs: 3500 }) })).edge_latency).toBe('breach');
+  });
+
+  it('storage breaches on the fuller of database size and host disk', () => {
+    expect(evaluateRules(rules, { report: report({ storagePct: 40, diskPct: 92 }) }).find((r) => r.ruleId === 'storage')).toMatchObject({ state: 'breach', value: 'disk 92 % of 8 GiB' });
+    expect(states(evaluateRules(rules, { report: report({ storagePct: 40, diskPct: 89 }) })).storage).toBe('ok');
+  });
+
+  it('AI credits breach on a 402 in the function logs or a credit warning, not only on the probe', () => {
+    const withSources = alertRules(DEFAULT_ALERT_THRESHOLDS, { edgeMetrics: true });
+    expect(states(evaluateRules(withSources, { report: report({ logs402: 3 }) })).ai_credits).toBe('breach');
+    expect(states(evaluateRules(withSources, { report: report({ creditWarnings: 1 }) })).ai_credits).toBe('breach');
+    expect(states(evaluateRules(withSources, { report: report({ logs402: 0, creditWarnings: 0 }) })).ai_credits).toBe('ok');
+    expect(withSources.find((r) => r.id === 'ai_credits')!.advice).toMatch(/top up credits in the AI gateway workspace/);
   });
 
   it('has the runbook severities', () => {

@@ -5,6 +5,8 @@ import type { Clock } from '../../core/clock.js';
 import type { HealthThresholds } from '../config.js';
 import { errorMessage, isOpsError, UpstreamError } from '../../core/errors.js';
 import type { HealthService } from '../../health/runner.js';
+import type { PlatformThresholds } from '../../health/settings.js';
+import type { AlertSources } from '../../alerts/rules.js';
 import type { Logger } from '../../core/log.js';
 import type { ChatPoster } from '../../slack/chat-poster.js';
 import type { SchedulePlan } from '../../scheduler/scheduler.js';
@@ -19,6 +21,10 @@ export interface ScheduleCliIo {
   timezone: string;
   settings: SchedulerSettings;
   thresholds: HealthThresholds;
+  /** The CPU and edge error-rate thresholds (config.platform). */
+  platform?: PlatformThresholds;
+  /** Which optional health sources are configured, so rules with one are not listed as unavailable. */
+  alertSources?: AlertSources;
   logger: Logger;
 }
 
@@ -57,6 +63,8 @@ export async function schedulePlan(io: Omit<ScheduleCliIo, 'stdout' | 'stderr'>,
     poster: planningPoster,
     health: planningHealth,
     thresholds: io.thresholds,
+    ...(io.platform ? { platform: io.platform } : {}),
+    ...(io.alertSources ? { alertSources: io.alertSources } : {}),
     throttle: false,
   });
   try {

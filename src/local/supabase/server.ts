@@ -2,7 +2,8 @@
 // server of 127.0.0.1: the app (APP_URL), GoTrue's /auth/v1/health and the Auth admin users
 // API (bans written to auth.users of the seeded target), the ai-chat edge function (its AI
 // gateway answering as the world says: normally, 429 or 402), the Management API logs
-// endpoints (both dialects, generated logs) and a Statuspage-shaped status page. It checks the
+// endpoints (both dialects, generated logs) and its auth config, the Prometheus metrics endpoint
+// of the database host, and a Statuspage-shaped status page. It checks the
 // keys as Supabase does, so the bot's adapters meet the same refusals a wrong key would get.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,8 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import { sql } from '../../core/sql.js';
 import { bigQueryRow, clickHouseRow, logsFor } from './logs.js';
-import type { LogTable, SimulatedWorld } from './world.js';
+import { advance, busyShare, type HostCounters, metricsText, startCounters } from './metrics.js';
+import { addEvents, type LogEvent, type LogTable, type SimulatedWorld } from './world.js';
 
 export interface SupabaseKeys {
   anonKey: string;
@@ -161,15 +163,36 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     }
   };
 
+  // Each call is logged as Supabase would: its function_edge_logs row, and on a 402 or 429 the
+  // function's own console line, so the edge metrics of /health see what the probe and drills caused.
+  const logInvocation = (status: number, started: number) => {
+    const at = o.clock.now();
+    const url = `https://${o.projectRef}.supabase.co/functions/v1/${o.functionName}`;
+    const events: LogEvent[] = [
+      {
+        table: 'function_edge_logs',
+        at,
+        message: `POST | ${status} | ${url}`,
+        level: status >= 500 ? 'error' : 'info',
+        metadata: { function_id: 'fn_ai_chat', execution_time_ms: Math.max(1, at - started), request: [{ method: 'POST', url }], response: [{ status_code: status }] },
+      },
+    ];
+    if (status === 402) events.push({ table: 'function_logs', at, level: 'error', message: 'AI gateway error 402: Payment required, please add credits to your workspace.', metadata: { function_id: 'fn_ai_chat', event_type: 'Log', level: 'error' } });
+    if (status === 429) events.push({ table: 'function_logs', at, level: 'warning', message: 'AI gateway error 429: Rate limits exceeded', metadata: { function_id: 'fn_ai_chat', event_type: 'Log', level: 'warning' } });
+    addEvents(world, events);
+  };
+
   const aiChat = async (req: IncomingMessage, res: ServerResponse) => {
     await readBody(req).catch(() => '');
     if (bearer(req) !== keys.anonKey && bearer(req) !== keys.serviceRoleKey) {
       send(res, 401, { code: 401, message: 'Invalid JWT' });
       return;
     }
+    const started = o.clock.now();
     if (world.gatewayDelayMs > 0) await new Promise((r) => setTimeout(r, world.gatewayDelayMs));
     const status = world.gateway === 'rate_limited' ? 429 : world.gateway === 'no_credits' ? 402 : 200;
     world.aiCalls.set(status, (world.aiCalls.get(status) ?? 0) + 1);
+    logInvocation(status, started);
     if (status === 429) send(res, 429, { error: 'Rate limits exceeded, please try again later.' });
     else if (status === 402) send(res, 402, { error: 'Payment required, please add funds to your Lovable AI workspace.' });
     else send(res, 200, { reply: 'OK. AutoRepAi assistant is online.', model: 'google/gemini-2.5-flash' });
@@ -194,6 +217,44 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     const all = logsFor(world, { table: q.table as LogTable, start, end: Math.min(end, o.clock.now()), projectRef: o.projectRef, functionName: o.functionName });
     const page = all.slice(q.offset, q.offset + q.limit).map((e, i) => (dialect === 'bigquery' ? bigQueryRow(e, q.offset + i) : clickHouseRow(e, q.offset + i)));
     send(res, 200, { result: page, error: null });
+  };
+
+  let counters: HostCounters | undefined;
+  const metrics = async (req: IncomingMessage, res: ServerResponse) => {
+    const basic = req.headers.authorization?.startsWith('Basic ') ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString('utf8') : '';
+    if (basic !== `service_role:${keys.serviceRoleKey}`) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="metrics"' });
+      res.end('Unauthorized\n');
+      return;
+    }
+    // Statements running on the seeded target make the host busy; an unreachable target reads as idle.
+    const active = await pool
+      .query<{ active: number }>(sql('local/supabase/active-backends'))
+      .then((r) => r.rows[0]?.active ?? 0)
+      .catch(() => 0);
+    const now = o.clock.now();
+    counters ??= startCounters(world.host, now);
+    advance(counters, now, busyShare(world.host, active));
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(metricsText(world.host, counters, o.projectRef));
+  };
+
+  const authConfig = (req: IncomingMessage, res: ServerResponse) => {
+    if (bearer(req) !== keys.accessToken) {
+      send(res, 401, { message: 'Unauthorized' });
+      return;
+    }
+    const app = `${base}/app/`;
+    send(res, 200, {
+      site_url: world.authSiteUrl ?? app,
+      uri_allow_list: `${base}/app/**,http://localhost:5173/**`,
+      mailer_autoconfirm: false,
+      external_email_enabled: true,
+      disable_signup: false,
+      jwt_exp: 3600,
+      mailer_otp_exp: 3600,
+      rate_limit_email_sent: 30,
+    });
   };
 
   const status = (res: ServerResponse) => {
@@ -231,6 +292,13 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     if (logsPath && m === 'GET') {
       if (logsPath[1] !== o.projectRef) send(res, 404, { message: 'Project not found' });
       else logs(req, res, url, logsPath[2] === 'logs.all' ? 'bigquery' : 'clickhouse');
+      return;
+    }
+    if (m === 'GET' && p === '/customer/v1/privileged/metrics') return metrics(req, res);
+    const authConfigPath = /^\/v1\/projects\/([a-z0-9]+)\/config\/auth$/.exec(p);
+    if (authConfigPath && m === 'GET') {
+      if (authConfigPath[1] !== o.projectRef) send(res, 404, { message: 'Project not found' });
+      else authConfig(req, res);
       return;
     }
     if (m === 'GET' && p === '/status/api/v2/status.json') return status(res);

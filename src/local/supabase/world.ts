@@ -28,10 +28,29 @@ export interface SimulatedWorld {
   events: LogEvent[];
   /** ai-chat calls answered since the start, by status, for drills that change over time. */
   aiCalls: Map<number, number>;
+  /** The database host behind the metrics endpoint: idle CPU share, memory and disk. */
+  host: SimulatedHost;
+  /** Auth's Site URL as the Management API reports it; undefined = the app's URL (a drill can break it). */
+  authSiteUrl?: string;
+}
+
+/** The simulated database host (a 2-core, 4 GiB compute with an 8 GiB disk). */
+export interface SimulatedHost {
+  cpus: number;
+  /** CPU share busy with no query running; each running statement adds to it. */
+  baseBusy: number;
+  memTotalBytes: number;
+  memUsedBytes: number;
+  diskSizeBytes: number;
+  diskUsedBytes: number;
+}
+
+export function createHost(): SimulatedHost {
+  return { cpus: 2, baseBusy: 0.12, memTotalBytes: 4 * 1024 ** 3, memUsedBytes: 1.4 * 1024 ** 3, diskSizeBytes: 8 * 1024 ** 3, diskUsedBytes: 2.3 * 1024 ** 3 };
 }
 
 export function createWorld(): SimulatedWorld {
-  return { gateway: 'ok', gatewayDelayMs: 0, authUp: true, frontendUp: true, events: [], aiCalls: new Map() };
+  return { gateway: 'ok', gatewayDelayMs: 0, authUp: true, frontendUp: true, events: [], aiCalls: new Map(), host: createHost() };
 }
 
 /** Keeps the injected events bounded (a day of a storm at most). */
