@@ -25,6 +25,7 @@ import { createChecklistStore } from '../checklist/store.js';
 import { slackChatPoster, throttledPoster, type ChatPoster } from '../slack/chat-poster.js';
 import { checklistInteractions } from '../../handlers/checklist.js';
 import { buildPlaybookRegistry } from './registry.js';
+import { stateUserExports } from '../playbooks/user-exports.js';
 import { buildDiagnosticsService } from './diagnostics.js';
 import { createOpsScheduler } from './ops-scheduler.js';
 import { alertInteractions } from '../../handlers/alerts.js';
@@ -157,7 +158,7 @@ export function buildBot(o: BotOptions): Bot {
     ...(config.lockdown.evidenceDir ? { evidenceDir: config.lockdown.evidenceDir } : {}),
     reminderRepeatMs: config.lockdown.reminderRepeatMs,
   });
-  const registry = buildPlaybookRegistry({ backups, lockdown, timezone: config.timezone });
+  const registry = buildPlaybookRegistry({ backups, lockdown, timezone: config.timezone, userExports: stateUserExports(state) });
   const playbooks = createPlaybookEngine({
     registry,
     state,

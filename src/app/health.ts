@@ -10,6 +10,7 @@ import { edgeCheck } from '../health/edge.js';
 import { frontendCheck } from '../health/frontend.js';
 import { createHealthService, type HealthService, type HealthServiceDeps } from '../health/runner.js';
 import { backupHealthItems } from '../backup/health.js';
+import { allNotices, readOnlyNotice } from '../health/read-only.js';
 import type { BackupService } from '../backup/service.js';
 
 export interface HealthBuildDeps {
@@ -30,7 +31,8 @@ export function buildHealthService({ config, db, fetch, clock, logger, notices, 
     clock,
     logger,
     timeoutMs: t.checkTimeoutMs,
-    ...(notices ? { notices } : {}),
+    // Read-only mode of the target is shown first like a lockdown, after it (issue 15).
+    notices: allNotices(...(notices ? [notices] : []), readOnlyNotice(db)),
     checks: [
       frontendCheck({ appUrl: config.appUrl, fetch, clock, latencyWarnMs: t.frontendLatencyWarnMs }),
       databaseCheck({ db, clock, thresholds: t }),
