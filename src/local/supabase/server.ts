@@ -219,6 +219,21 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
       else send(res, 200, { version: 'v2.180.0', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' });
       return;
     }
+    if (m === 'POST' && p === '/auth/v1/recover') {
+      // GoTrue answers 200 {} whether or not the address has an account (no enumeration); the
+      // local workspace sends no mail, it logs that one would have gone out.
+      if (req.headers.apikey !== keys.anonKey && req.headers.apikey !== keys.serviceRoleKey) send(res, 401, { message: 'No API key found in request' });
+      else if (!world.authUp) send(res, 503, { code: 503, msg: 'upstream connect error or disconnect/reset before headers' });
+      else {
+        const body = JSON.parse((await readBody(req)) || '{}') as { email?: unknown };
+        if (typeof body.email !== 'string' || !body.email.includes('@')) send(res, 400, { code: 400, error_code: 'validation_failed', msg: 'Unable to validate email address: invalid format' });
+        else {
+          o.logger.info({ route: 'recover' }, 'simulated supabase: password-reset email would be sent');
+          send(res, 200, {});
+        }
+      }
+      return;
+    }
     const admin = /^\/auth\/v1\/admin\/users\/([^/]+)$/.exec(p);
     if (admin && (m === 'PUT' || m === 'GET')) return authAdmin(req, res, decodeURIComponent(admin[1]!));
     const fn = /^\/functions\/v1\/([a-z0-9_-]+)$/.exec(p);
