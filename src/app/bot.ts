@@ -26,6 +26,8 @@ import { slackChatPoster, throttledPoster, type ChatPoster } from '../slack/chat
 import { checklistInteractions } from '../../handlers/checklist.js';
 import { buildPlaybookRegistry } from './registry.js';
 import { stateUserExports } from '../playbooks/user-exports.js';
+import { buildSecretsService } from '../secrets/build.js';
+import { secretsApi } from './config.js';
 import { buildDiagnosticsService } from './diagnostics.js';
 import { createOpsScheduler } from './ops-scheduler.js';
 import { alertInteractions } from '../../handlers/alerts.js';
@@ -261,6 +263,7 @@ export function buildBot(o: BotOptions): Bot {
       logs,
       backups,
       incidents: { incidents, flows, settings: config.incidents },
+      secrets: buildSecretsService({ management: secretsApi(config), maxAgeDays: config.secretsList.maxAgeDays, state, checklists, clock, logger, fetch: o.fetch }),
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : [])],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },

@@ -4,6 +4,7 @@
 // gateway answering as the world says: normally, 429 or 402), the Management API logs
 // endpoints (both dialects, generated logs) and a Statuspage-shaped status page. It checks the
 // keys as Supabase does, so the bot's adapters meet the same refusals a wrong key would get.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -196,6 +197,17 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     send(res, 200, { result: page, error: null });
   };
 
+  // The project's function secrets, shaped as GET /v1/projects/{ref}/secrets answers: name and
+  // value. Values are random per start (nothing real), so the bot's value-dropping is exercised.
+  const functionSecrets = ['LOVABLE_API_KEY', 'SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_DB_URL'].map((name) => ({
+    name,
+    value: randomBytes(24).toString('base64url'),
+  }));
+  const secretsList = (req: IncomingMessage, res: ServerResponse) => {
+    if (bearer(req) !== keys.accessToken) send(res, 401, { message: 'Unauthorized' });
+    else send(res, 200, functionSecrets);
+  };
+
   const status = (res: ServerResponse) => {
     const down = [!world.authUp && 'Auth', world.gateway !== 'ok' && 'Edge Functions'].filter(Boolean);
     send(res, 200, {
@@ -246,6 +258,12 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     if (logsPath && m === 'GET') {
       if (logsPath[1] !== o.projectRef) send(res, 404, { message: 'Project not found' });
       else logs(req, res, url, logsPath[2] === 'logs.all' ? 'bigquery' : 'clickhouse');
+      return;
+    }
+    const secretsPath = /^\/v1\/projects\/([a-z0-9]+)\/secrets$/.exec(p);
+    if (secretsPath && m === 'GET') {
+      if (secretsPath[1] !== o.projectRef) send(res, 404, { message: 'Project not found' });
+      else secretsList(req, res);
       return;
     }
     if (m === 'GET' && p === '/status/api/v2/status.json') return status(res);
