@@ -159,7 +159,11 @@ export function deleteUserPlaybook(exports: UserExportStore): Playbook<Params> {
           const { rows } = await q<{ n: number; fingerprint: string }>('playbooks/delete-user/node-lock', [p.user], { selector: c.selector, key: c.key });
           locked.push({ depth: c.depth, table: c.tbl, via: c.via, action: c.action, rows: rows[0]?.n ?? 0, fingerprint: rows[0]?.fingerprint ?? '' });
         }
-        const why = cascadeDifference(approvedNodes, locked);
+        // The approved fingerprint is part of the plan hash: it decides; the per-path list explains.
+        const locks = scopeOf(locked);
+        const why =
+          cascadeDifference(approvedNodes, locked) ??
+          (locks.fingerprint !== approved.fingerprint || locks.count !== approved.count ? `${formatCount(locks.count)} row(s) now, ${formatCount(approved.count)} approved, not the same rows` : undefined);
         if (why) throw new ScopeChangedError(`the rows that go with the user changed after the preview: ${why}. Nothing was deleted; request it again to see and approve the current scope.`);
         // The safety export, of exactly the locked rows, committed before anything is deleted.
         const tables: ExportedTable[] = [];

@@ -101,6 +101,13 @@ describe('/secrets', () => {
     expect(await leaks()).toEqual([]);
   });
 
+  it('a project without secrets says so (and remembers the ones it saw as gone)', async () => {
+    answer = () => jsonResponse([]);
+    const text = await reply('');
+    expect(text).toMatch(/0 function secrets in project abcdefghijklmnopqrst/);
+    expect(text).toMatch(/The project has no function secrets/);
+  });
+
   it('an unreadable answer is reported, never echoed', async () => {
     answer = () => jsonResponse({ secrets: VALUES });
     const text = await reply('');
