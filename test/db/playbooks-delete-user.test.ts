@@ -9,6 +9,7 @@ import { PLAYBOOKS } from '../../playbooks/index.js';
 import type { PlaybookRequest } from '../../src/playbooks/request.js';
 import { stateUserExports } from '../../src/playbooks/user-exports.js';
 import { createStateStore } from '../../src/state/store.js';
+import type { AdminDb } from '../../src/db/admin.js';
 import { engineHarness, hookedAdmin, seedOrg, silent, type EngineHarness } from '../support/playbooks.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
@@ -197,6 +198,44 @@ describe('delete-user', () => {
       expect((await holdings(user))['auth.users']).toBe(1);
       expect((await holdings(user))['public.device_pings']).toBe(7);
       expect((await db.pool.query('SELECT 1 FROM opsbot.user_exports')).rowCount).toBe(0);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('a session opened while the run holds its locks waits, then fails: nothing outside the counted rows is deleted or orphaned', async () => {
+    const user = await seedUser('locked@dealer.example');
+    let racing: Promise<string> | undefined;
+    // Between the locked recount and the delete, another client tries to add a session for the user.
+    const racer = (real: AdminDb): AdminDb => ({
+      ...real,
+      transaction: (purpose, fn, o) =>
+        real.transaction(
+          purpose,
+          (q) =>
+            fn(async (name, params, fragments) => {
+              if (name === 'playbooks/delete-user/delete-legacy-tokens' && !racing) {
+                racing = db.pool.query(`INSERT INTO auth.sessions (id, user_id) VALUES (gen_random_uuid(), $1)`, [user]).then(
+                  () => 'inserted',
+                  (err: { code?: string }) => `failed ${err.code ?? '?'}`,
+                );
+                // Give it time to reach the lock it must wait for.
+                await new Promise((r) => setTimeout(r, 300));
+              }
+              return q(name, params, fragments);
+            }),
+          o,
+        ),
+    });
+    const harness = engineHarness(db.url, { clock: h.clock, registry: registry(), admin: racer });
+    try {
+      const req = await ask(harness, user);
+      const done = await approveTwice(harness, req.id);
+      expect(done.error ?? done.state).toBe('succeeded');
+      expect(done.rowsAffected).toBe(req.preview.count);
+      // The insert waited for the user's row lock and then found no user: a foreign-key violation.
+      expect(await racing).toBe('failed 23503');
+      expect(Object.values(await holdings(user)).every((n) => n === 0)).toBe(true);
     } finally {
       await harness.close();
     }
