@@ -32,7 +32,7 @@ export function buildHealthService({ config, db, fetch, clock, logger, notices, 
     logger,
     timeoutMs: t.checkTimeoutMs,
     // Read-only mode of the target is shown first like a lockdown, after it (issue 15).
-    notices: allNotices(...(notices ? [notices] : []), readOnlyNotice(db)),
+    notices: allNotices([...(notices ? [notices] : []), readOnlyNotice(db)], (err) => logger.debug({ err }, 'could not read one of the health notices')),
     checks: [
       frontendCheck({ appUrl: config.appUrl, fetch, clock, latencyWarnMs: t.frontendLatencyWarnMs }),
       databaseCheck({ db, clock, thresholds: t }),

@@ -64,17 +64,20 @@ export function readOnlyNotice(target: TargetDb): () => Promise<HealthNotice[]> 
   };
 }
 
+type NoticeSource = () => Promise<readonly (string | HealthNotice)[]>;
+
 /**
  * Several notice sources as one: each is read on its own, so one that fails (the state store
- * down, the target down) does not hide the others; the first failure is rethrown only when every
- * source failed.
+ * down, the target down) does not hide the others. A failure is passed to `onError` when others
+ * answered, and rethrown (the first) only when every source failed.
  */
-export function allNotices(...sources: (() => Promise<readonly (string | HealthNotice)[]>)[]): () => Promise<(string | HealthNotice)[]> {
+export function allNotices(sources: NoticeSource[], onError?: (err: unknown) => void): () => Promise<(string | HealthNotice)[]> {
   return async () => {
     const results = await Promise.allSettled(sources.map((s) => s()));
     const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (ok.length === 0 && failed) throw failed.reason;
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (ok.length === 0 && failed[0]) throw failed[0].reason;
+    for (const f of failed) onError?.(f.reason);
     return ok.flat();
   };
 }

@@ -78,7 +78,7 @@ const canWrite = (c: pg.ClientBase) =>
 const report = async () => {
   const t = target();
   try {
-    return await createHealthService({ checks: [], clock, timeoutMs: 5000, logger: silent, notices: allNotices(() => Promise.resolve([]), readOnlyNotice(t)) }).run();
+    return await createHealthService({ checks: [], clock, timeoutMs: 5000, logger: silent, notices: allNotices([() => Promise.reject(new Error('state store down')), readOnlyNotice(t)]) }).run();
   } finally {
     await t.close();
   }
