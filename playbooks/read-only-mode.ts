@@ -9,7 +9,7 @@
 // key differs and the run stops. Refused when the bot's own state store is in this database:
 // read-only mode would stop the bot recording approvals — including the one to switch it off.
 import { z } from 'zod';
-import { InputError } from '../src/core/errors.js';
+import { InputError, OpsError } from '../src/core/errors.js';
 import { readOnlyState } from '../src/health/read-only.js';
 import { definePlaybook } from '../src/playbooks/types.js';
 
@@ -60,7 +60,12 @@ export const readOnlyMode = definePlaybook({
     const database = String(approved.pinned?.database ?? '');
     const t0 = ctx.clock.monotonic();
     // Read-write on purpose: switching off must work while the database defaults to read-only.
-    await ctx.admin.standalone('read-only-mode', p.mode === 'on' ? 'playbooks/read-only-mode/on' : 'playbooks/read-only-mode/off', { db: database }, { readWrite: true });
+    await ctx.admin
+      .standalone('read-only-mode', p.mode === 'on' ? 'playbooks/read-only-mode/on' : 'playbooks/read-only-mode/off', { db: database }, { readWrite: true })
+      .catch((err: unknown) => {
+        if ((err as { code?: string }).code !== '42501') throw err;
+        throw new OpsError('upstream_unavailable', `The bot's admin role may not change database ${database} (only its owner may ALTER DATABASE): point DATABASE_ADMIN_URL at the owner (postgres on Supabase). Nothing was changed.`, { cause: err });
+      });
     ctx.committed(1, `read-only ${p.mode}`);
     const after = await readOnlyState(ctx.target);
     const took = after.databaseLevel === (p.mode === 'on');

@@ -15,7 +15,7 @@ import type { PlaybookRequest } from '../../src/playbooks/request.js';
 import { healthText } from '../../src/render/health-text.js';
 import { createStateStore } from '../../src/state/store.js';
 import { PLAYBOOKS } from '../../playbooks/index.js';
-import { engineHarness, silent } from '../support/playbooks.js';
+import { appRole, engineHarness, silent } from '../support/playbooks.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
 let stateDb: TestDatabase;
@@ -135,6 +135,35 @@ describe('read-only-mode', () => {
       expect(done.error).toMatch(/the scope changed after the preview/);
     } finally {
       await targetDb.pool.query(`ALTER DATABASE ${pg.escapeIdentifier(targetDb.name)} RESET default_transaction_read_only`);
+    }
+  });
+
+  it('an admin role that does not own the database: the run fails saying which URL to change, nothing changed', async () => {
+    const role = await appRole(targetDb.pool);
+    const state = createStateStore({ url: stateDb.url, logger: silent, connectTimeoutMs: 5000 });
+    const t = target();
+    const admin = createAdminDb({ url: role.url(targetDb.url), statementTimeoutMs: 30_000, lockTimeoutMs: 2000, connectTimeoutMs: 5000, logger: silent });
+    const other = createPlaybookEngine({
+      registry: PLAYBOOKS,
+      state,
+      context: { target: t, admin, authAdmin: { configured: false, setBan: () => Promise.resolve() }, clock },
+      clock,
+      logger: silent,
+      notifier: { update: () => Promise.resolve() },
+      ttlMs: 15 * 60_000,
+    });
+    try {
+      const { request } = await other.request({ playbookId: 'read-only-mode', rawParams: { mode: 'on' }, requestedBy: 'U0REQ' });
+      const o = await other.approve(request.id, 'U0APPROVER');
+      if (o.kind !== 'started') throw new Error(o.kind);
+      const done = await o.done;
+      expect(done.state).toBe('failed');
+      expect(done.error).toMatch(/may not change database .*point DATABASE_ADMIN_URL at the owner .*Nothing was changed/);
+      expect(await fresh(canWrite)).toBe(true);
+    } finally {
+      await other.idle();
+      await Promise.allSettled([state.close(), t.close(), admin.close()]);
+      await role.drop();
     }
   });
 

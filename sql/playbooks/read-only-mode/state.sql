@@ -16,7 +16,8 @@ SELECT
     LIMIT 1) AS db_setting,
   current_setting('default_transaction_read_only') AS session_default,
   (SELECT source FROM pg_settings WHERE name = 'default_transaction_read_only') AS source,
-  to_regclass('opsbot.playbook_requests') IS NOT NULL AS state_here,
+  -- From the catalog, not to_regclass: that needs USAGE on schema opsbot, which the bot's read-only role may lack.
+  EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'opsbot' AND c.relname = 'playbook_requests') AS state_here,
   (SELECT count(*)::int FROM pg_stat_activity
     WHERE datname = current_database() AND backend_type = 'client backend'
       AND pid <> pg_backend_pid() AND COALESCE(application_name, '') NOT LIKE 'opsbot%') AS sessions,
