@@ -16,9 +16,10 @@ function when(s: SecretAge, tz: string): string {
   return `unchanged since the bot first saw it ${formatTime(s.firstSeenAt, tz)} (${s.ageDays} day${s.ageDays === 1 ? '' : 's'} or more; earlier changes unknown)`;
 }
 
-function line(s: SecretAge, r: SecretsReport, tz: string, mark: (t: string) => string): string {
-  const flag = s.status === 'old' ? ` — older than ${r.maxAgeDays} days: rotate with \`/secrets rotate ${s.name}\`` : '';
-  return `${ICON[s.status]} ${mark(s.name)} — ${when(s, tz)}${flag}`;
+/** One secret; `esc` escapes the name for the surface (Slack mrkdwn, or nothing for a terminal). */
+function line(s: SecretAge, r: SecretsReport, tz: string, esc: (t: string) => string, bold: (t: string) => string): string {
+  const flag = s.status === 'old' ? ` — older than ${r.maxAgeDays} days: rotate with \`/secrets rotate ${esc(s.name)}\`` : '';
+  return `${ICON[s.status]} ${bold(esc(s.name))} — ${when(s, tz)}${flag}`;
 }
 
 function headline(r: SecretsReport): string {
@@ -30,7 +31,7 @@ const FOOT =
   'Values are never read into Slack or logs. Change dates come from Supabase when it gives them; otherwise from a salted fingerprint the bot keeps of each value, so a change is dated from the first `/secrets` after it.';
 
 export function secretsBlocks(r: SecretsReport, tz: string): SlackMessage {
-  const lines = r.secrets.map((s) => line(s, r, tz, (t) => `*${escapeMrkdwn(t)}*`));
+  const lines = r.secrets.map((s) => line(s, r, tz, escapeMrkdwn, (t) => `*${t}*`));
   const blocks: KnownBlock[] = [
     header(`Function secrets — ${r.projectRef}`),
     ...sections(lines.length ? lines.join('\n') : 'The project has no function secrets.'),
@@ -41,7 +42,7 @@ export function secretsBlocks(r: SecretsReport, tz: string): SlackMessage {
 }
 
 export function secretsText(r: SecretsReport, tz: string): string {
-  return [headline(r), ...r.secrets.map((s) => `  ${line(s, r, tz, (t) => t).replace(/^:[a-z_]+: /, `${s.status.toUpperCase().padEnd(7)} `)}`), ...(r.gone.length ? [`gone since the last look: ${r.gone.join(', ')}`] : [])].join('\n');
+  return [headline(r), ...r.secrets.map((s) => `  ${line(s, r, tz, (t) => t, (t) => t).replace(/^:[a-z_]+: /, `${s.status.toUpperCase().padEnd(7)} `)}`), ...(r.gone.length ? [`gone since the last look: ${r.gone.join(', ')}`] : [])].join('\n');
 }
 
 export function rotationPostedText(p: RotationPosted): string {

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import type { ChecklistService } from '../../src/checklist/service.js';
 import { managementApiSecrets, type ProjectSecret, type SecretSource } from '../../src/secrets/management-api.js';
+import { validateMessage } from '../../src/local/slack/validate.js';
+import { secretsBlocks, secretsText } from '../../src/secrets/render.js';
 import { createSecretsService } from '../../src/secrets/service.js';
 import { fingerprint, type SecretRecord, type SecretStore } from '../../src/secrets/store.js';
 
@@ -136,5 +138,29 @@ describe('secret ages', () => {
     await expect(svc.rotate('B_KEY', { channel: 'C1', actor: 'U1' })).rejects.toThrow(/no function secret named B_KEY. It has: A_KEY/);
     await expect(svc.rotate('a b', { channel: 'C1', actor: 'U1' })).rejects.toThrow(/letters, digits and _/);
     expect(asked).toBe(1);
+  });
+});
+
+describe('secrets rendering', () => {
+  it('Block Kit that Slack accepts, even for hundreds of secrets; names escaped; old ones first with their command', () => {
+    const secrets = Array.from({ length: 400 }, (_, i) => ({
+      name: i === 0 ? 'OLD_<!channel>' : `KEY_${String(i).padStart(3, '0')}_${'X'.repeat(60)}`,
+      changedAt: i === 0 ? NOW - 200 * DAY : null,
+      source: i === 0 ? ('api' as const) : ('unknown' as const),
+      firstSeenAt: NOW - DAY,
+      ageDays: i === 0 ? 200 : 1,
+      status: i === 0 ? ('old' as const) : ('unknown' as const),
+    }));
+    const msg = secretsBlocks({ projectRef: 'abcdefghijklmnopqrst', at: NOW, maxAgeDays: 90, secrets, gone: ['GONE_KEY'] }, 'UTC');
+    expect(validateMessage(msg)).toEqual({ ok: true });
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain('OLD_&lt;!channel&gt;');
+    expect(text).not.toContain('<!channel>');
+    expect(text).toMatch(/older than 90 days: rotate with `\/secrets rotate OLD_/);
+    expect(secretsText({ projectRef: 'abcdefghijklmnopqrst', at: NOW, maxAgeDays: 90, secrets: secrets.slice(0, 2), gone: [] }, 'UTC').split('\n')).toEqual([
+      '2 function secrets in project abcdefghijklmnopqrst, 1 older than 90 days',
+      expect.stringMatching(/^ {2}OLD {5}OLD_<!channel> — changed .* 200 days ago — older than 90 days/),
+      expect.stringMatching(/^ {2}UNKNOWN KEY_001_X+ — unchanged since the bot first saw it/),
+    ]);
   });
 });
