@@ -19,6 +19,8 @@ import { logsCommand } from './logs.js';
 import { backupCommand } from './backup.js';
 import { incidentCommand, type IncidentHandlerServices } from './incident.js';
 import type { BackupService } from '../src/backup/service.js';
+import type { SecretsService } from '../src/secrets/service.js';
+import { secretsCommand } from './secrets.js';
 
 export interface CommandServices {
   health: HealthService;
@@ -29,6 +31,7 @@ export interface CommandServices {
   logs: LogsService;
   backups: BackupService;
   incidents: IncidentHandlerServices;
+  secrets: SecretsService;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {
@@ -42,6 +45,7 @@ export function buildCommands(s: CommandServices): CommandSpec[] {
     logsCommand(s),
     backupCommand(s),
     incidentCommand(s, () => commands),
+    secretsCommand(s),
     opsCommand(() => commands),
   ];
   return commands;

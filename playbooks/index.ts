@@ -8,6 +8,8 @@ import { createRecommendedIndexes } from './create-recommended-indexes.js';
 import { disableUser, enableUser } from './disable-user.js';
 import { killIdleConnections } from './kill-idle-connections.js';
 import { purgeOldInteractions } from './purge-old-interactions.js';
+import { readOnlyMode } from './read-only-mode.js';
+import { sendPasswordReset } from './send-password-reset.js';
 import { terminateBackend } from './terminate-backend.js';
 import { grantRole, revokeRole } from './user-roles.js';
 import { vacuumAnalyze } from './vacuum-analyze.js';
@@ -19,8 +21,10 @@ export const PLAYBOOKS = playbookRegistry(
   purgeOldInteractions,
   disableUser,
   enableUser,
+  sendPasswordReset,
   grantRole,
   revokeRole,
   vacuumAnalyze,
   createRecommendedIndexes,
+  readOnlyMode,
 );

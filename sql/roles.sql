@@ -42,6 +42,14 @@ GRANT SELECT, DELETE ON public.leads, public.quotes, public.interactions TO opsb
 -- create-recommended-indexes: only a table's owner may CREATE INDEX, which no grant gives; run
 -- it with DATABASE_ADMIN_URL pointing at the owner (postgres on Supabase), or it fails with
 -- "must be owner of table".
+-- delete-user locks every row of the user's cascade (SELECT … FOR UPDATE needs UPDATE) and
+-- deletes the auth.users row; the cascade itself runs as each table's owner. Its cascade reaches
+-- whatever tables reference auth.users, so grant it per table, or run it with DATABASE_ADMIN_URL
+-- pointing at postgres:
+--   GRANT SELECT, UPDATE, DELETE ON auth.users, auth.sessions, auth.refresh_tokens TO opsbot_rw;
+--   GRANT SELECT, UPDATE ON public.profiles, public.user_roles TO opsbot_rw;  -- and the app's others
+-- read-only-mode runs ALTER DATABASE … SET default_transaction_read_only, which only the
+-- database's owner (or a superuser) may do: it fails with "must be owner of database" otherwise.
 
 -- Backups (/backup): dumping needs a role that reads every table, e.g.
 --   GRANT pg_read_all_data TO opsbot_rw;

@@ -25,6 +25,9 @@ import { createChecklistStore } from '../checklist/store.js';
 import { slackChatPoster, throttledPoster, type ChatPoster } from '../slack/chat-poster.js';
 import { checklistInteractions } from '../../handlers/checklist.js';
 import { buildPlaybookRegistry } from './registry.js';
+import { stateUserExports } from '../playbooks/user-exports.js';
+import { buildSecretsService } from '../secrets/build.js';
+import { secretsApi } from './config.js';
 import { buildDiagnosticsService } from './diagnostics.js';
 import { createOpsScheduler } from './ops-scheduler.js';
 import { alertInteractions } from '../../handlers/alerts.js';
@@ -188,7 +191,7 @@ export function buildBot(o: BotOptions): Bot {
     ...(config.lockdown.evidenceDir ? { evidenceDir: config.lockdown.evidenceDir } : {}),
     reminderRepeatMs: config.lockdown.reminderRepeatMs,
   }), homeChanged);
-  const registry = buildPlaybookRegistry({ backups, lockdown, timezone: config.timezone });
+  const registry = buildPlaybookRegistry({ backups, lockdown, timezone: config.timezone, userExports: stateUserExports(state) });
   const playbooks = watchEngine(createPlaybookEngine({
     registry,
     state,
@@ -307,6 +310,7 @@ export function buildBot(o: BotOptions): Bot {
       logs,
       backups,
       incidents: { incidents, flows, settings: config.incidents },
+      secrets: buildSecretsService({ management: secretsApi(config), maxAgeDays: config.secretsList.maxAgeDays, state, checklists, clock, logger, fetch: o.fetch }),
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : []), homeInteractions(() => ({ home, playbooks: playbookServices }))],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },

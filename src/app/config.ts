@@ -19,6 +19,7 @@ import { LogsEnv, LogsSummaryEnv, toLogsSettings, toLogsSummarySettings, type Lo
 import { PlaybookEnv } from '../playbooks/settings.js';
 import { SchedulerEnv, toSchedulerSettings, type SchedulerSettings } from '../scheduler/settings.js';
 import { SlackEnv, toSlackSettings, type SlackAccessSettings, type SlackConnectionSettings } from '../slack/settings.js';
+import { SecretsEnv, toSecretsSettings, type SecretsSettings } from '../secrets/settings.js';
 import { projectRefOf, SupabaseEnv, toSupabaseSettings, type SupabaseProjectSettings } from '../supabase/settings.js';
 
 /** Every area's settings, in the order the documentation lists them. */
@@ -35,6 +36,7 @@ export const SETTING_AREAS = [
   HomeEnv,
   SchedulerEnv,
   BackupEnv,
+  SecretsEnv,
   GeneralEnv,
   LocalEnv,
 ] as const;
@@ -165,6 +167,7 @@ export interface Config {
   scheduler: SchedulerSettings;
   backup: BackupSettings;
   logs: LogsConfig;
+  secretsList: SecretsSettings;
   /** Thresholds only /slowqueries and /db use (the shared ones are in `thresholds`). */
   diagnostics: OwnDiagnosticsThresholds;
   thresholds: HealthThresholds;
@@ -240,11 +243,17 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     scheduler: toSchedulerSettings(e, e.ALERTS_CHANNEL_ID),
     backup,
     logs: toLogsSettings(e, projectRefOf(e.SUPABASE_URL)),
+    secretsList: toSecretsSettings(e),
     diagnostics: toDiagnosticsSettings(e),
     thresholds: toHealthThresholds(e),
     platform: toPlatformThresholds(e),
     secrets: secretValues(e, backup),
   };
+}
+
+/** Where /secrets reads the function secrets: the Management API settings of the logs area. */
+export function secretsApi(c: Config): { apiUrl: string; accessToken: string | undefined; projectRef: string | undefined; timeoutMs: number } {
+  return { apiUrl: c.logs.supabaseManagementApiUrl, accessToken: c.logs.supabaseAccessToken, projectRef: c.logs.supabaseProjectRef, timeoutMs: Math.max(15_000, c.thresholds.checkTimeoutMs) };
 }
 
 /** The part of the configuration `opsbot logs` uses. */

@@ -16,6 +16,7 @@ import { createAuthConfigSource } from '../health/auth-config.js';
 import { type CertificateReader, tlsCertificateReader } from '../health/tls.js';
 import type { AlertSources } from '../alerts/rules.js';
 import type { Sleep } from '../core/retry.js';
+import { allNotices, readOnlyNotice } from '../health/read-only.js';
 import type { BackupService } from '../backup/service.js';
 
 export interface HealthBuildDeps {
@@ -58,7 +59,8 @@ export function buildHealthService({ config, db, fetch, clock, logger, notices, 
     clock,
     logger,
     timeoutMs: t.checkTimeoutMs,
-    ...(notices ? { notices } : {}),
+    // Read-only mode of the target is shown first like a lockdown, after it (issue 15).
+    notices: allNotices([...(notices ? [notices] : []), readOnlyNotice(db)], (err) => logger.debug({ err }, 'could not read one of the health notices')),
     checks: [
       frontendCheck({
         appUrl: config.appUrl,

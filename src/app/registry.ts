@@ -5,20 +5,29 @@ import { OpsError } from '../core/errors.js';
 import type { BackupService } from '../backup/service.js';
 import type { LockdownService } from '../lockdown/service.js';
 import { playbookRegistry, type AnyPlaybook } from '../playbooks/types.js';
+import type { UserExportStore } from '../playbooks/user-exports.js';
 import { PLAYBOOKS } from '../../playbooks/index.js';
 import { lockdownPlaybooks } from '../../playbooks/lockdown.js';
 import { restoreBackupPlaybook } from '../../playbooks/restore-backup.js';
+import { deleteUserPlaybook } from '../../playbooks/delete-user.js';
 
 export interface RegistryServices {
   backups: Pick<BackupService, 'planRestore' | 'restore'>;
   lockdown: LockdownService;
   /** Time zone of the times the restore preview shows. */
   timezone: string;
+  /** Where delete-user keeps the safety export it takes before deleting (the state store). */
+  userExports: UserExportStore;
 }
 
 /** Builds the full registry with the playbooks bound to their services. */
 export function buildPlaybookRegistry(services: RegistryServices): readonly AnyPlaybook[] {
-  return playbookRegistry(...PLAYBOOKS, restoreBackupPlaybook(services.backups, services.timezone), ...lockdownPlaybooks(services.lockdown));
+  return playbookRegistry(
+    ...PLAYBOOKS,
+    deleteUserPlaybook(services.userExports),
+    restoreBackupPlaybook(services.backups, services.timezone),
+    ...lockdownPlaybooks(services.lockdown),
+  );
 }
 
 // A service for a process that lists playbooks but never runs them (the CLI's log summaries
@@ -33,6 +42,7 @@ export function describePlaybookRegistry(timezone = 'UTC'): readonly AnyPlaybook
   return buildPlaybookRegistry({
     backups: notInThisProcess<RegistryServices['backups']>('backup service'),
     lockdown: notInThisProcess<LockdownService>('lockdown service'),
+    userExports: notInThisProcess<UserExportStore>('safety export store'),
     timezone,
   });
 }

@@ -2,7 +2,7 @@
 // playbooks. Every statement runs with statement_timeout and lock_timeout; batched work is
 // one short transaction per batch so no lock is held for long.
 import pg from 'pg';
-import { sql, type SqlName } from '../core/sql.js';
+import { fillSql, sql, type SqlName } from '../core/sql.js';
 import { UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { describeConnectError, type Row } from './target.js';
@@ -12,10 +12,19 @@ import { applicationName, applySettings, inTransaction } from './transaction.js'
 export interface StatementOptions {
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
+  /**
+   * standalone only: run read-write even when the database defaults to read-only
+   * (default_transaction_read_only on), as switching read-only mode off must.
+   */
+  readWrite?: boolean;
 }
 
-/** Runs sql/<name>.sql inside the current transaction. */
-export type AdminQuery = <R extends Row = Row>(name: SqlName, params?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
+/**
+ * Runs sql/<name>.sql inside the current transaction. `fragments` fill the file's {{key}}
+ * placeholders (see fillSql): identifiers already escaped (e.g. by format('%I') over the
+ * catalog), never text a user typed, which goes in `params`.
+ */
+export type AdminQuery = <R extends Row = Row>(name: SqlName, params?: unknown[], fragments?: Readonly<Record<string, string>>) => Promise<{ rows: R[]; rowCount: number }>;
 
 /** Writing access to the target database. */
 export interface AdminDb {
@@ -81,8 +90,8 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
   return {
     transaction(purpose, fn, o) {
       return inTransaction(connect, { system: 'admin', settings: limits(purpose, o) }, (client) => {
-        const q: AdminQuery = async <R extends Row>(file: SqlName, params: unknown[] = []) => {
-          const res = await client.query(sql(file), params);
+        const q: AdminQuery = async <R extends Row>(file: SqlName, params: unknown[] = [], fragments?: Readonly<Record<string, string>>) => {
+          const res = await client.query(fragments ? fillSql(sql(file), fragments) : sql(file), params);
           return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
         };
         return fn(q);
@@ -91,7 +100,7 @@ export function createAdminDb(opts: AdminDbOptions): AdminDb {
     async standalone(purpose, file, identifiers, o) {
       const client = await connect();
       try {
-        await applySettings(client, limits(purpose, o), false);
+        await applySettings(client, [...limits(purpose, o), ...(o?.readWrite ? ([['default_transaction_read_only', 'off']] as const) : [])], false);
         const res = await client.query(withIdentifiers(sql(file), identifiers));
         return res.rowCount ?? 0;
       } catch (err) {

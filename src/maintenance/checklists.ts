@@ -11,6 +11,8 @@ export const PRE_ITEMS: ChecklistItemInput[] = [
   { key: 'rollback', label: 'Rollback plan written and reviewed' },
   { key: 'team', label: 'Team notified and available' },
   { key: 'monitoring', label: 'Monitoring set for the window' },
+  // Issue 15: the window is the natural time to rotate what `/secrets` flags as too old.
+  { key: 'secrets', label: 'Secrets past SECRET_MAX_AGE_DAYS rotated (`/secrets`, `/secrets rotate`)' },
 ];
 
 export const POST_ITEMS: ChecklistItemInput[] = [

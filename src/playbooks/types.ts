@@ -57,6 +57,12 @@ export interface AuthAdmin {
   readonly configured: boolean;
   /** Bans a user for `duration` (Go duration, e.g. "876000h"), or lifts it with "none". */
   setBan(userId: string, duration: string): Promise<void>;
+  /**
+   * Has Supabase Auth email a password-reset (recovery) link to `email` (GoTrue POST /recover).
+   * The link goes to the user only, never to the bot. Absent on fakes that do not need it; the
+   * playbook then refuses before asking for approval.
+   */
+  sendRecovery?(email: string): Promise<void>;
 }
 
 /**

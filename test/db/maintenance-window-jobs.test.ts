@@ -114,12 +114,12 @@ describe('maintenance start and end', () => {
     const slack = memoryChatPoster();
     await runThroughWindow(slack, fakeHealth());
     const pre = await checklistOf('maintenance.pre');
-    expect(pre.items.map((i) => i.key)).toEqual(['announce', 'backup', 'staging', 'rollback', 'team', 'monitoring']);
+    expect(pre.items.map((i) => i.key)).toEqual(['announce', 'backup', 'staging', 'rollback', 'team', 'monitoring', 'secrets']);
     expect(pre.items.filter((i) => i.checked).map((i) => [i.key, i.checkedBy])).toEqual([['announce', 'opsbot']]);
     const posted = slack.messages.find((m) => m.ts === pre.messageTs)!;
     expect(posted.channel).toBe('C0MAINT');
     // The message was redrawn after the bot ticked the item.
-    expect(JSON.stringify(posted.blocks)).toContain('1 of 6 done');
+    expect(JSON.stringify(posted.blocks)).toContain('1 of 7 done');
     expect(JSON.stringify(posted.blocks)).toContain('initial_options');
   });
 

@@ -32,6 +32,7 @@ const BINDER_OF: Record<string, keyof typeof BINDERS> = {
   '/migrate': 'state',
   '/logs': 'logs',
   '/incident': 'incidents',
+  '/secrets': 'secrets',
 };
 
 const cliName = (spec: CommandSpec): string => spec.cliName ?? spec.command.slice(1);

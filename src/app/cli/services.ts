@@ -132,6 +132,17 @@ export const BINDERS: Record<string, (rt: Runtime, io: CliIo) => Promise<Bound>>
 
   // Logs read their own settings (no database): the command itself builds what it needs.
   logs: () => Promise.resolve({ services: {}, close: () => Promise.resolve() }),
+  async secrets(rt, io) {
+    const { buildSecretsService } = await import('../../secrets/build.js');
+    const state = await stateStore(rt);
+    // The terminal lists only; rotation checklists are posted from Slack.
+    const checklists = new Proxy({} as Parameters<typeof buildSecretsService>[0]['checklists'], {
+      get: () => () => Promise.reject(new Error('Rotation checklists are posted from Slack: run /secrets rotate there.')),
+    });
+    const { secretsApi } = await import('../config.js');
+    const secrets = buildSecretsService({ management: secretsApi(rt.config), maxAgeDays: rt.config.secretsList.maxAgeDays, state, checklists, clock: systemClock, logger: rt.logger, fetch: io.fetch });
+    return { services: { secrets }, close: closeAll(state) };
+  },
 
   // Read-only: list, show, timeline, stats and postmortem; the flows (Slack posts) are never used.
   async incidents(rt) {

@@ -5,6 +5,7 @@
 // endpoints (both dialects, generated logs) and its auth config, the Prometheus metrics endpoint
 // of the database host, and a Statuspage-shaped status page. It checks the
 // keys as Supabase does, so the bot's adapters meet the same refusals a wrong key would get.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -257,6 +258,17 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     });
   };
 
+  // The project's function secrets, shaped as GET /v1/projects/{ref}/secrets answers: name and
+  // value. Values are random per start (nothing real), so the bot's value-dropping is exercised.
+  const functionSecrets = ['LOVABLE_API_KEY', 'SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_DB_URL'].map((name) => ({
+    name,
+    value: randomBytes(24).toString('base64url'),
+  }));
+  const secretsList = (req: IncomingMessage, res: ServerResponse) => {
+    if (bearer(req) !== keys.accessToken) send(res, 401, { message: 'Unauthorized' });
+    else send(res, 200, functionSecrets);
+  };
+
   const status = (res: ServerResponse) => {
     const down = [!world.authUp && 'Auth', world.gateway !== 'ok' && 'Edge Functions'].filter(Boolean);
     send(res, 200, {
@@ -280,6 +292,21 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
       else send(res, 200, { version: 'v2.180.0', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' });
       return;
     }
+    if (m === 'POST' && p === '/auth/v1/recover') {
+      // GoTrue answers 200 {} whether or not the address has an account (no enumeration); the
+      // local workspace sends no mail, it logs that one would have gone out.
+      if (req.headers.apikey !== keys.anonKey && req.headers.apikey !== keys.serviceRoleKey) send(res, 401, { message: 'No API key found in request' });
+      else if (!world.authUp) send(res, 503, { code: 503, msg: 'upstream connect error or disconnect/reset before headers' });
+      else {
+        const body = JSON.parse((await readBody(req)) || '{}') as { email?: unknown };
+        if (typeof body.email !== 'string' || !body.email.includes('@')) send(res, 400, { code: 400, error_code: 'validation_failed', msg: 'Unable to validate email address: invalid format' });
+        else {
+          o.logger.info({ route: 'recover' }, 'simulated supabase: password-reset email would be sent');
+          send(res, 200, {});
+        }
+      }
+      return;
+    }
     const admin = /^\/auth\/v1\/admin\/users\/([^/]+)$/.exec(p);
     if (admin && (m === 'PUT' || m === 'GET')) return authAdmin(req, res, decodeURIComponent(admin[1]!));
     const fn = /^\/functions\/v1\/([a-z0-9_-]+)$/.exec(p);
@@ -299,6 +326,12 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     if (authConfigPath && m === 'GET') {
       if (authConfigPath[1] !== o.projectRef) send(res, 404, { message: 'Project not found' });
       else authConfig(req, res);
+      return;
+    }
+    const secretsPath = /^\/v1\/projects\/([a-z0-9]+)\/secrets$/.exec(p);
+    if (secretsPath && m === 'GET') {
+      if (secretsPath[1] !== o.projectRef) send(res, 404, { message: 'Project not found' });
+      else secretsList(req, res);
       return;
     }
     if (m === 'GET' && p === '/status/api/v2/status.json') return status(res);
