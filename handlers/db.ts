@@ -3,6 +3,8 @@
 // only to the caller: sessions show client addresses and statements that can carry customer data.
 import { parseDbArgs } from '../src/diagnostics/args.js';
 import { MIGRATIONS_TOPIC } from '../src/diagnostics/migrations.js';
+import { parseRlsArgs, RLS_EXAMPLE, type RlsArgs } from '../src/diagnostics/rls-args.js';
+import { rlsTopic } from '../src/diagnostics/rls.js';
 import { diagnosticBlocks } from '../src/diagnostics/render-blocks.js';
 import { diagnosticText } from '../src/diagnostics/render-text.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
@@ -52,7 +54,7 @@ function topic(s: { diagnostics: DiagnosticsService }, name: DbTopic, o: { alias
 export function dbCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
   return {
     command: '/db',
-    description: 'Database diagnostics: connections, locks, long queries, tables, indexes, cache, wraparound, migrations',
+    description: 'Database diagnostics: connections, locks, long queries, tables, indexes, cache, wraparound, migrations, RLS as a user',
     auditTarget: 'command',
     subcommands: [
       topic(s, 'connections', { aliases: ['connection', 'conn', 'conns'], example: '/db connections', description: 'connections vs the 40/50 limits, by user/app/client; idle and idle-in-transaction sessions (on-call; only you see it)' }),
@@ -71,6 +73,18 @@ export function dbCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
         ack: 'Running `/db migrations`…',
         call: () => s.diagnostics.runTopic(MIGRATIONS_TOPIC),
         detail: () => ({ topic: 'migrations' }),
+      }),
+      diagnostic<RlsArgs>({
+        name: 'rls',
+        aliases: ['rls-test', 'policies'],
+        argsHint: '<user-uuid> <table> [where …]',
+        example: RLS_EXAMPLE,
+        description:
+          'rows a signed-in user sees vs all rows, as Supabase\'s API would run it (role authenticated, their JWT claims), a sample of ids and the table\'s policies; read-only and rolled back (on-call)',
+        args: textArgs(parseRlsArgs),
+        ack: (a) => `Testing RLS on \`${a.schema}.${a.table}\` as user \`${a.userId}\`…`,
+        call: (a) => s.diagnostics.runTopic(rlsTopic(a)),
+        detail: (a) => ({ topic: 'rls', user: a.userId, table: `${a.schema}.${a.table}`, conditions: a.conditions.length }),
       }),
     ],
   };
