@@ -11,6 +11,7 @@ import { BackupEnv, backupSecrets, toBackupSettings, type BackupSettings } from 
 import { DatabaseEnv, toDatabaseSettings, type DatabaseConnectionSettings } from '../db/settings.js';
 import { DiagnosticsEnv, toDiagnosticsSettings, type OwnDiagnosticsThresholds } from '../diagnostics/settings.js';
 import { HealthEnv, toHealthThresholds } from '../health/settings.js';
+import { OutageEnv, toOutageSettings, type OutageSettings } from '../health/outage-settings.js';
 import type { HealthThresholds } from '../health/types.js';
 import { IncidentEnv, toIncidentSettings, type IncidentSettings } from '../incidents/settings.js';
 import { LockdownEnv, toLockdownSettings, type LockdownConfig } from '../lockdown/settings.js';
@@ -26,6 +27,7 @@ export const SETTING_AREAS = [
   DatabaseEnv,
   SupabaseEnv,
   HealthEnv,
+  OutageEnv,
   DiagnosticsEnv,
   LogsEnv,
   PlaybookEnv,
@@ -162,6 +164,8 @@ export interface Config {
   /** Thresholds only /slowqueries and /db use (the shared ones are in `thresholds`). */
   diagnostics: OwnDiagnosticsThresholds;
   thresholds: HealthThresholds;
+  /** /health outage: the status page, the region, DNS. */
+  outage: OutageSettings;
   /** Every secret value (including passwords inside database URLs), for redaction. */
   secrets: string[];
 }
@@ -233,6 +237,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     logs: toLogsSettings(e, projectRefOf(e.SUPABASE_URL)),
     diagnostics: toDiagnosticsSettings(e),
     thresholds: toHealthThresholds(e),
+    outage: toOutageSettings(e),
     secrets: secretValues(e, backup),
   };
 }

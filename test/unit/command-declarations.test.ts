@@ -39,7 +39,7 @@ describe('command declarations', () => {
   it('usage hints are written from the subcommands', () => {
     expect(usageHint(cmd('/db'))).toBe('connections | locks | long [seconds] | tables | indexes | cache | wraparound | migrations | rls <user-uuid> <table> [where …]');
     expect(usageHint(cmd('/lockdown'))).toBe('[status] | start <reason> | lift <reason>');
-    expect(usageHint(cmd('/health'))).toBe('[db|frontend|edge|auth|backups]');
+    expect(usageHint(cmd('/health'))).toBe('[db|frontend|edge|auth|backups|outage]');
   });
 
   it('/ops help lists, from the same declarations, only what the caller may run here', async () => {
