@@ -2,7 +2,7 @@
 // troubleshooting SQL as read-only diagnostics, also as `opsbot db …`. On-call only, and answered
 // only to the caller: sessions show client addresses and statements that can carry customer data.
 import { parseDbArgs } from '../src/diagnostics/args.js';
-import { MIGRATIONS_TOPIC } from '../src/diagnostics/migrations.js';
+import { MIGRATIONS_TOPIC, recentMigrationsHeadline } from '../src/diagnostics/migrations.js';
 import { parseRlsArgs, RLS_EXAMPLE, type RlsArgs } from '../src/diagnostics/rls-args.js';
 import { rlsTopic } from '../src/diagnostics/rls.js';
 import { diagnosticBlocks } from '../src/diagnostics/render-blocks.js';
@@ -14,15 +14,26 @@ import { noArgs, subcommand, textArgs, type AnySubcommand, type CommandSpec, typ
 
 /** Everything a diagnostic subcommand shares: on-call, only the caller sees it, Block Kit and terminal renderers. */
 export function diagnostic<A>(
-  d: Pick<Subcommand<A, DiagnosticReport>, 'name' | 'aliases' | 'argsHint' | 'example' | 'description' | 'args' | 'ack' | 'call'> & { detail?: (args: A) => Record<string, unknown> },
+  d: Pick<Subcommand<A, DiagnosticReport>, 'name' | 'aliases' | 'argsHint' | 'example' | 'description' | 'args' | 'ack' | 'call'> & {
+    detail?: (args: A) => Record<string, unknown>;
+    /** A line the audit row (and so an incident's timeline) shows after the command. */
+    headline?: (report: DiagnosticReport) => string | undefined;
+  },
 ): AnySubcommand {
+  const { headline, ...rest } = d;
   return subcommand<A, DiagnosticReport>({
-    ...d,
+    ...rest,
     access: 'oncall',
     visibility: 'ephemeral',
     slack: (report, env) => diagnosticBlocks(report, env.timezone),
     terminal: { text: (report, env) => diagnosticText(report, env.timezone), exitCode: (report) => exitCode(report.status) },
-    audit: { ...(d.detail ? { detail: d.detail } : {}), result: (report) => ({ detail: { status: report.status } }) },
+    audit: {
+      ...(d.detail ? { detail: d.detail } : {}),
+      result: (report) => {
+        const line = headline?.(report);
+        return { detail: { status: report.status, ...(line ? { headline: line } : {}) } };
+      },
+    },
     cli: { requires: () => ['DATABASE_URL'] },
   });
 }
@@ -73,6 +84,7 @@ export function dbCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
         ack: 'Running `/db migrations`…',
         call: () => s.diagnostics.runTopic(MIGRATIONS_TOPIC),
         detail: () => ({ topic: 'migrations' }),
+        headline: recentMigrationsHeadline,
       }),
       diagnostic<RlsArgs>({
         name: 'rls',

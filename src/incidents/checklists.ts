@@ -34,6 +34,8 @@ export const FIRST_STEPS: Record<IncidentKind, KindSteps> = {
       { key: 'frontend', label: 'Front end', command: '/health', text: 'frontend' },
       { key: 'db', label: 'Database connection', command: '/health', text: 'db' },
       { key: 'edge', label: 'Edge function', command: '/health', text: 'edge' },
+      // Runbook "Database Migrations": one applied in the last 24 h is the usual suspect after a deploy.
+      { key: 'migrations', label: 'Migrations of the last 24 h', command: '/db', text: 'migrations' },
     ],
     notes: [
       'The outage checks read the Supabase status page (components and open incidents in our region) and resolve the app’s, project’s and database’s hosts, then list the runbook’s failover steps. The bot cannot see your hosting provider’s status page: check it yourself.',
@@ -51,6 +53,7 @@ export const FIRST_STEPS: Record<IncidentKind, KindSteps> = {
       { key: 'slowqueries', label: 'Slow queries by total time', command: '/slowqueries', text: 'total' },
       { key: 'locks', label: 'Lock waits', command: '/db', text: 'locks' },
       { key: 'long', label: 'Long-running queries', command: '/db', text: 'long' },
+      { key: 'migrations', label: 'Migrations of the last 24 h', command: '/db', text: 'migrations' },
     ],
     notes: [],
   },
