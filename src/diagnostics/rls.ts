@@ -9,7 +9,7 @@
 import { formatCount } from '../core/format.js';
 import type { Row } from '../db/target.js';
 import { truncate } from '../slack/blocks.js';
-import { failedSection, plural, type RunContext, type TopicResult } from './common.js';
+import { failedSection, type FailedResult, plural, type RunContext, type TopicResult } from './common.js';
 import { describeConditions, type RlsArgs, type RlsCondition } from './rls-args.js';
 import type { TopicSpec } from './service.js';
 import type { Finding, Section, Status } from './types.js';
@@ -135,6 +135,13 @@ function policiesSection(t: TableRow, policies: readonly PolicyRow[], ctx: RunCo
   return { ...section('policies', `Policies on ${t.ident}`, status, summary, next, policyFindings(policies, ctx)) };
 }
 
+/** A count that could not finish: a timeout says how to count less. */
+function countFailed(r: FailedResult, ctx: RunContext): Section {
+  const base = failedSection('visibility', 'Rows the user sees', r, ctx);
+  if (r.reason !== 'timeout') return base;
+  return { ...base, nextStep: 'Counting took longer than the statement timeout (a large table, or a costly policy): narrow it with a filter, e.g. `where created_at > \'2026-01-01\'`, and try again.' };
+}
+
 async function read(ctx: RunContext, a: RlsArgs): Promise<TopicResult> {
   const named = `${a.schema}.${a.table}`;
   const title = `RLS as user ${a.userId} on ${named}`;
@@ -186,7 +193,7 @@ async function read(ctx: RunContext, a: RlsArgs): Promise<TopicResult> {
       const types = [...new Set(a.conditions.map((c) => c.column))].map((c) => `${c} is ${columns.get(c)!.type}`).join(', ');
       return done([section('filter', 'Filter', 'unknown', `A value in the filter is not a valid ${bad[1]}: ${total.message}.`, `Write each value as its column's type expects (${types}).`), policies]);
     }
-    return done([failedSection('visibility', 'Rows the user sees', total, ctx), policies]);
+    return done([countFailed(total, ctx), policies]);
   }
 
   const ur = await ctx.tx.section<Record<string, unknown>>('queries/db/rls-user', [a.userId]);
@@ -232,7 +239,7 @@ async function read(ctx: RunContext, a: RlsArgs): Promise<TopicResult> {
         [{ status: 'critical', title: 'permission denied', facts: claimFacts, data: { visible: null, total: totalN, permissionDenied: true, filter: filterText || null, claims, xidAssigned: xid } }],
       );
     } else {
-      vis = failedSection('visibility', 'Rows the user sees', visible, ctx);
+      vis = countFailed(visible, ctx);
     }
     return done([vis, policies], notes);
   }

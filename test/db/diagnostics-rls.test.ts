@@ -144,6 +144,24 @@ describe('/db rls', () => {
     expect(open.report.sections.find((s) => s.key === 'policies')!.summary).toMatch(/Row-level security is OFF on public\.open_table/);
   });
 
+  it('a count cut by the statement timeout (a costly policy) says to narrow it, and the run still rolls back', async () => {
+    await db.pool.query(`CREATE TABLE public.slow_rows (id int PRIMARY KEY); INSERT INTO public.slow_rows SELECT generate_series(1, 5);
+      ALTER TABLE public.slow_rows ENABLE ROW LEVEL SECURITY; GRANT SELECT ON public.slow_rows TO authenticated;
+      CREATE POLICY "Slow" ON public.slow_rows FOR SELECT TO authenticated USING (pg_sleep(0.1) IS NOT NULL)`);
+    const quick = createTargetDb({ url: db.url, poolMax: 1, statementTimeoutMs: 250, lockTimeoutMs: 500, connectTimeoutMs: 5000, logger: pino({ level: 'silent' }), monotonic: () => performance.now() });
+    try {
+      const r = resolveCommand(dbCommand({ diagnostics: createDiagnosticsService({ db: quick, clock, timezone: 'UTC' }) }), `rls ${ALICE} public.slow_rows`);
+      if (!('sub' in r)) throw new Error('no subcommand');
+      const report = (await r.sub.call!(r.args, { actor: 'test', clock, timezone: 'UTC' })) as DiagnosticReport;
+      const v = visibility(report);
+      expect(v.failure?.reason).toBe('timeout');
+      expect(v.nextStep).toMatch(/narrow it with a filter/);
+      expect(report.notes[0]).toMatch(/rolled back; no transaction id was assigned/);
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('an unknown table, a view, an unknown column or a value of the wrong type is answered in words', async () => {
     expect((await rls(`${ALICE} public.nope`)).report.sections[0]!.summary).toMatch(/There is no table public\.nope/);
     expect((await rls(`${ALICE} public.notes_view`)).report.sections[0]!.summary).toMatch(/is a view, not a table/);
