@@ -252,7 +252,9 @@ async function read(ctx: RunContext, a: RlsArgs): Promise<TopicResult> {
     'Rows the user sees',
     status,
     `User ${a.userId} sees ${formatCount(visibleN)} of ${formatCount(totalN)} rows of ${t.ident}${scope}${bypass}.`,
-    status === 'warn'
+    totalN === 0
+      ? `No rows of ${t.ident}${scope} to compare: widen or drop the filter, or check that the rows the user misses are in this table.`
+      : status === 'warn'
       ? 'The user sees none of the rows: check the policies below against this user (their organization, their role in app_metadata), and whether the rows are theirs at all.'
       : visibleN < totalN
         ? 'The difference is what the policies hide from this user; if rows the user should see are missing, check the policies below.'

@@ -110,6 +110,7 @@ describe('/db rls', () => {
     expect(data(r.report).ids).toEqual(['1']);
     const evil = await rls(`${ALICE} public.notes where status = 'x'' OR 1=1 --'`);
     expect(data(evil.report)).toMatchObject({ visible: 0, total: 0 });
+    expect(visibility(evil.report).nextStep).toMatch(/No rows of public\.notes where status = 'x'' OR 1=1 --' to compare/);
     const isNull = await rls(`${ALICE} public.notes where body is not null and id >= 2`);
     expect(data(isNull.report)).toMatchObject({ visible: 2, total: 4 });
   });
