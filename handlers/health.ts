@@ -1,11 +1,14 @@
 // /health [db|frontend|edge|auth|backups]: the runbook's health checks, visible in the channel;
 // also `opsbot health`, whose exit code follows the monitoring-plugin convention.
 import { parseHealthArgs } from '../src/health/args.js';
+import type { OutageService } from '../src/health/outage.js';
+import type { OutageReport } from '../src/health/outage-types.js';
+import { outageBlocks, outageText } from '../src/render/outage.js';
 import type { HealthService } from '../src/health/runner.js';
 import { exitCode, type Component, type HealthReport } from '../src/health/types.js';
 import { healthBlocks } from '../src/render/health-blocks.js';
 import { healthText } from '../src/render/health-text.js';
-import { subcommand, textArgs, type CommandSpec, type RequirementName } from '../src/slack/command.js';
+import { noArgs, subcommand, textArgs, type CommandSpec, type RequirementName } from '../src/slack/command.js';
 
 /** The state store: STATE_DATABASE_URL, which defaults to DATABASE_URL. */
 const STATE = ['DATABASE_URL', 'STATE_DATABASE_URL'] as const;
@@ -21,7 +24,7 @@ const REQUIRES: Record<Component | 'all', readonly RequirementName[]> = {
   backups: [STATE],
 };
 
-export function healthCommand(s: { health: HealthService }): CommandSpec {
+export function healthCommand(s: { health: HealthService; outage: OutageService }): CommandSpec {
   return {
     command: '/health',
     description: 'Health of the front end, database, AI edge function and auth, with runbook thresholds',
@@ -29,7 +32,7 @@ export function healthCommand(s: { health: HealthService }): CommandSpec {
     subcommands: [
       subcommand<Component | undefined, HealthReport>({
         name: '',
-        argsHint: '[db|frontend|edge|auth|backups]',
+        argsHint: '[db|frontend|edge|auth|backups|outage]',
         example: '/health',
         description:
           'check everything, or one component: `/health db` (connections, size, cache, wraparound, host CPU/memory/disk, largest tables), `frontend` (with TLS expiry), `edge` (probe, error rate, P95, 429s, AI credits), `auth` (with Site URL and redirect URLs), `backups`',
@@ -42,6 +45,21 @@ export function healthCommand(s: { health: HealthService }): CommandSpec {
         terminal: { text: (report, env) => healthText(report, env.timezone), exitCode: (report) => exitCode(report.status) },
         audit: { detail: (component) => ({ component: component ?? 'all' }), result: (report) => ({ detail: { status: report.status } }) },
         cli: { requires: (component) => REQUIRES[component ?? 'all'] },
+      }),
+      subcommand<undefined, OutageReport>({
+        name: 'outage',
+        example: '/health outage',
+        description:
+          'runbook "P0: Service Outage": the Supabase status page (components, open incidents in our region), DNS of the app, project and database hosts, `SELECT 1`, the front end — in parallel — then the failover steps',
+        access: 'read',
+        args: noArgs('/health outage'),
+        ack: 'Running the outage checks (status page, DNS, database, front end)…',
+        visibility: 'in_channel',
+        call: () => s.outage.run(),
+        slack: (report, env) => outageBlocks(report, env.timezone),
+        terminal: { text: (report, env) => outageText(report, env.timezone), exitCode: (report) => exitCode(report.status) },
+        audit: { detail: () => ({ component: 'outage' }), result: (report) => ({ detail: { status: report.status } }) },
+        cli: { requires: () => ['DATABASE_URL', 'APP_URL', 'SUPABASE_URL'] },
       }),
     ],
   };

@@ -4,6 +4,7 @@
 // (help, manifest, usage) needs none.
 import type { CommandSpec } from '../src/slack/command.js';
 import type { HealthService } from '../src/health/runner.js';
+import type { OutageService } from '../src/health/outage.js';
 import { healthCommand } from './health.js';
 import { opsCommand } from './ops.js';
 import { playbookCommand, type PlaybookHandlerServices } from './playbook.js';
@@ -24,6 +25,7 @@ import { secretsCommand } from './secrets.js';
 
 export interface CommandServices {
   health: HealthService;
+  outage: OutageService;
   playbooks: PlaybookHandlerServices;
   lockdown: LockdownService;
   diagnostics: DiagnosticsService;

@@ -5,8 +5,9 @@ import { buildCommands } from '../../handlers/index.js';
 import { createAuthorizer } from '../slack/authz.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from './config.js';
-import { alertSourcesFor, buildHealthService, buildTargetDb, type HealthBuildDeps } from './health.js';
+import { alertSourcesFor, buildHealthService, buildOutageService, buildTargetDb, type HealthBuildDeps } from './health.js';
 import type { HealthService } from '../health/runner.js';
+import type { OutageService } from '../health/outage.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createRedactor } from '../core/redact.js';
 import { createSlackApp, type SlackApp } from '../slack/app.js';
@@ -62,6 +63,8 @@ export interface BotOptions {
   botIdentity?: { botId: string; botUserId: string };
   /** Tests: replace the health service (e.g. with a slow check). */
   health?: HealthService;
+  /** Tests: replace the /health outage service (e.g. with a fake DNS resolver). */
+  outage?: OutageService;
   /** Tests: how often expired requests and dead runs are swept (default 30 s). */
   sweepIntervalMs?: number;
   /** PATH of the environment, to find pg_dump / pg_restore / psql when BACKUP_PG_BIN_DIR is unset. */
@@ -303,6 +306,7 @@ export function buildBot(o: BotOptions): Bot {
     ...(o.botIdentity ? { botIdentity: o.botIdentity } : {}),
     commands: buildCommands({
       health,
+      outage: o.outage ?? buildOutageService({ config, db, fetch: o.fetch, clock, logger }),
       playbooks: playbookServices,
       lockdown,
       diagnostics: buildDiagnosticsService({ config, db, clock, redactor }),

@@ -12,6 +12,7 @@ import { DatabaseEnv, toDatabaseSettings, type DatabaseConnectionSettings } from
 import { DiagnosticsEnv, toDiagnosticsSettings, type OwnDiagnosticsThresholds } from '../diagnostics/settings.js';
 import { HealthEnv, toHealthThresholds, toPlatformThresholds, type PlatformThresholds } from '../health/settings.js';
 import { HomeEnv, toHomeSettings, type HomeSettings } from '../home/settings.js';
+import { OutageEnv, toOutageSettings, type OutageSettings } from '../health/outage-settings.js';
 import type { HealthThresholds } from '../health/types.js';
 import { IncidentEnv, toIncidentSettings, type IncidentSettings } from '../incidents/settings.js';
 import { LockdownEnv, toLockdownSettings, type LockdownConfig } from '../lockdown/settings.js';
@@ -28,6 +29,7 @@ export const SETTING_AREAS = [
   DatabaseEnv,
   SupabaseEnv,
   HealthEnv,
+  OutageEnv,
   DiagnosticsEnv,
   LogsEnv,
   PlaybookEnv,
@@ -173,6 +175,8 @@ export interface Config {
   thresholds: HealthThresholds;
   /** Thresholds of the Supabase platform figures (host metrics, edge function logs, TLS expiry). */
   platform: PlatformThresholds;
+  /** /health outage: the status page, the region, DNS. */
+  outage: OutageSettings;
   /** Every secret value (including passwords inside database URLs), for redaction. */
   secrets: string[];
 }
@@ -247,6 +251,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     diagnostics: toDiagnosticsSettings(e),
     thresholds: toHealthThresholds(e),
     platform: toPlatformThresholds(e),
+    outage: toOutageSettings(e),
     secrets: secretValues(e, backup),
   };
 }

@@ -18,6 +18,9 @@ import type { AlertSources } from '../alerts/rules.js';
 import type { Sleep } from '../core/retry.js';
 import { allNotices, readOnlyNotice } from '../health/read-only.js';
 import type { BackupService } from '../backup/service.js';
+import { dnsCheck, outageHosts, systemResolver, type DnsResolverFactory } from '../health/dns.js';
+import { createOutageService, databasePingCheck, fromHealthCheck, type OutageService } from '../health/outage.js';
+import { statusPageCheck } from '../health/statuspage.js';
 
 export interface HealthBuildDeps {
   config: Config;
@@ -137,5 +140,28 @@ export function buildTargetDb(config: Config, logger: Logger, clock: Clock): Tar
     connectTimeoutMs: config.thresholds.checkTimeoutMs,
     logger,
     monotonic: () => clock.monotonic(),
+  });
+}
+
+/** /health outage: status page, DNS, SELECT 1 and the front end, from the same settings. */
+export function buildOutageService(o: Pick<HealthBuildDeps, 'config' | 'db' | 'fetch' | 'clock' | 'logger'> & { resolver?: DnsResolverFactory }): OutageService {
+  const { config, db, fetch, clock, logger } = o;
+  const t = config.thresholds;
+  return createOutageService({
+    clock,
+    logger,
+    timeoutMs: t.checkTimeoutMs,
+    statusPageUrl: config.outage.statusPageUrl,
+    checks: [
+      statusPageCheck({ baseUrl: config.outage.statusPageUrl, region: config.outage.region, fetch, clock }),
+      dnsCheck({
+        hosts: outageHosts({ app: config.appUrl, supabase: config.supabase.url, database: config.database.url }),
+        resolver: o.resolver ?? systemResolver,
+        clock,
+        slowMs: config.outage.dnsSlowMs,
+      }),
+      databasePingCheck({ db, clock }),
+      fromHealthCheck('frontend', frontendCheck({ appUrl: config.appUrl, fetch, clock, latencyWarnMs: t.frontendLatencyWarnMs })),
+    ],
   });
 }

@@ -33,6 +33,8 @@ export interface SectionOptions {
 
 export interface ReadOnlyOptions {
   statementTimeoutMs?: number;
+  /** Ends the transaction with ROLLBACK rather than COMMIT. */
+  rollback?: boolean;
 }
 
 /** The target database, read-only. */
@@ -117,6 +119,7 @@ export function createTargetDb(opts: TargetDbOptions): TargetDb {
       const spec = {
         system: 'target',
         readOnly: true,
+        ...(ro?.rollback ? { rollback: true } : {}),
         settings: [
           ['statement_timeout', timeout],
           ['lock_timeout', String(Math.trunc(opts.lockTimeoutMs))],

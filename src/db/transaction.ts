@@ -18,6 +18,8 @@ export interface TransactionSpec {
    * parameters, never SQL text.
    */
   settings?: readonly (readonly [name: string, value: string])[];
+  /** Ends with ROLLBACK instead of COMMIT (a read that must leave no trace, e.g. /db rls). */
+  rollback?: boolean;
 }
 
 /**
@@ -52,8 +54,8 @@ export async function inTransaction<T>(connect: () => Promise<pg.PoolClient>, sp
     await client.query(spec.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
     await applySettings(client, spec.settings ?? [], true);
     const result = await fn(client);
-    committing = true;
-    await client.query('COMMIT');
+    committing = !spec.rollback;
+    await client.query(spec.rollback ? 'ROLLBACK' : 'COMMIT');
     return result;
   } catch (err) {
     broken = releaseArg(client, err);

@@ -29,6 +29,8 @@ export interface RunContext {
   timezone: string;
   /** Shortens, masks and redacts query text for display. */
   query(text: unknown): string;
+  /** Scrubs secrets from text shown as is (e.g. a policy expression, whose literals matter). */
+  redact(text: string): string;
 }
 
 /** What a topic hands back to the service. */

@@ -5,7 +5,7 @@ import { formatCount } from '../core/format.js';
 import { formatTime } from '../render/time.js';
 import { failedSection, num, plural, type RunContext, str, strOrNull, type TopicResult } from './common.js';
 import type { TopicSpec } from './service.js';
-import type { Finding, Section } from './types.js';
+import type { DiagnosticReport, Finding, Section } from './types.js';
 
 /** Migrations listed; the rest are counted. */
 export const MIGRATIONS_LISTED = 15;
@@ -39,7 +39,8 @@ async function applied(ctx: RunContext): Promise<Section> {
     const isRecent = at !== null && at > cutoff;
     const name = strOrNull(row, 'name');
     return {
-      status: 'ok',
+      // Flagged: after a deploy, a fresh migration is the usual suspect.
+      status: isRecent ? 'warn' : 'ok',
       title: `${str(row, 'version')}${name ? ` ${name}` : ''}`,
       facts: at === null ? [] : [`applied ${formatTime(at, ctx.timezone)}${isRecent ? ' (last 24 h)' : ''}`],
       data: { version: row.version, name, insertedAt: at === null ? null : new Date(at).toISOString(), recent: isRecent },
@@ -66,6 +67,18 @@ async function applied(ctx: RunContext): Promise<Section> {
 
 async function read(ctx: RunContext): Promise<TopicResult> {
   return { title: 'Migrations', notes: [], statsResetAt: null, sections: [await applied(ctx)] };
+}
+
+/**
+ * The line the incident timeline shows after "ran `/db migrations`" (the audit row's headline):
+ * which migrations landed in the last 24 h, so a war room sees the usual suspect next to its
+ * other findings. Undefined when none did or the table could not be read.
+ */
+export function recentMigrationsHeadline(report: DiagnosticReport): string | undefined {
+  const recent = report.sections.flatMap((s) => (s.key === 'migrations' ? s.findings : [])).filter((f) => f.data.recent === true);
+  if (recent.length === 0) return undefined;
+  const shown = recent.slice(0, 5).map((f) => f.title);
+  return `${plural(recent.length, 'migration')} applied in the last 24 h: ${shown.join(', ')}${recent.length > shown.length ? ', …' : ''}`;
 }
 
 /** The topic the /db declaration runs through DiagnosticsService.runTopic. */

@@ -40,6 +40,10 @@ export interface TopicSpec {
   command: string;
   /** Reads the topic inside the diagnostic's READ ONLY transaction. */
   read(ctx: RunContext): Promise<TopicResult>;
+  /** What concurrent runs share a run by, when the topic takes arguments (default: purpose). */
+  key?: string;
+  /** Ends the transaction with ROLLBACK (the topic changes session state, e.g. its role). */
+  rollback?: boolean;
 }
 
 /** Database diagnostics for /slowqueries and /db. */
@@ -101,7 +105,7 @@ export function createDiagnosticsService(deps: DiagnosticsServiceDeps): Diagnost
         postmasterStartMs: epochMs(row, 'postmaster_start'),
         readAllStats: bool(row, 'read_all_stats'),
       };
-      const ctx: RunContext = { tx, thresholds, facts, now, timezone, query: (text) => displayQuery(typeof text === 'string' ? text : null, max, redact) };
+      const ctx: RunContext = { tx, thresholds, facts, now, timezone, redact, query: (text) => displayQuery(typeof text === 'string' ? text : null, max, redact) };
       const result = await spec.read(ctx);
       const notes = [...result.notes];
       if (!facts.readAllStats && request.command === 'db' && ['connections', 'locks', 'long'].includes(request.topic)) {
@@ -119,7 +123,7 @@ export function createDiagnosticsService(deps: DiagnosticsServiceDeps): Diagnost
         statsResetAt: result.statsResetAt,
         sections: result.sections,
       };
-    });
+    }, spec.rollback ? { rollback: true } : undefined);
   };
 
   // Ten people typing /db locks in a war room share one run instead of multiplying the load on
@@ -136,6 +140,6 @@ export function createDiagnosticsService(deps: DiagnosticsServiceDeps): Diagnost
   return {
     thresholds: () => ({ ...thresholds }),
     run: (request) => shared(JSON.stringify(request), () => runFresh(request)),
-    runTopic: (spec) => shared(`topic:${spec.purpose}`, () => runIn({ command: 'db', topic: spec.purpose.replace(/^db-/, '') }, spec)),
+    runTopic: (spec) => shared(`topic:${spec.key ?? spec.purpose}`, () => runIn({ command: 'db', topic: spec.purpose.replace(/^db-/, '') }, spec)),
   };
 }

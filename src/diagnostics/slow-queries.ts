@@ -94,7 +94,7 @@ function unavailable(summary: string, nextStep: string, reason: 'missing' | 'per
 }
 
 /** Why the extension cannot be read, with the exact statement that fixes it; undefined when it can. */
-function extensionProblem(ext: Row, ctx: RunContext): Section | undefined {
+export function extensionProblem(ext: Row, ctx: RunContext): Section | undefined {
   const schema = strOrNull(ext, 'installed_schema');
   const db = ctx.facts.database;
   if (schema === null) {

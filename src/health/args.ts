@@ -17,7 +17,7 @@ const ALIASES: Record<string, Component> = {
   backups: 'backups',
 };
 
-export const HEALTH_USAGE = '/health [db|frontend|edge|auth|backups]';
+export const HEALTH_USAGE = '/health [db|frontend|edge|auth|backups|outage]';
 
 /** Parses the argument text; undefined means every component. */
 export function parseHealthArgs(text: string): Component | undefined {
@@ -27,7 +27,7 @@ export function parseHealthArgs(text: string): Component | undefined {
   if (!c) {
     const shown = text.trim().slice(0, 40);
     throw new InputError(
-      `I don't know the component "${shown}". Use \`/health\` for everything, or one of: \`/health db\`, \`/health frontend\`, \`/health edge\`, \`/health auth\`.`,
+      `I don't know the component "${shown}". Use \`/health\` for everything, or one of: \`/health db\`, \`/health frontend\`, \`/health edge\`, \`/health auth\`, or \`/health outage\` for the outage checks.`,
     );
   }
   if (!COMPONENTS.includes(c)) throw new InputError(`Unknown component. Usage: ${HEALTH_USAGE}`);

@@ -29,11 +29,17 @@ export const FIRST_STEPS: Record<IncidentKind, KindSteps> = {
   },
   service_outage: {
     steps: [
+      // Runbook "P0: Service Outage": status page, DNS, database, front end — one button, in parallel.
+      { key: 'outage', label: 'Outage checks: status page, DNS, database, front end', command: '/health', text: 'outage' },
       { key: 'frontend', label: 'Front end', command: '/health', text: 'frontend' },
       { key: 'db', label: 'Database connection', command: '/health', text: 'db' },
       { key: 'edge', label: 'Edge function', command: '/health', text: 'edge' },
+      // Runbook "Database Migrations": one applied in the last 24 h is the usual suspect after a deploy.
+      { key: 'migrations', label: 'Migrations of the last 24 h', command: '/db', text: 'migrations' },
     ],
-    notes: ['The bot has no status-page or DNS check: look at status.supabase.com and your host’s status page, and resolve the app’s domain yourself (`dig +short <host>`).'],
+    notes: [
+      'The outage checks read the Supabase status page (components and open incidents in our region) and resolve the app’s, project’s and database’s hosts, then list the runbook’s failover steps. The bot cannot see your hosting provider’s status page: check it yourself.',
+    ],
   },
   auth_issues: {
     steps: [
@@ -47,6 +53,7 @@ export const FIRST_STEPS: Record<IncidentKind, KindSteps> = {
       { key: 'slowqueries', label: 'Slow queries by total time', command: '/slowqueries', text: 'total' },
       { key: 'locks', label: 'Lock waits', command: '/db', text: 'locks' },
       { key: 'long', label: 'Long-running queries', command: '/db', text: 'long' },
+      { key: 'migrations', label: 'Migrations of the last 24 h', command: '/db', text: 'migrations' },
     ],
     notes: [],
   },

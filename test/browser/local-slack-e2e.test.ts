@@ -42,7 +42,7 @@ describe('the page with the real bot', () => {
     await page.click('#channels [data-channel="ops"]');
     await page.fill('#composer-input', '/hea');
     await page.waitForSelector('.completion-item[data-command="/health"]');
-    expect(await page.textContent('.completion-item[data-command="/health"]')).toContain('[db|frontend|edge|auth|backups]');
+    expect(await page.textContent('.completion-item[data-command="/health"]')).toContain('[db|frontend|edge|auth|backups|outage]');
     await screenshot(page, 'composer-completion');
     await page.fill('#composer-input', '');
     await type(page, '/health');

@@ -54,6 +54,13 @@ describe('/db migrations', () => {
     expect(report.command).toBe('/db migrations');
     expect(section.findings.map((f) => f.title)).toEqual(['20260302080000 idx_leads_status', '20260215100000 add_quotes', '20260101090000 create_leads']);
     expect(section.findings.map((f) => f.data.recent)).toEqual([true, false, false]);
+    // Flagged: the one of the last 24 h stands out, without turning the report into a warning.
+    expect(section.findings.map((f) => f.status)).toEqual(['warn', 'ok', 'ok']);
+    expect(report.status).toBe('ok');
+    // The audit row's headline: what an incident's timeline shows after "ran /db migrations".
+    const r = resolveCommand(spec(), 'migrations');
+    if (!('sub' in r) || !r.sub.audit) throw new Error('no audit');
+    expect(r.sub.audit.result!(report)).toEqual({ detail: { status: 'ok', headline: '1 migration applied in the last 24 h: 20260302080000 idx_leads_status' } });
     expect(section.summary).toBe('3 applied, newest first. 1 migration applied in the last 24 h.');
     expect(terminal).toContain('(last 24 h)');
     expect(code).toBe(0);

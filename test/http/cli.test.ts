@@ -333,7 +333,7 @@ describe('opsbot dispatch from the declarations', () => {
   it('`opsbot help` lists every terminal subcommand, including ones Slack declares (db migrations)', async () => {
     const r = await run(['help'], {});
     expect(r.code).toBe(0);
-    for (const line of ['opsbot health [db|frontend|edge|auth|backups] [--json]', 'opsbot db long [seconds] [--json]', 'opsbot db migrations [--json]', 'opsbot backup verify <id|latest> [--json]', 'opsbot schedule [--json] [--count N]', 'opsbot logs parse <file|-> [--jsonl]', 'opsbot audit [n] [--json]']) {
+    for (const line of ['opsbot health [db|frontend|edge|auth|backups|outage] [--json]', 'opsbot db long [seconds] [--json]', 'opsbot db migrations [--json]', 'opsbot backup verify <id|latest> [--json]', 'opsbot schedule [--json] [--count N]', 'opsbot logs parse <file|-> [--jsonl]', 'opsbot audit [n] [--json]']) {
       expect(r.stdout).toContain(line);
     }
     expect(r.stdout).not.toContain('opsbot backup restore');
@@ -382,6 +382,6 @@ describe('opsbot dispatch from the declarations', () => {
   it('an unknown subcommand is a usage error in terminal words', async () => {
     const r = await run(['db', 'lcoks'], env());
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('I don\'t know "lcoks". Usage: `opsbot db connections|locks|long [seconds]');
+    expect(r.stderr).toContain('I don\'t know "lcoks". Usage: `opsbot db connections | locks | long [seconds]');
   });
 });

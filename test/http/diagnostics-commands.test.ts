@@ -116,7 +116,7 @@ describe('/db over signed HTTP', () => {
     const base = await start();
     const bad = JSON.parse((await postCommand(base, '/db', 'lcoks')).body);
     expect(bad).toMatchObject({ response_type: 'ephemeral' });
-    expect(bad.text).toMatch(/don't know "lcoks".*\/db connections\|locks\|long \[seconds\]/s);
+    expect(bad.text).toMatch(/don't know "lcoks".*\/db connections \| locks \| long \[seconds\]/s);
     const empty = JSON.parse((await postCommand(base, '/db', '')).body);
     expect(empty.text).toMatch(/^Usage: `\/db connections/);
     await settled({ app: slack!.app, http });

@@ -6,6 +6,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/app/config.js';
 import type { HealthService } from '../../src/health/runner.js';
 import type { CertificateReader } from '../../src/health/tls.js';
+import type { OutageService } from '../../src/health/outage.js';
 import { trackListeners } from './settle.js';
 import { FakeHttp, type RecordedCall, SIGNING_SECRET, SLACK_API } from './slack.js';
 
@@ -91,6 +92,8 @@ export async function startTestBot(opts: {
   env: Record<string, string>;
   http?: FakeHttp;
   health?: HealthService;
+  /** Replaces the /health outage service (e.g. one with a fake DNS resolver). */
+  outage?: OutageService;
   unhandledRequestTimeoutMillis?: number;
   /** How the bot waits out Slack's Retry-After (default: really waits). */
   wait?: (ms: number) => Promise<void>;
@@ -111,6 +114,7 @@ export async function startTestBot(opts: {
     logDestination: destination,
     botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
     ...(opts.health ? { health: opts.health } : {}),
+    ...(opts.outage ? { outage: opts.outage } : {}),
     ...(opts.wait ? { wait: opts.wait } : {}),
     healthIo: { tls: testCertificate, sleep: () => Promise.resolve() },
   });

@@ -33,13 +33,13 @@ describe('command declarations', () => {
 
   it('`help` and a bare command without a default answer with the usage instead of running anything', () => {
     expect(resolveCommand(cmd('/backup'), '')).toEqual({ help: expect.stringContaining('/backup now') as string });
-    expect(resolveCommand(cmd('/db'), 'help')).toEqual({ help: expect.stringMatching(/^Usage: `\/db connections\|locks\|long \[seconds\]/) as string });
+    expect(resolveCommand(cmd('/db'), 'help')).toEqual({ help: expect.stringMatching(/^Usage: `\/db connections \| locks \| long \[seconds\]/) as string });
   });
 
   it('usage hints are written from the subcommands', () => {
-    expect(usageHint(cmd('/db'))).toBe('connections|locks|long [seconds]|tables|indexes|cache|wraparound|migrations');
+    expect(usageHint(cmd('/db'))).toBe('connections | locks | long [seconds] | tables | indexes | cache | wraparound | migrations | explain [analyze] <queryid> | rls <user-uuid> <table> [where …]');
     expect(usageHint(cmd('/lockdown'))).toBe('[status] | start <reason> | lift <reason>');
-    expect(usageHint(cmd('/health'))).toBe('[db|frontend|edge|auth|backups]');
+    expect(usageHint(cmd('/health'))).toBe('[db|frontend|edge|auth|backups|outage]');
   });
 
   it('/ops help lists, from the same declarations, only what the caller may run here', async () => {

@@ -48,6 +48,14 @@ describe('inTransaction', () => {
     expect(f.released).toEqual([undefined]);
   });
 
+  it('ends with ROLLBACK instead of COMMIT when asked (a read that must leave nothing, e.g. /db rls), and still returns the result', async () => {
+    const f = fakeClient();
+    const result = await inTransaction(() => Promise.resolve(f.client), { system: 'target', readOnly: true, rollback: true }, () => Promise.resolve('seen'));
+    expect(result).toBe('seen');
+    expect(f.sent.map((s) => s.text)).toEqual(['BEGIN READ ONLY', 'ROLLBACK']);
+    expect(f.released).toEqual([undefined]);
+  });
+
   it('sends no settings statement when there are none', async () => {
     const f = fakeClient();
     await inTransaction(() => Promise.resolve(f.client), { system: 'state' }, () => Promise.resolve());

@@ -54,7 +54,7 @@ describe('manifest.yml', () => {
   it('the usage hints are generated: the script leaves the manifest as it is, and repairs a stale hint', () => {
     const text = readFileSync(path.join(root, 'manifest.yml'), 'utf8');
     expect(manifestWithUsage(text)).toEqual({ text, changed: [] });
-    const stale = text.replace('usage_hint: "[db|frontend|edge|auth|backups]"', 'usage_hint: "[db|frontend]"');
+    const stale = text.replace('usage_hint: "[db|frontend|edge|auth|backups|outage]"', 'usage_hint: "[db|frontend]"');
     expect(stale).not.toBe(text);
     expect(manifestWithUsage(stale)).toEqual({ text, changed: ['/health'] });
   });

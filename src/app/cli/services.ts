@@ -49,7 +49,7 @@ const closeAll = (...items: { close(): Promise<void> }[]) => async () => {
 /** What each CLI command binds, by command name. */
 export const BINDERS: Record<string, (rt: Runtime, io: CliIo) => Promise<Bound>> = {
   async health(rt, io) {
-    const [{ buildHealthService, buildTargetDb }, { createBackupService }, { lockdownNotice }] = await Promise.all([
+    const [{ buildHealthService, buildOutageService, buildTargetDb }, { createBackupService }, { lockdownNotice }] = await Promise.all([
       import('../health.js'),
       import('../../backup/service.js'),
       import('../../lockdown/notice.js'),
@@ -59,7 +59,8 @@ export const BINDERS: Record<string, (rt: Runtime, io: CliIo) => Promise<Bound>>
     const state = await stateStore(rt, config.thresholds.checkTimeoutMs);
     const backups = createBackupService({ settings: config.backup, state, clock: systemClock, logger, timezone: config.timezone, fetch: io.fetch });
     const health = buildHealthService({ config, db, fetch: io.fetch, clock: systemClock, logger, notices: lockdownNotice(state, config.timezone), backups });
-    return { services: { health }, close: closeAll(db, state) };
+    const outage = buildOutageService({ config, db, fetch: io.fetch, clock: systemClock, logger });
+    return { services: { health, outage }, close: closeAll(db, state) };
   },
 
   async diagnostics(rt) {

@@ -20,7 +20,7 @@ import { SQL_DIR } from '../../core/sql.js';
 import { createDrillRunner, type DrillRunner } from '../drills/runner.js';
 import { createSlackStandIn, isLocalHostHeader, type SlackStandIn } from '../slack/server.js';
 import { DEFAULT_CHANNELS, LOCAL_USERGROUPS } from '../slack/personas.js';
-import { createSimulatedSupabase, type SimulatedSupabase } from '../supabase/server.js';
+import { createSimulatedSupabase, LOCAL_REGION, type SimulatedSupabase } from '../supabase/server.js';
 import { createWorld, type SimulatedWorld } from '../supabase/world.js';
 import { controlHandler } from './control.js';
 import { reseed, resolveDatabases, type ResolvedDatabases } from './databases.js';
@@ -66,7 +66,7 @@ export interface LocalWorkspace {
 const secret = (bytes: number) => randomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x');
 
 /** Settings the workspace sets itself: whatever the environment says about them is replaced. */
-const OWN = /^(SLACK_|SUPABASE_|DATABASE_URL$|DATABASE_ADMIN_URL$|STATE_DATABASE_URL$|APP_URL$|PORT$|ONCALL_|APPROVER_|ALERTS_CHANNEL_ID$|ALLOWED_CHANNEL_IDS$|OPSBOT_)/;
+const OWN = /^(SLACK_|SUPABASE_|DATABASE_URL$|DATABASE_ADMIN_URL$|STATE_DATABASE_URL$|APP_URL$|STATUS_PAGE_URL$|PORT$|ONCALL_|APPROVER_|ALERTS_CHANNEL_ID$|ALLOWED_CHANNEL_IDS$|OPSBOT_)/;
 
 export interface LocalEndpoints {
   databases: ResolvedDatabases;
@@ -99,6 +99,8 @@ export function localBotEnv(env: Record<string, string | undefined>, e: LocalEnd
     SUPABASE_ACCESS_TOKEN: e.keys.accessToken,
     SUPABASE_PROJECT_REF: LOCAL_PROJECT_REF,
     SUPABASE_MANAGEMENT_API_URL: e.supabase.managementApiUrl,
+    STATUS_PAGE_URL: e.supabase.statusPageUrl,
+    SUPABASE_REGION: LOCAL_REGION,
     BACKUP_LOCAL_DIR: env.BACKUP_LOCAL_DIR ?? path.join(e.dir, 'backups'),
   };
 }

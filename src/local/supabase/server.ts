@@ -45,9 +45,14 @@ export interface SimulatedSupabase {
   managementApiUrl: string;
   /** The status page (Statuspage's /api/v2/status.json shape). */
   statusUrl: string;
+  /** STATUS_PAGE_URL: the status page's base, under which /api/v2/summary.json answers. */
+  statusPageUrl: string;
   requestListener(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
 }
+
+/** The region the simulated project runs in (SUPABASE_REGION of the local workspace). */
+export const LOCAL_REGION = 'us-east-1';
 
 const LOG_TABLES: ReadonlySet<string> = new Set<LogTable>(['function_edge_logs', 'function_logs', 'postgres_logs', 'auth_logs']);
 const MAX_BODY = 64 * 1024;
@@ -269,11 +274,30 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     else send(res, 200, functionSecrets);
   };
 
-  const status = (res: ServerResponse) => {
+  const page = () => ({ id: 'local', name: 'Supabase (local workspace)', url: `${base}/status`, updated_at: new Date(o.clock.now()).toISOString() });
+  const pageStatus = () => {
     const down = [!world.authUp && 'Auth', world.gateway !== 'ok' && 'Edge Functions'].filter(Boolean);
+    return down.length ? { indicator: 'minor', description: `Degraded: ${down.join(', ')}` } : { indicator: 'none', description: 'All Systems Operational' };
+  };
+  const status = (res: ServerResponse) => send(res, 200, { page: page(), status: pageStatus() });
+  // Statuspage's summary: the page status, every component (as the world has them) and no
+  // incidents of Supabase's own — the drills break our project, not the platform.
+  const summary = (res: ServerResponse) => {
+    const at = new Date(o.clock.now()).toISOString();
+    const component = (id: string, name: string, up: boolean, downAs = 'major_outage') => ({ id, name, status: up ? 'operational' : downAs, group: false, group_id: null, updated_at: at });
     send(res, 200, {
-      page: { id: 'local', name: 'Supabase (local workspace)', url: base, updated_at: new Date(o.clock.now()).toISOString() },
-      status: down.length ? { indicator: 'minor', description: `Degraded: ${down.join(', ')}` } : { indicator: 'none', description: 'All Systems Operational' },
+      page: page(),
+      status: pageStatus(),
+      components: [
+        component('api', 'API Gateway', true),
+        component('auth', 'Auth', world.authUp),
+        component('db', 'Database', true),
+        component('edge', 'Edge Functions', world.gateway === 'ok', 'degraded_performance'),
+        component('storage', 'Storage', true),
+        component('region', `AWS ${LOCAL_REGION}`, true),
+      ],
+      incidents: [],
+      scheduled_maintenances: [],
     });
   };
 
@@ -335,6 +359,7 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
       return;
     }
     if (m === 'GET' && p === '/status/api/v2/status.json') return status(res);
+    if (m === 'GET' && p === '/status/api/v2/summary.json') return summary(res);
     send(res, 404, { message: `no route ${m} ${p.slice(0, 80)}` });
   };
 
@@ -361,6 +386,9 @@ export function createSimulatedSupabase(o: SimulatedSupabaseOptions): SimulatedS
     },
     get statusUrl() {
       return `${base}/status/api/v2/status.json`;
+    },
+    get statusPageUrl() {
+      return `${base}/status`;
     },
     requestListener,
     async listen(port = 0) {
