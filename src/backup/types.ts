@@ -103,6 +103,8 @@ export interface VerifyResult {
   restoreMs: number;
   /** Archive entries the scratch server could not hold and the restore left out, with why. */
   skipped: { what: string; why: string }[];
+  /** The scratch database restored into (dropped before the result is returned). */
+  scratchDatabase: string;
   durationMs: number;
   startedAt: number;
   finishedAt: number;

@@ -247,6 +247,7 @@ export async function runVerify(env: VerifyEnv, entry: BackupEntry, progress: Li
       rowsCompared,
       restoreMs: Math.round(restoreMs),
       skipped: (plan?.skipped ?? []).map((k) => ({ what: k.what, why: k.why })),
+      scratchDatabase: scratch,
       durationMs: Math.round(env.clock.monotonic() - t0),
       startedAt,
       finishedAt,

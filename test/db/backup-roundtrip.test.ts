@@ -153,7 +153,6 @@ describe('backup → verify round trip', () => {
     if (noDump || !id) ctx.skip(noDump ?? 'no backup');
     const r = await svc.verify('latest', { actor: 'U0ONCALL' });
     expect(r.backupId).toBe(id);
-    if (r.verdict !== "passed") console.log(JSON.stringify(r, null, 1));
     expect(r.checks.map((c) => [c.name, c.status])).toEqual([
       ['file', 'passed'],
       ['restore', 'passed'],
@@ -162,7 +161,9 @@ describe('backup → verify round trip', () => {
     expect(r.verdict).toBe('passed');
     expect(r.tablesCompared).toBe(FIXTURE_TABLES.length);
     expect(r.mismatches).toEqual([]);
-    const { rows } = await db.pool.query(`SELECT datname FROM pg_database WHERE datname LIKE 'opsbot_verify_%'`);
+    // Its own scratch database only: other files verify backups on this server at the same time.
+    expect(r.scratchDatabase).toMatch(/^opsbot_verify_[0-9a-f]{10}$/);
+    const { rows } = await db.pool.query('SELECT datname FROM pg_database WHERE datname = $1', [r.scratchDatabase]);
     expect(rows).toEqual([]);
     const entry = await svc.find(id);
     expect(entry.verifyState).toBe('passed');
@@ -185,7 +186,9 @@ describe('backup → verify round trip', () => {
       expect(file.status).toBe('failed');
       expect(file.detail).toMatch(/SHA-256 is .* but the manifest recorded .*: the file changed after the backup/);
       expect((await svc.find(id)).verifyState).toBe('failed');
-      const { rows } = await db.pool.query(`SELECT datname FROM pg_database WHERE datname LIKE 'opsbot_verify_%'`);
+      // Its own scratch database only: other files verify backups on this server at the same time.
+    expect(r.scratchDatabase).toMatch(/^opsbot_verify_[0-9a-f]{10}$/);
+    const { rows } = await db.pool.query('SELECT datname FROM pg_database WHERE datname = $1', [r.scratchDatabase]);
       expect(rows).toEqual([]);
     } finally {
       writeFileSync(file, original);

@@ -279,7 +279,7 @@ describe('opsbot db', () => {
     const { out, io: x } = io();
     expect(await runCli(['db', 'lcoks'], x)).toBe(3);
     expect(out.stderr).toContain('I don\'t know "lcoks"');
-    expect(out.stderr).toContain('`opsbot db connections|locks');
+    expect(out.stderr).toContain('`opsbot db connections | locks');
     expect(out.stdout).toBe('');
   });
 });
