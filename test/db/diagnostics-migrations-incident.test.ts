@@ -44,8 +44,8 @@ describe('recent migrations on an incident', () => {
 
     await click(b, 'incident.step.migrations', `${id}:migrations`, 'U0ONCALL', 'C0OUT');
     await settled(b);
-    const timeline = await b.bot.incidents.timeline(id);
-    const ran = timeline.find((e) => e.action === 'command' && e.target === '/db');
-    expect(ran?.text).toBe('ran `/db migrations`: OK — 1 migration applied in the last 24 h: 20261207080000 drop_leads_status_index');
+    // The command's audit row is written in the background, after the answer.
+    const ran = () => b.bot.incidents.timeline(id).then((t) => t.find((e) => e.action === 'command' && e.target === '/db')?.text);
+    await expect.poll(ran, { timeout: 5000 }).toBe('ran `/db migrations`: OK — 1 migration applied in the last 24 h: 20261207080000 drop_leads_status_index');
   });
 });
