@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { composeAreas, describeIssue, envValues, parseArea, settingDoc, type SettingDoc } from '../core/env-schema.js';
 import { GeneralEnv, LocalEnv } from '../core/settings.js';
 import { urlSecrets } from '../core/url-secrets.js';
+import { ChartsEnv, toChartSettings, type ChartSettings } from '../charts/settings.js';
 import { BackupEnv, backupSecrets, toBackupSettings, type BackupSettings } from '../backup/settings.js';
 import { DatabaseEnv, toDatabaseSettings, type DatabaseConnectionSettings } from '../db/settings.js';
 import { DiagnosticsEnv, toDiagnosticsSettings, type OwnDiagnosticsThresholds } from '../diagnostics/settings.js';
@@ -33,6 +34,7 @@ export const SETTING_AREAS = [
   IncidentEnv,
   SchedulerEnv,
   BackupEnv,
+  ChartsEnv,
   GeneralEnv,
   LocalEnv,
 ] as const;
@@ -158,6 +160,7 @@ export interface Config {
   incidents: IncidentSettings;
   scheduler: SchedulerSettings;
   backup: BackupSettings;
+  charts: ChartSettings;
   logs: LogsConfig;
   /** Thresholds only /slowqueries and /db use (the shared ones are in `thresholds`). */
   diagnostics: OwnDiagnosticsThresholds;
@@ -230,6 +233,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     incidents: toIncidentSettings(e, e.ALERTS_CHANNEL_ID),
     scheduler: toSchedulerSettings(e, e.ALERTS_CHANNEL_ID),
     backup,
+    charts: toChartSettings(e),
     logs: toLogsSettings(e, projectRefOf(e.SUPABASE_URL)),
     diagnostics: toDiagnosticsSettings(e),
     thresholds: toHealthThresholds(e),
