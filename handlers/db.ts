@@ -6,16 +6,32 @@ import { MIGRATIONS_TOPIC } from '../src/diagnostics/migrations.js';
 import { diagnosticBlocks } from '../src/diagnostics/render-blocks.js';
 import { diagnosticText } from '../src/diagnostics/render-text.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
+import type { Attachments } from '../src/slack/attachments.js';
 import { commandLine, type DbTopic, type DiagnosticReport, type DiagnosticRequest } from '../src/diagnostics/types.js';
 import { exitCode } from '../src/health/types.js';
 import { noArgs, subcommand, textArgs, type AnySubcommand, type CommandSpec, type Subcommand } from '../src/slack/command.js';
+import { answerDiagnostic, type DiagnosticSharing } from './diagnostic-files.js';
 
 /** Everything a diagnostic subcommand shares: on-call, only the caller sees it, Block Kit and terminal renderers. */
 export function diagnostic<A>(
-  d: Pick<Subcommand<A, DiagnosticReport>, 'name' | 'aliases' | 'argsHint' | 'example' | 'description' | 'args' | 'ack' | 'call'> & { detail?: (args: A) => Record<string, unknown> },
+  d: Pick<Subcommand<A, DiagnosticReport>, 'name' | 'aliases' | 'argsHint' | 'example' | 'description' | 'args' | 'ack' | 'call'> & {
+    detail?: (args: A) => Record<string, unknown>;
+    /** Long reports as files in the caller's direct messages (see diagnostic-files.ts). */
+    share?: DiagnosticSharing | undefined;
+  },
 ): AnySubcommand {
+  const { share, ...rest } = d;
   return subcommand<A, DiagnosticReport>({
-    ...d,
+    ...rest,
+    ...(share && d.call
+      ? {
+          async run(args: A, ctx) {
+            const report = await d.call!(args, { actor: ctx.who.userId, clock: ctx.deps.clock, timezone: ctx.deps.timezone });
+            await answerDiagnostic(share, report, ctx);
+            return report;
+          },
+        }
+      : {}),
     access: 'oncall',
     visibility: 'ephemeral',
     slack: (report, env) => diagnosticBlocks(report, env.timezone),
@@ -36,7 +52,7 @@ interface TopicArgs {
  * no service (the terminal parses before it connects): the configured default of `long` is
  * filled in when the command runs.
  */
-function topic(s: { diagnostics: DiagnosticsService }, name: DbTopic, o: { aliases: string[]; example: string; description: string; argsHint?: string }): AnySubcommand {
+function topic(s: DbServices, name: DbTopic, o: { aliases: string[]; example: string; description: string; argsHint?: string; share?: boolean }): AnySubcommand {
   const effective = (a: TopicArgs): DiagnosticRequest =>
     a.defaulted && a.request.command === 'db' && a.request.topic === 'long' ? { ...a.request, seconds: s.diagnostics.thresholds().longRunningSeconds } : a.request;
   return diagnostic<TopicArgs>({
@@ -46,10 +62,17 @@ function topic(s: { diagnostics: DiagnosticsService }, name: DbTopic, o: { alias
     ack: (a) => `Running \`${commandLine(effective(a))}\`…`,
     call: (a) => s.diagnostics.run(effective(a)),
     detail: () => ({ topic: name }),
+    share: o.share && s.attachments ? { attachments: s.attachments } : undefined,
   });
 }
 
-export function dbCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
+/** What /db and /slowqueries use; `attachments` sends long reports as files. */
+export interface DbServices {
+  diagnostics: DiagnosticsService;
+  attachments?: Attachments;
+}
+
+export function dbCommand(s: DbServices): CommandSpec {
   return {
     command: '/db',
     description: 'Database diagnostics: connections, locks, long queries, tables, indexes, cache, wraparound, migrations',
@@ -59,7 +82,7 @@ export function dbCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
       topic(s, 'locks', { aliases: ['lock', 'blocking'], example: '/db locks', description: 'blocking chains, root blocker first, with lock modes and wait times (on-call)' }),
       topic(s, 'long', { aliases: ['long-running', 'running'], argsHint: '[seconds]', example: '/db long 300', description: 'statements running over 300 s (default 60); autovacuum, replication, backups and the bot listed apart (on-call)' }),
       topic(s, 'tables', { aliases: ['table', 'vacuum', 'bloat'], example: '/db tables', description: 'largest tables; dead tuples and tables due for vacuum/analyze (on-call)' }),
-      topic(s, 'indexes', { aliases: ['index', 'indices'], example: '/db indexes', description: 'unused, duplicate and invalid indexes, unindexed foreign keys, sequential-scan hot spots (on-call)' }),
+      topic(s, 'indexes', { aliases: ['index', 'indices'], example: '/db indexes', description: 'unused, duplicate and invalid indexes, unindexed foreign keys, sequential-scan hot spots (on-call); a long list comes as files in your DMs', share: true }),
       topic(s, 'cache', { aliases: ['cache-hit'], example: '/db cache', description: 'table and index cache hit ratios with the statistics’ age (on-call)' }),
       topic(s, 'wraparound', { aliases: ['xid', 'sequences'], example: '/db wraparound', description: 'transaction-ID age per database; sequences above 90 % of their range (on-call)' }),
       diagnostic<undefined>({

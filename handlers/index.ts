@@ -19,6 +19,7 @@ import { logsCommand } from './logs.js';
 import { backupCommand } from './backup.js';
 import { incidentCommand, type IncidentHandlerServices } from './incident.js';
 import type { BackupService } from '../src/backup/service.js';
+import type { Attachments } from '../src/slack/attachments.js';
 
 export interface CommandServices {
   health: HealthService;
@@ -29,6 +30,8 @@ export interface CommandServices {
   logs: LogsService;
   backups: BackupService;
   incidents: IncidentHandlerServices;
+  /** Charts and report files (absent: text only). */
+  attachments?: Attachments;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {

@@ -13,6 +13,8 @@ import { subcommand, textArgs, type CommandSpec } from '../src/slack/command.js'
 import { describeForAudit } from '../src/slack/context.js';
 import { firstDelivery } from '../src/slack/replay.js';
 import { createRequest, missingRequired, paramsModal, type PlaybookHandlerServices } from './playbook.js';
+import type { Attachments } from '../src/slack/attachments.js';
+import { postSummary } from './logs-chart.js';
 
 export const SUMMARIZE_SHORTCUT = 'summarize_logs';
 const SOURCES = ['edge', 'postgres', 'auth', 'file'] as const;
@@ -51,7 +53,7 @@ function fileRef(f: FileLike | undefined): SlackFileRef | undefined {
   return f && url ? { name: f.name ?? 'file', size: f.size ?? 0, url } : undefined;
 }
 
-export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerServices }): CommandSpec {
+export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerServices; attachments?: Attachments }): CommandSpec {
   return {
     command: '/logs',
     description: 'Redacted AI summary of incident logs (Supabase edge, Postgres, auth, or a shared file)',
@@ -79,7 +81,7 @@ export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerSe
           } else {
             summary = await s.logs.summarizeSupabase(args.source, args.sinceMs);
           }
-          await ctx.respond(renderSummaryBlocks(summary), { inChannel: true });
+          await postSummary(s.attachments, summary, ctx);
           return summary;
         },
       }),

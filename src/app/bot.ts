@@ -41,6 +41,8 @@ import { postmortemModelFromSettings } from '../incidents/postmortem-model.js';
 import { createIncidentService } from '../incidents/service.js';
 import { cadenceMs } from '../incidents/settings.js';
 import type { MaintenanceService } from '../maintenance/service.js';
+import type { Attachments } from '../slack/attachments.js';
+import { slackFileUploader } from '../slack/files.js';
 
 export interface BotOptions {
   config: Config;
@@ -129,6 +131,8 @@ export function buildBot(o: BotOptions): Bot {
     postMessage: (m) => slackChatPoster(slackClient()).postMessage(m),
     update: (m) => slackChatPoster(slackClient()).update(m),
   };
+  // Charts and long reports as files in threads (files:write).
+  const attachments: Attachments = { charts: config.charts.enabled, files: slackFileUploader(slackClient, o.fetch) };
   // Background posts keep to Slack's ~1 message per second per channel.
   const poster = throttledPoster(chat, { clock });
   const checklistStore = createChecklistStore(state.pool);
@@ -220,7 +224,7 @@ export function buildBot(o: BotOptions): Bot {
           tokenBudget: config.logs.tokenBudget,
         })),
     upload: async (f) => {
-      await slackClient().filesUploadV2({ channel_id: f.channel, filename: f.filename, title: f.title, content: f.content, initial_comment: f.comment });
+      await attachments.files.upload([{ filename: f.filename, title: f.title, content: f.content, snippetType: 'markdown' }], { channel: f.channel, comment: f.comment, purpose: 'the postmortem draft' });
     },
   });
   const incidentWork = async () => {
@@ -260,6 +264,7 @@ export function buildBot(o: BotOptions): Bot {
       logs,
       backups,
       incidents: { incidents, flows, settings: config.incidents },
+      attachments,
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : [])],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
