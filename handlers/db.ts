@@ -17,7 +17,7 @@ export function diagnostic<A>(
   d: Pick<Subcommand<A, DiagnosticReport>, 'name' | 'aliases' | 'argsHint' | 'example' | 'description' | 'args' | 'ack' | 'call'> & {
     detail?: (args: A) => Record<string, unknown>;
     /** Long reports as files in the caller's direct messages (see diagnostic-files.ts). */
-    share?: DiagnosticSharing | undefined;
+    share?: () => DiagnosticSharing | undefined;
   },
 ): AnySubcommand {
   const { share, ...rest } = d;
@@ -27,7 +27,10 @@ export function diagnostic<A>(
       ? {
           async run(args: A, ctx) {
             const report = await d.call!(args, { actor: ctx.who.userId, clock: ctx.deps.clock, timezone: ctx.deps.timezone });
-            await answerDiagnostic(share, report, ctx);
+            // Read when the command runs: the catalog (help, manifest) has no services.
+            const sharing = share();
+            if (sharing) await answerDiagnostic(sharing, report, ctx);
+            else await ctx.respond(diagnosticBlocks(report, ctx.deps.timezone));
             return report;
           },
         }
@@ -52,7 +55,8 @@ interface TopicArgs {
  * no service (the terminal parses before it connects): the configured default of `long` is
  * filled in when the command runs.
  */
-function topic(s: DbServices, name: DbTopic, o: { aliases: string[]; example: string; description: string; argsHint?: string; share?: boolean }): AnySubcommand {
+function topic(s: DbServices, name: DbTopic, opts: { aliases: string[]; example: string; description: string; argsHint?: string; share?: boolean }): AnySubcommand {
+  const { share, ...o } = opts;
   const effective = (a: TopicArgs): DiagnosticRequest =>
     a.defaulted && a.request.command === 'db' && a.request.topic === 'long' ? { ...a.request, seconds: s.diagnostics.thresholds().longRunningSeconds } : a.request;
   return diagnostic<TopicArgs>({
@@ -62,7 +66,7 @@ function topic(s: DbServices, name: DbTopic, o: { aliases: string[]; example: st
     ack: (a) => `Running \`${commandLine(effective(a))}\`…`,
     call: (a) => s.diagnostics.run(effective(a)),
     detail: () => ({ topic: name }),
-    share: o.share && s.attachments ? { attachments: s.attachments } : undefined,
+    ...(share ? { share: () => (s.attachments ? { attachments: s.attachments } : undefined) } : {}),
   });
 }
 

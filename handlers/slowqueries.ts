@@ -23,7 +23,7 @@ export function slowqueriesCommand(s: DbServices): CommandSpec {
         call: (request) => s.diagnostics.run(request),
         detail: (request) => ({ sort: request.command === 'slowqueries' ? request.sort : undefined }),
         // Up to 500 statements: beyond the first 10, as files (and the chart) in the caller's DMs.
-        share: s.attachments ? { attachments: s.attachments, chart: (r) => slowQueriesReportChart(s.diagnostics.thresholds().slowQueryMeanMs)(r) } : undefined,
+        share: () => (s.attachments ? { attachments: s.attachments, chart: (r) => slowQueriesReportChart(s.diagnostics.thresholds().slowQueryMeanMs)(r) } : undefined),
       }),
     ],
   };

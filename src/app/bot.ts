@@ -132,7 +132,7 @@ export function buildBot(o: BotOptions): Bot {
     update: (m) => slackChatPoster(slackClient()).update(m),
   };
   // Charts and long reports as files in threads (files:write).
-  const attachments: Attachments = { charts: config.charts.enabled, files: slackFileUploader(slackClient, o.fetch) };
+  const attachments: Attachments = { charts: config.charts.enabled, uploader: slackFileUploader(slackClient, o.fetch) };
   // Background posts keep to Slack's ~1 message per second per channel.
   const poster = throttledPoster(chat, { clock });
   const checklistStore = createChecklistStore(state.pool);
@@ -224,7 +224,7 @@ export function buildBot(o: BotOptions): Bot {
           tokenBudget: config.logs.tokenBudget,
         })),
     upload: async (f) => {
-      await attachments.files.upload([{ filename: f.filename, title: f.title, content: f.content, snippetType: 'markdown' }], { channel: f.channel, comment: f.comment, purpose: 'the postmortem draft' });
+      await attachments.uploader.upload([{ filename: f.filename, title: f.title, content: f.content, snippetType: 'markdown' }], { channel: f.channel, comment: f.comment, purpose: 'the postmortem draft' });
     },
   });
   const incidentWork = async () => {

@@ -9,7 +9,7 @@ import type { FileUploader, UploadItem, UploadTarget } from './files.js';
 export interface Attachments {
   /** CHARTS_ENABLED. */
   charts: boolean;
-  files: FileUploader;
+  uploader: FileUploader;
 }
 
 /** Renders the charts (when enabled) as upload items with their alt text. */
@@ -44,7 +44,7 @@ export async function shareAttachments(
   }
   if (items.length === 0) return undefined;
   try {
-    await att.files.upload(items, where);
+    await att.uploader.upload(items, where);
     return undefined;
   } catch (err) {
     log.warn({ err, files: items.map((i) => i.filename) }, 'file upload failed');

@@ -60,7 +60,7 @@ export function slackFileUploader(client: () => SlackFilesClient, fetchFn: typeo
   return {
     async upload(files, where) {
       const what = where.purpose ?? (files.length === 1 ? 'the file' : 'the files');
-      const outcome = `${what} ${files.length === 1 ? 'was' : 'were'} not shared (the message above has the report)`;
+      const outcome = `${what} ${where.purpose || files.length === 1 ? 'was' : 'were'} not shared (the message above has the report)`;
       const shared: UploadedFile[] = [];
       for (const f of files) {
         const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content;
