@@ -5,6 +5,7 @@
 import type { CommandSpec } from '../src/slack/command.js';
 import type { HealthService } from '../src/health/runner.js';
 import { healthCommand } from './health.js';
+import type { HealthCharts } from './health-chart.js';
 import { opsCommand } from './ops.js';
 import { playbookCommand, type PlaybookHandlerServices } from './playbook.js';
 import { lockdownCommand } from './lockdown.js';
@@ -32,6 +33,8 @@ export interface CommandServices {
   incidents: IncidentHandlerServices;
   /** Charts and report files (absent: text only). */
   attachments?: Attachments;
+  /** The /health db chart (samples and limits); absent: no chart. */
+  healthCharts?: HealthCharts;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {

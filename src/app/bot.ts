@@ -43,6 +43,7 @@ import { cadenceMs } from '../incidents/settings.js';
 import type { MaintenanceService } from '../maintenance/service.js';
 import type { Attachments } from '../slack/attachments.js';
 import { slackFileUploader } from '../slack/files.js';
+import { createMetricSampleStore, recordingHealth } from '../metrics/samples.js';
 
 export interface BotOptions {
   config: Config;
@@ -133,6 +134,8 @@ export function buildBot(o: BotOptions): Bot {
   };
   // Charts and long reports as files in threads (files:write).
   const attachments: Attachments = { charts: config.charts.enabled, uploader: slackFileUploader(slackClient, o.fetch) };
+  // The alert evaluation's health runs leave one sample a minute for the /health db chart.
+  const samples = createMetricSampleStore(state.pool, config.charts.sampleRetentionMs);
   // Background posts keep to Slack's ~1 message per second per channel.
   const poster = throttledPoster(chat, { clock });
   const checklistStore = createChecklistStore(state.pool);
@@ -145,7 +148,7 @@ export function buildBot(o: BotOptions): Bot {
     logger,
     poster,
     throttle: false,
-    health,
+    health: recordingHealth(health, samples, clock, logger),
     thresholds: config.thresholds,
     checklists,
     backup: backupPort(backups),
@@ -265,6 +268,7 @@ export function buildBot(o: BotOptions): Bot {
       backups,
       incidents: { incidents, flows, settings: config.incidents },
       attachments,
+      healthCharts: { attachments, samples, limits: config.thresholds },
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : [])],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },
