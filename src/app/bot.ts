@@ -41,7 +41,8 @@ import { postmortemModelFromSettings } from '../incidents/postmortem-model.js';
 import { createIncidentService } from '../incidents/service.js';
 import { cadenceMs } from '../incidents/settings.js';
 import type { MaintenanceService } from '../maintenance/service.js';
-import type { Attachments } from '../slack/attachments.js';
+import { chartItems, type Attachments } from '../slack/attachments.js';
+import { timelineChart } from '../charts/timeline-chart.js';
 import { slackFileUploader } from '../slack/files.js';
 import { createMetricSampleStore, recordingHealth } from '../metrics/samples.js';
 
@@ -227,7 +228,12 @@ export function buildBot(o: BotOptions): Bot {
           tokenBudget: config.logs.tokenBudget,
         })),
     upload: async (f) => {
-      await attachments.uploader.upload([{ filename: f.filename, title: f.title, content: f.content, snippetType: 'markdown' }], { channel: f.channel, comment: f.comment, purpose: 'the postmortem draft' });
+      // The timeline strip goes with the draft; if it cannot be drawn, the draft goes alone.
+      const strip = await chartItems(attachments, [f.strip ? timelineChart(f.strip, config.timezone) : undefined]).catch((err: unknown) => {
+        logger.warn({ err }, 'timeline strip not drawn');
+        return [];
+      });
+      await attachments.uploader.upload([{ filename: f.filename, title: f.title, content: f.content, snippetType: 'markdown' }, ...strip], { channel: f.channel, comment: f.comment, purpose: 'the postmortem draft' });
     },
   });
   const incidentWork = async () => {
