@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { settled } from '../support/settle.js';
-import { postCommand, type RecordedCall } from '../support/slack.js';
+import { postCommand, RESPONSE_URL, type RecordedCall } from '../support/slack.js';
 
 let db: TestDatabase;
 let bot: TestBot | undefined;
@@ -74,5 +74,17 @@ describe('/logs summarize file with charts', () => {
     const summary = bot.http.calls.find((c) => method('chat.postMessage')(c) && !json(c).thread_ts)!;
     expect(String(json(summary).text)).toMatch(/offline/i);
     expect(bot.http.calls.some(method('files.completeUploadExternal'))).toBe(false);
+  });
+
+  it('CHARTS_ENABLED=false: the summary through response_url as before, no upload', async () => {
+    bot = await startTestBot({ env: testEnv(db.url, { CHARTS_ENABLED: 'false' }) });
+    bot.http
+      .slackMethod('files.list', { ok: true, files: [{ name: 'ai-chat.log', size: LOG_FILE.length, url_private_download: 'https://files.slack.test/ai-chat.log' }] })
+      .on((c) => (c.url === 'https://files.slack.test/ai-chat.log' ? new Response(LOG_FILE, { headers: { 'content-type': 'text/plain' } }) : undefined));
+    await postCommand(bot.baseUrl, '/logs', 'summarize file');
+    const post = await bot.http.waitFor((c) => c.url === RESPONSE_URL && json(c).response_type === 'in_channel', 20_000);
+    await settled(bot);
+    expect(JSON.stringify(post.json)).toMatch(/offline/i);
+    expect(bot.http.calls.some((c) => /files\.(getUploadURLExternal|completeUploadExternal)/.test(c.url))).toBe(false);
   });
 });
