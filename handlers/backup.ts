@@ -13,6 +13,8 @@ import type { PlaybookEngine } from '../src/playbooks/engine.js';
 import type { ChatPoster } from '../src/slack/chat-poster.js';
 import { sections } from '../src/slack/blocks.js';
 import { subcommand, textArgs, type CommandSpec, type SlackRun } from '../src/slack/command.js';
+import type { Attachments } from '../src/slack/attachments.js';
+import { shareBackupChart } from './backup-chart.js';
 
 /** A channel message that later gets the result; progress goes to its thread. */
 interface StatusMessage {
@@ -59,7 +61,7 @@ const STATE = ['DATABASE_URL', 'STATE_DATABASE_URL'] as const;
 const DUMP_SOURCE = ['DATABASE_URL', 'DATABASE_ADMIN_URL', 'BACKUP_DATABASE_URL'] as const;
 
 /** /backup, closing over the backup service and (for restores) the playbook engine. */
-export function backupCommand(s: { backups: BackupService; playbooks?: { engine?: PlaybookEngine } }): CommandSpec {
+export function backupCommand(s: { backups: BackupService; playbooks?: { engine?: PlaybookEngine }; attachments?: Attachments }): CommandSpec {
   const svc = () => s.backups;
   return {
     command: '/backup',
@@ -102,6 +104,13 @@ export function backupCommand(s: { backups: BackupService; playbooks?: { engine?
         visibility: 'ephemeral',
         call: (a) => svc().list(a.limit),
         slack: (entries, env) => listMessage(entries, env.clock.now(), svc().store.location),
+        // In Slack: the list, then its chart in the caller's DM (backup-chart.ts).
+        async run(a, ctx) {
+          const entries = await svc().list(a.limit);
+          await ctx.respond(listMessage(entries, ctx.deps.clock.now(), svc().store.location));
+          await shareBackupChart(s.attachments, entries, ctx);
+          return entries;
+        },
         terminal: { text: (entries, env) => listText(entries, env.clock.now(), svc().store.location) },
         audit: { result: () => ({}) },
         cli: { requires: () => [STATE] },

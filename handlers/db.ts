@@ -10,9 +10,11 @@ import { rlsTopic } from '../src/diagnostics/rls.js';
 import { cliEquivalent, diagnosticBlocks } from '../src/diagnostics/render-blocks.js';
 import { diagnosticText } from '../src/diagnostics/render-text.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
+import type { Attachments } from '../src/slack/attachments.js';
 import { commandLine, type DbTopic, type DiagnosticReport, type DiagnosticRequest } from '../src/diagnostics/types.js';
 import { exitCode } from '../src/health/types.js';
 import { noArgs, subcommand, textArgs, type AnySubcommand, type CommandSpec, type Subcommand } from '../src/slack/command.js';
+import { answerDiagnostic, type DiagnosticSharing } from './diagnostic-files.js';
 
 /** Everything a diagnostic subcommand shares: on-call, only the caller sees it, Block Kit and terminal renderers. */
 export function diagnostic<A>(
@@ -20,11 +22,25 @@ export function diagnostic<A>(
     detail?: (args: A) => Record<string, unknown>;
     /** A line the audit row (and so an incident's timeline) shows after the command. */
     headline?: (report: DiagnosticReport) => string | undefined;
+    /** Long reports as files in the caller's direct messages (see diagnostic-files.ts). */
+    share?: () => DiagnosticSharing | undefined;
   },
 ): AnySubcommand {
-  const { headline, ...rest } = d;
+  const { headline, share, ...rest } = d;
   return subcommand<A, DiagnosticReport>({
     ...rest,
+    ...(share && d.call
+      ? {
+          async run(args: A, ctx) {
+            const report = await d.call!(args, { actor: ctx.who.userId, clock: ctx.deps.clock, timezone: ctx.deps.timezone });
+            // Read when the command runs: the catalog (help, manifest) has no services.
+            const sharing = share();
+            if (sharing) await answerDiagnostic(sharing, report, ctx);
+            else await ctx.respond(diagnosticBlocks(report, ctx.deps.timezone));
+            return report;
+          },
+        }
+      : {}),
     access: 'oncall',
     visibility: 'ephemeral',
     slack: (report, env) => diagnosticBlocks(report, env.timezone),
@@ -51,7 +67,8 @@ interface TopicArgs {
  * no service (the terminal parses before it connects): the configured default of `long` is
  * filled in when the command runs.
  */
-function topic(s: { diagnostics: DiagnosticsService }, name: DbTopic, o: { aliases: string[]; example: string; description: string; argsHint?: string }): AnySubcommand {
+function topic(s: DbServices, name: DbTopic, opts: { aliases: string[]; example: string; description: string; argsHint?: string; share?: boolean }): AnySubcommand {
+  const { share, ...o } = opts;
   const effective = (a: TopicArgs): DiagnosticRequest =>
     a.defaulted && a.request.command === 'db' && a.request.topic === 'long' ? { ...a.request, seconds: s.diagnostics.thresholds().longRunningSeconds } : a.request;
   return diagnostic<TopicArgs>({
@@ -61,8 +78,16 @@ function topic(s: { diagnostics: DiagnosticsService }, name: DbTopic, o: { alias
     ack: (a) => `Running \`${commandLine(effective(a))}\`…`,
     call: (a) => s.diagnostics.run(effective(a)),
     detail: () => ({ topic: name }),
+    ...(share ? { share: () => (s.attachments ? { attachments: s.attachments } : undefined) } : {}),
   });
 }
+
+/** What /db and /slowqueries use; `attachments` sends long reports as files. */
+export interface DbServices {
+  diagnostics: DiagnosticsService;
+  attachments?: Attachments;
+}
+
 
 /** Room for the plan in one section: the code fence and the note about what was cut. */
 const PLAN_ROOM = LIMITS.sectionText - 200;
@@ -73,7 +98,7 @@ const PLAN_ROOM = LIMITS.sectionText - 200;
  * TODO(lead): attach the whole plan as a file with src/slack/files.ts once that branch is merged,
  * instead of cutting it here.
  */
-function explainSub(s: { diagnostics: DiagnosticsService }): AnySubcommand {
+function explainSub(s: DbServices): AnySubcommand {
   return subcommand<ExplainArgs, DiagnosticReport>({
     name: 'explain',
     aliases: ['plan'],
@@ -107,7 +132,7 @@ function explainSub(s: { diagnostics: DiagnosticsService }): AnySubcommand {
   });
 }
 
-export function dbCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
+export function dbCommand(s: DbServices): CommandSpec {
   return {
     command: '/db',
     description: 'Database diagnostics: connections, locks, long queries, tables, indexes, cache, wraparound, migrations, RLS as a user, query plans',
@@ -117,7 +142,7 @@ export function dbCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
       topic(s, 'locks', { aliases: ['lock', 'blocking'], example: '/db locks', description: 'blocking chains, root blocker first, with lock modes and wait times (on-call)' }),
       topic(s, 'long', { aliases: ['long-running', 'running'], argsHint: '[seconds]', example: '/db long 300', description: 'statements running over 300 s (default 60); autovacuum, replication, backups and the bot listed apart (on-call)' }),
       topic(s, 'tables', { aliases: ['table', 'vacuum', 'bloat'], example: '/db tables', description: 'largest tables; dead tuples and tables due for vacuum/analyze (on-call)' }),
-      topic(s, 'indexes', { aliases: ['index', 'indices'], example: '/db indexes', description: 'unused, duplicate and invalid indexes, unindexed foreign keys, sequential-scan hot spots (on-call)' }),
+      topic(s, 'indexes', { aliases: ['index', 'indices'], example: '/db indexes', description: 'unused, duplicate and invalid indexes, unindexed foreign keys, sequential-scan hot spots (on-call); a long list comes as files in your DMs', share: true }),
       topic(s, 'cache', { aliases: ['cache-hit'], example: '/db cache', description: 'table and index cache hit ratios with the statistics’ age (on-call)' }),
       topic(s, 'wraparound', { aliases: ['xid', 'sequences'], example: '/db wraparound', description: 'transaction-ID age per database; sequences above 90 % of their range (on-call)' }),
       diagnostic<undefined>({

@@ -9,6 +9,7 @@ import { exitCode, type Component, type HealthReport } from '../src/health/types
 import { healthBlocks } from '../src/render/health-blocks.js';
 import { healthText } from '../src/render/health-text.js';
 import { noArgs, subcommand, textArgs, type CommandSpec, type RequirementName } from '../src/slack/command.js';
+import { answerHealth, type HealthCharts } from './health-chart.js';
 
 /** The state store: STATE_DATABASE_URL, which defaults to DATABASE_URL. */
 const STATE = ['DATABASE_URL', 'STATE_DATABASE_URL'] as const;
@@ -24,7 +25,7 @@ const REQUIRES: Record<Component | 'all', readonly RequirementName[]> = {
   backups: [STATE],
 };
 
-export function healthCommand(s: { health: HealthService; outage: OutageService }): CommandSpec {
+export function healthCommand(s: { health: HealthService; outage: OutageService; healthCharts?: HealthCharts }): CommandSpec {
   return {
     command: '/health',
     description: 'Health of the front end, database, AI edge function and auth, with runbook thresholds',
@@ -42,6 +43,12 @@ export function healthCommand(s: { health: HealthService; outage: OutageService 
         visibility: 'in_channel',
         call: (component) => s.health.run(component),
         slack: (report, env) => healthBlocks(report, env.timezone),
+        // In Slack: /health db also posts its 24 h chart in the report's thread (health-chart.ts).
+        async run(component, ctx) {
+          const report = await s.health.run(component);
+          await answerHealth(s.healthCharts, component, report, ctx);
+          return report;
+        },
         terminal: { text: (report, env) => healthText(report, env.timezone), exitCode: (report) => exitCode(report.status) },
         audit: { detail: (component) => ({ component: component ?? 'all' }), result: (report) => ({ detail: { status: report.status } }) },
         cli: { requires: (component) => REQUIRES[component ?? 'all'] },

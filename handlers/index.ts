@@ -6,6 +6,7 @@ import type { CommandSpec } from '../src/slack/command.js';
 import type { HealthService } from '../src/health/runner.js';
 import type { OutageService } from '../src/health/outage.js';
 import { healthCommand } from './health.js';
+import type { HealthCharts } from './health-chart.js';
 import { opsCommand } from './ops.js';
 import { playbookCommand, type PlaybookHandlerServices } from './playbook.js';
 import { lockdownCommand } from './lockdown.js';
@@ -22,6 +23,7 @@ import { incidentCommand, type IncidentHandlerServices } from './incident.js';
 import type { BackupService } from '../src/backup/service.js';
 import type { SecretsService } from '../src/secrets/service.js';
 import { secretsCommand } from './secrets.js';
+import type { Attachments } from '../src/slack/attachments.js';
 
 export interface CommandServices {
   health: HealthService;
@@ -34,6 +36,10 @@ export interface CommandServices {
   backups: BackupService;
   incidents: IncidentHandlerServices;
   secrets: SecretsService;
+  /** Charts and report files (absent: text only). */
+  attachments?: Attachments;
+  /** The /health db chart (samples and limits); absent: no chart. */
+  healthCharts?: HealthCharts;
 }
 
 export function buildCommands(s: CommandServices): CommandSpec[] {

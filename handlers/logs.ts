@@ -14,6 +14,8 @@ import { auditInBackground } from '../src/slack/audit.js';
 import { describeForAudit, interaction } from '../src/slack/context.js';
 import { firstDelivery } from '../src/slack/replay.js';
 import { createRequest, missingRequired, paramsModal, type PlaybookHandlerServices } from './playbook.js';
+import type { Attachments } from '../src/slack/attachments.js';
+import { postSummary } from './logs-chart.js';
 
 export const SUMMARIZE_SHORTCUT = 'summarize_logs';
 const SOURCES = ['edge', 'postgres', 'auth', 'file'] as const;
@@ -57,7 +59,7 @@ function summaryNote(summary: LogSummary): Record<string, unknown> {
   return { headline: summary.headline, summarizer: summary.source };
 }
 
-export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerServices }): CommandSpec {
+export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerServices; attachments?: Attachments }): CommandSpec {
   return {
     command: '/logs',
     description: 'Redacted AI summary of incident logs (Supabase edge, Postgres, auth, or a shared file)',
@@ -86,7 +88,7 @@ export function logsCommand(s: { logs: LogsService; playbooks: PlaybookHandlerSe
           } else {
             summary = await s.logs.summarizeSupabase(args.source, args.sinceMs);
           }
-          await ctx.respond(renderSummaryBlocks(summary), { inChannel: true });
+          await postSummary(s.attachments, summary, ctx);
           return summary;
         },
       }),

@@ -2,12 +2,12 @@
 // every role, also as `opsbot slowqueries`. On-call only, and answered only to the caller:
 // normalized query text can still carry customer data.
 import { parseSlowQueriesArgs } from '../src/diagnostics/args.js';
-import type { DiagnosticsService } from '../src/diagnostics/service.js';
 import { commandLine, type DiagnosticRequest } from '../src/diagnostics/types.js';
 import { textArgs, type CommandSpec } from '../src/slack/command.js';
-import { diagnostic } from './db.js';
+import { diagnostic, type DbServices } from './db.js';
+import { slowQueriesReportChart } from './diagnostic-files.js';
 
-export function slowqueriesCommand(s: { diagnostics: DiagnosticsService }): CommandSpec {
+export function slowqueriesCommand(s: DbServices): CommandSpec {
   return {
     command: '/slowqueries',
     description: 'Top statements from pg_stat_statements (all roles), flagged against the runbook’s 100 ms target',
@@ -22,6 +22,8 @@ export function slowqueriesCommand(s: { diagnostics: DiagnosticsService }): Comm
         ack: (request: DiagnosticRequest) => `Running \`${commandLine(request)}\`…`,
         call: (request) => s.diagnostics.run(request),
         detail: (request) => ({ sort: request.command === 'slowqueries' ? request.sort : undefined }),
+        // Up to 500 statements: beyond the first 10, as files (and the chart) in the caller's DMs.
+        share: () => (s.attachments ? { attachments: s.attachments, chart: (r) => slowQueriesReportChart(s.diagnostics.thresholds().slowQueryMeanMs)(r) } : undefined),
       }),
     ],
   };

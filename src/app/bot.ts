@@ -52,6 +52,10 @@ import { createHomePublisher, type HomePublisher } from '../home/publisher.js';
 import { createHomeStore } from '../home/store.js';
 import { changeSignal, recordHealth, watchEngine, watchIncidents, watchLockdown } from '../home/watch.js';
 import type { AlertEngine } from '../alerts/engine.js';
+import { chartItems, type Attachments } from '../slack/attachments.js';
+import { timelineChart } from '../charts/timeline-chart.js';
+import { slackFileUploader } from '../slack/files.js';
+import { createMetricSampleStore, recordingHealth } from '../metrics/samples.js';
 
 export interface BotOptions {
   config: Config;
@@ -164,6 +168,10 @@ export function buildBot(o: BotOptions): Bot {
     postMessage: (m) => slackChatPoster(slackClient()).postMessage(m),
     update: (m) => slackChatPoster(slackClient()).update(m),
   };
+  // Charts and long reports as files in threads (files:write).
+  const attachments: Attachments = { charts: config.charts.enabled, uploader: slackFileUploader(slackClient, o.fetch) };
+  // The alert evaluation's health runs leave one sample a minute for the /health db chart.
+  const samples = createMetricSampleStore(state.pool, config.charts.sampleRetentionMs);
   // Background posts keep to Slack's ~1 message per second per channel.
   const poster = throttledPoster(chat, { clock });
   const checklistStore = createChecklistStore(state.pool);
@@ -176,7 +184,7 @@ export function buildBot(o: BotOptions): Bot {
     logger,
     poster,
     throttle: false,
-    health,
+    health: recordingHealth(health, samples, clock, logger),
     thresholds: config.thresholds,
     platform: config.platform,
     alertSources: alertSourcesFor(config),
@@ -257,7 +265,12 @@ export function buildBot(o: BotOptions): Bot {
           tokenBudget: config.logs.tokenBudget,
         })),
     upload: async (f) => {
-      await slackClient().filesUploadV2({ channel_id: f.channel, filename: f.filename, title: f.title, content: f.content, initial_comment: f.comment });
+      // The timeline strip goes with the draft; if it cannot be drawn, the draft goes alone.
+      const strip = await chartItems(attachments, [f.strip ? timelineChart(f.strip, config.timezone) : undefined]).catch((err: unknown) => {
+        logger.warn({ err }, 'timeline strip not drawn');
+        return [];
+      });
+      await attachments.uploader.upload([{ filename: f.filename, title: f.title, content: f.content, snippetType: 'markdown' }, ...strip], { channel: f.channel, comment: f.comment, purpose: 'the postmortem draft' });
     },
   });
   const home = createHomePublisher({
@@ -315,6 +328,8 @@ export function buildBot(o: BotOptions): Bot {
       backups,
       incidents: { incidents, flows, settings: config.incidents },
       secrets: buildSecretsService({ management: secretsApi(config), maxAgeDays: config.secretsList.maxAgeDays, state, checklists, clock, logger, fetch: o.fetch }),
+      attachments,
+      healthCharts: { attachments, samples, limits: config.thresholds },
     }),
     interactions: [checklistInteractions(checklistStore), ...(ops.alerts ? [alertInteractions(ops.alerts)] : []), homeInteractions(() => ({ home, playbooks: playbookServices }))],
     deps: { health, authz, state, clock, logger, timezone: config.timezone },

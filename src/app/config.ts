@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { composeAreas, describeIssue, envValues, parseArea, settingDoc, type SettingDoc } from '../core/env-schema.js';
 import { GeneralEnv, LocalEnv } from '../core/settings.js';
 import { urlSecrets } from '../core/url-secrets.js';
+import { ChartsEnv, toChartSettings, type ChartSettings } from '../charts/settings.js';
 import { BackupEnv, backupSecrets, toBackupSettings, type BackupSettings } from '../backup/settings.js';
 import { DatabaseEnv, toDatabaseSettings, type DatabaseConnectionSettings } from '../db/settings.js';
 import { DiagnosticsEnv, toDiagnosticsSettings, type OwnDiagnosticsThresholds } from '../diagnostics/settings.js';
@@ -39,6 +40,7 @@ export const SETTING_AREAS = [
   SchedulerEnv,
   BackupEnv,
   SecretsEnv,
+  ChartsEnv,
   GeneralEnv,
   LocalEnv,
 ] as const;
@@ -168,6 +170,7 @@ export interface Config {
   home: HomeSettings;
   scheduler: SchedulerSettings;
   backup: BackupSettings;
+  charts: ChartSettings;
   logs: LogsConfig;
   secretsList: SecretsSettings;
   /** Thresholds only /slowqueries and /db use (the shared ones are in `thresholds`). */
@@ -246,6 +249,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     home: toHomeSettings(e),
     scheduler: toSchedulerSettings(e, e.ALERTS_CHANNEL_ID),
     backup,
+    charts: toChartSettings(e),
     logs: toLogsSettings(e, projectRefOf(e.SUPABASE_URL)),
     secretsList: toSecretsSettings(e),
     diagnostics: toDiagnosticsSettings(e),

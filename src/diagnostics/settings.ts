@@ -179,7 +179,8 @@ export const DEFAULT_DIAGNOSTICS_THRESHOLDS: DiagnosticsThresholds = {
 export const DEFAULT_LIST_LIMIT = 20;
 /** Statements /slowqueries shows by default, and at most. */
 export const DEFAULT_SLOW_LIMIT = 10;
-export const MAX_LIMIT = 50;
+// Beyond what a message holds: a long list goes as files (handlers/diagnostic-files.ts).
+export const MAX_LIMIT = 500;
 /** Characters of query text shown per statement or session (after redaction). */
 export const QUERY_TEXT_MAX = 300;
 

@@ -15,6 +15,8 @@ import { closingSummary, declaredAnnouncement, incidentCard, overdueMessage, ref
 import type { IncidentSettings } from './settings.js';
 import type { DeclareInput, Incident, Postmortem, StakeholderUpdate, TimelineEntry } from './types.js';
 import type { WarRoom } from './war-room.js';
+import type { TimelineStripInput } from '../charts/timeline-chart.js';
+import { timelineStrip } from './timeline-strip.js';
 
 /** Writes the postmortem draft (draftPostmortem of src/incidents/postmortem.ts, or a fake in tests). */
 export type PostmortemDrafter = (input: { incident: Incident; timeline: TimelineEntry[]; updates: StakeholderUpdate[]; auditFacts: AuditRow[] }) => Promise<Postmortem>;
@@ -26,6 +28,8 @@ export interface UploadFile {
   title: string;
   content: string;
   comment: string;
+  /** The timeline strip drawn beside the file (when charts are on). */
+  strip?: TimelineStripInput;
 }
 
 export interface IncidentFlowDeps {
@@ -175,6 +179,7 @@ export function createIncidentFlows(d: IncidentFlowDeps): IncidentFlows {
           title: `${ref(i)} postmortem draft`,
           content: saved.postmortem.markdown,
           comment: `Postmortem draft for ${ref(i)} — ${label}. Edit it, then share it. \`opsbot incident postmortem ${i.id}\` prints it.`,
+          strip: timelineStrip(i, timeline),
         });
       });
       return { status: 'resolved', incident: i, warnings };

@@ -11,6 +11,7 @@ import { createSlackFileDownloader, type SlackFileAccess } from './sources/slack
 import type { SupabaseLogKind, SupabaseLogSource } from './sources/supabase.js';
 import type { LogSummarizer } from './summarizer.js';
 import type { LogSummary } from './summary.js';
+import { logSeries } from './series.js';
 
 /** Largest file the bot downloads from Slack for a summary. */
 export const MAX_LOG_FILE_BYTES = 200 * 1024 * 1024;
@@ -57,7 +58,7 @@ export function createLogsService(d: LogsServiceDeps): LogsService {
       const batch = await d.supabase.fetchLogs({ kind, sinceMs });
       const analysis = analyzeRecords(batch.records, d.analyze);
       const caveats = batch.truncated ? [`Only the first ${batch.records.length.toLocaleString('en-US')} rows of the window were read.`] : [];
-      return d.summarizer.summarize(analysis, { subject: `Supabase ${KIND_NAME[kind]}, last ${windowName(sinceMs)}`, caveats });
+      return { ...(await d.summarizer.summarize(analysis, { subject: `Supabase ${KIND_NAME[kind]}, last ${windowName(sinceMs)}`, caveats })), series: logSeries(analysis) };
     },
 
     async summarizeFile(file) {
@@ -71,7 +72,7 @@ export function createLogsService(d: LogsServiceDeps): LogsService {
       }
       // Streamed: a 200 MB file never sits in memory whole.
       const analysis = await analyzeStream(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), d.analyze);
-      return d.summarizer.summarize(analysis, { subject: `log file ${file.name}` });
+      return { ...(await d.summarizer.summarize(analysis, { subject: `log file ${file.name}` })), series: logSeries(analysis) };
     },
   };
 }

@@ -2,6 +2,7 @@
 // summarizer. One zod schema for both, so renderers never branch on the source except to say it.
 import { z } from 'zod';
 import { LOG_LEVELS } from './types.js';
+import { LogSeries } from './series.js';
 
 export const SUMMARY_LIMITS = {
   headline: 150,
@@ -45,6 +46,8 @@ export const LogSummary = z.object({
     errorShare: z.number().min(0).max(1),
     window: z.object({ start: z.number(), end: z.number() }).optional(),
   }),
+  /** Per-minute figures for the chart (absent for summaries made elsewhere). */
+  series: LogSeries.optional(),
   usage: z.object({
     /** Our estimate of the prompt (heuristic tokens), whether or not it was sent. */
     promptTokensEstimate: z.number().int().nonnegative(),

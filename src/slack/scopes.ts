@@ -10,6 +10,8 @@ export const METHOD_SCOPES: Record<string, string> = {
   'users.info': 'users:read',
   'files.uploadV2': 'files:write',
   'files.list': 'files:read',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
   'filesUploadV2': 'files:write',
   'conversations.history': 'channels:history',
   'conversations.info': 'channels:read',

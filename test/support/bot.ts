@@ -34,6 +34,8 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
     LOG_LEVEL: 'debug',
     // Scheduled work has its own tests; here it would post on a real clock.
     SCHEDULER_ENABLED: 'false',
+    // Charts add uploads to every summary; the chart tests turn them on.
+    CHARTS_ENABLED: 'false',
     ...overrides,
   };
 }
