@@ -3,7 +3,10 @@
 // (svg.ts), all in a worker thread (svg-thread.ts). The same spec gives the same PNG bytes on
 // any machine, and no step holds the bot's event loop.
 import type { TopLevelSpec } from 'vega-lite';
-import { drawOffThread } from './svg-thread.js';
+
+// vega, vega-lite and resvg are loaded with the first chart, not at start-up: a bot that never
+// draws one (or has charts off) does not carry them.
+const thread = () => import('./svg-thread.js');
 
 /** A chart ready to draw: the spec, and what it shows in words. */
 export interface ChartDef {
@@ -28,12 +31,13 @@ export interface ChartImage {
   height: number;
 }
 
-export { SCALE } from './svg.js';
+export { SCALE } from './theme.js';
 /** Slack's limit on an image's alt text. */
 export const ALT_MAX = 2000;
 
 /** Draws a chart as PNG (in the chart worker thread), with its alt text. */
 export async function renderChart(def: ChartDef): Promise<ChartImage> {
+  const { drawOffThread } = await thread();
   const d = await drawOffThread(def.spec);
   return { png: Buffer.from(d.png.buffer, d.png.byteOffset, d.png.byteLength), alt: clampAlt(def.alt), title: def.title, filename: `${def.name}.png`, width: d.width, height: d.height };
 }

@@ -6,8 +6,7 @@ import { Error as ERROR_LEVEL, logger, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { COLORS, FONT_FAMILY, VEGA_CONFIG } from './theme.js';
 
-/** Pixels per SVG unit: sharp on phones and high-density screens. */
-export const SCALE = 2;
+import { SCALE } from './theme.js';
 
 /** resvg with the bundled font files only (fonts.ts): the same pixels on every machine. */
 export function resvgOptions(fontFiles: string[]): ResvgRenderOptions {

@@ -28,3 +28,6 @@ export const VEGA_CONFIG = {
   legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 600, labelColor: COLORS.text, titleColor: COLORS.text, labelLimit: 320 },
   text: { fontSize: 10, color: COLORS.text },
 } as const;
+
+/** Pixels per SVG unit: sharp on phones and high-density screens. */
+export const SCALE = 2;
