@@ -3,12 +3,12 @@
 // time limit, then the next steps that follow from what failed and the runbook's failover steps.
 // A check that throws or does not answer in time becomes an item, never an exception.
 import type { Clock } from '../core/clock.js';
-import { errorMessage, isOpsError } from '../core/errors.js';
 import { formatMs } from '../core/format.js';
 import type { Logger } from '../core/log.js';
+import { runBounded } from './bounded-check.js';
 import type { TargetDb } from '../db/target.js';
 import type { OutageCheck, OutageCheckKey, OutageCheckReport, OutageReport } from './outage-types.js';
-import { componentStatus, type HealthCheck, type HealthItem, worst } from './types.js';
+import { componentStatus, type HealthCheck, worst } from './types.js';
 
 export interface OutageServiceDeps {
   checks: readonly OutageCheck[];
@@ -97,48 +97,13 @@ export const FAILOVER_STEPS: readonly string[] = [
 export function createOutageService(deps: OutageServiceDeps): OutageService {
   const runOne = async (check: OutageCheck): Promise<OutageCheckReport> => {
     const started = deps.clock.monotonic();
-    const ac = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => {
-        ac.abort();
-        resolve('timeout');
-      }, deps.timeoutMs);
+    const items = await runBounded((ctx) => check.run(ctx), {
+      timeoutMs: deps.timeoutMs,
+      logger: deps.logger,
+      logFields: { check: check.key },
+      logMessage: 'outage check failed',
+      noAnswer: { label: 'Answer', status: check.key === 'statuspage' ? 'unknown' : 'critical', advice: UNREACHABLE[check.key], threshold: 'answers' },
     });
-    let items: HealthItem[];
-    try {
-      const result = await Promise.race([check.run({ signal: ac.signal, timeoutMs: deps.timeoutMs }), timeout]);
-      items =
-        result === 'timeout'
-          ? [
-              {
-                key: 'reachable',
-                label: 'Answer',
-                status: check.key === 'statuspage' ? 'unknown' : 'critical',
-                value: `no answer within ${(deps.timeoutMs / 1000).toFixed(1)} s`,
-                threshold: `answers within ${(deps.timeoutMs / 1000).toFixed(1)} s`,
-                advice: UNREACHABLE[check.key],
-              },
-            ]
-          : result;
-    } catch (err) {
-      const expected = isOpsError(err) || typeof (err as { code?: unknown } | null | undefined)?.code === 'string';
-      if (expected) deps.logger.debug({ err, check: check.key }, 'outage check failed');
-      else deps.logger.warn({ err, check: check.key }, 'outage check failed');
-      items = [
-        {
-          key: 'reachable',
-          label: 'Answer',
-          status: check.key === 'statuspage' ? 'unknown' : 'critical',
-          value: isOpsError(err) ? err.userMessage : errorMessage(err),
-          threshold: 'answers',
-          advice: UNREACHABLE[check.key],
-        },
-      ];
-    } finally {
-      clearTimeout(timer);
-      ac.abort();
-    }
     return { key: check.key, title: check.title, status: componentStatus(items), durationMs: Math.round(deps.clock.monotonic() - started), items };
   };
 

@@ -1,9 +1,9 @@
 // Runs the component checks in parallel, each with its own time limit, and reduces them to one
 // report. A check that throws or does not answer in time becomes an item, never an exception.
 import type { Clock } from '../core/clock.js';
-import { errorMessage, isOpsError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { type Component, componentStatus, type ComponentReport, type HealthCheck, type HealthItem, type HealthNotice, type HealthReport, worst } from './types.js';
+import { runBounded } from './bounded-check.js';
+import { type Component, componentStatus, type ComponentReport, type HealthCheck, type HealthNotice, type HealthReport, worst } from './types.js';
 
 export interface HealthServiceDeps {
   checks: HealthCheck[];
@@ -36,51 +36,13 @@ const ADVICE_UNREACHABLE: Record<Component, string> = {
 export function createHealthService(deps: HealthServiceDeps): HealthService {
   const runOne = async (check: HealthCheck): Promise<ComponentReport> => {
     const started = deps.clock.monotonic();
-    const ac = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => {
-        ac.abort();
-        resolve('timeout');
-      }, deps.timeoutMs);
+    const items = await runBounded((ctx) => check.run(ctx), {
+      timeoutMs: deps.timeoutMs,
+      logger: deps.logger,
+      logFields: { component: check.component },
+      logMessage: 'health check failed',
+      noAnswer: { label: 'Reachable', status: 'critical', advice: ADVICE_UNREACHABLE[check.component], threshold: 'reachable' },
     });
-    let items: HealthItem[];
-    try {
-      const result = await Promise.race([check.run({ signal: ac.signal, timeoutMs: deps.timeoutMs }), timeout]);
-      if (result === 'timeout') {
-        items = [
-          {
-            key: 'reachable',
-            label: 'Reachable',
-            status: 'critical',
-            value: `no answer within ${(deps.timeoutMs / 1000).toFixed(1)} s`,
-            threshold: `answers within ${(deps.timeoutMs / 1000).toFixed(1)} s`,
-            advice: ADVICE_UNREACHABLE[check.component],
-          },
-        ];
-      } else {
-        items = result;
-      }
-    } catch (err) {
-      // Expected failures (typed, or system/driver errors with a code) are the report itself;
-      // only surprises are logged as warnings.
-      const expected = isOpsError(err) || typeof (err as { code?: unknown } | null | undefined)?.code === 'string';
-      if (expected) deps.logger.debug({ err, component: check.component }, 'health check failed');
-      else deps.logger.warn({ err, component: check.component }, 'health check failed');
-      items = [
-        {
-          key: 'reachable',
-          label: 'Reachable',
-          status: 'critical',
-          value: isOpsError(err) ? err.userMessage : errorMessage(err),
-          threshold: 'reachable',
-          advice: ADVICE_UNREACHABLE[check.component],
-        },
-      ];
-    } finally {
-      clearTimeout(timer);
-      ac.abort();
-    }
     return {
       component: check.component,
       title: check.title,
