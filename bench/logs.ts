@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fixedClock } from '../src/core/clock.js';
 import { analyzeStream } from '../src/logs/analyze.js';
-import { createDrain } from '../src/logs/drain.js';
+import { createTemplateMiner } from '../src/logs/miner.js';
 import { parseLine } from '../src/logs/parse-input.js';
 import { createLogRedactor } from '../src/logs/redact.js';
 import { renderSummaryBlocks, renderSummaryText } from '../src/logs/render.js';
@@ -109,7 +109,7 @@ export default async function bench(): Promise<void> {
     t = performance.now();
     const messages = records.map((r) => redactor.redact(r.message));
     const redactMs = performance.now() - t;
-    const drain = createDrain();
+    const drain = createTemplateMiner();
     t = performance.now();
     const mineCpu = process.cpuUsage();
     for (const m of messages) drain.add(m);

@@ -5,6 +5,11 @@
 //   node --import tsx scripts/log-corpora.ts <dir> [lines=2000]   writes <format>.log and
 //     <format>.truth (the ground-truth template of each line) for every format.
 //
+// Ground-truth convention (Loghub's): one template per logging statement; ids, addresses,
+// numbers, names and states are <*>. A word slot that only ever takes a few values (at most
+// four: "VM Started/Paused/Resumed/Stopped", "session opened/closed") is written as separate
+// templates, as Loghub does; a slot with more values, or a long tail of rare ones, is <*>.
+//
 // The bench (bench/logs-accuracy.ts) builds them in memory. Formats marked heldOut were never
 // looked at while the parser was tuned; they measure how it does on formats it has not seen.
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -193,7 +193,7 @@ export const FORMATS_A: readonly FormatSpec[] = [
     header: (r, c) => `[${ymd(c.t)} ${hms(c.t)},${ms3(c.t)}] ${c.level} `,
     gens: {
       tp: (r) => `${pick(r, ['orders', 'payments', 'events', '__consumer_offsets'])}-${int(r, 0, 49)}`,
-      grp: (r) => pick(r, ['billing-consumer', 'audit-sink', 'search-indexer', 'mailer']),
+      grp: (r) => pick(r, ['billing-consumer', 'audit-sink', 'search-indexer', 'mailer', 'fraud-scorer', 'ledger-sync', 'notifier', 'warehouse-loader']),
       broker: (r) => String(int(r, 0, 5)),
     },
     templates: [
@@ -239,11 +239,12 @@ export const FORMATS_A: readonly FormatSpec[] = [
       pod: (r) => `"${pick(r, ['kube-system', 'default', 'payments'])}/${pick(r, ['api', 'worker', 'coredns', 'ingress-nginx-controller'])}-${hex(r, 9)}-${hex(r, 5)}"`,
       ctr: (r) => `"${pick(r, ['api', 'worker', 'coredns', 'controller', 'sidecar'])}"`,
       cid: (r) => `"containerd://${hex(r, 64)}"`,
-      probe: (r) => pick(r, ['Readiness', 'Liveness', 'Startup']),
     },
     templates: [
       { t: '"SyncLoop (PLEG): event for pod" pod={pod} event={"ID":"{uuid}","Type":"ContainerStarted","Data":"{hex16}"}', w: 15 },
-      { t: '"Probe failed" probeType="{probe}" pod={pod} podUID="{uuid}" containerName={ctr} probeResult="failure" output="Get \\"http://{ip}:8080/healthz\\": dial tcp {ip}:8080: connect: connection refused"', w: 12, level: 'INFO' },
+      { t: '"Probe failed" probeType="Readiness" pod={pod} podUID="{uuid}" containerName={ctr} probeResult="failure" output="Get \\"http://{ip}:8080/healthz\\": dial tcp {ip}:8080: connect: connection refused"', w: 4, level: 'INFO' },
+      { t: '"Probe failed" probeType="Liveness" pod={pod} podUID="{uuid}" containerName={ctr} probeResult="failure" output="Get \\"http://{ip}:8080/healthz\\": dial tcp {ip}:8080: connect: connection refused"', w: 4, level: 'INFO' },
+      { t: '"Probe failed" probeType="Startup" pod={pod} podUID="{uuid}" containerName={ctr} probeResult="failure" output="Get \\"http://{ip}:8080/healthz\\": dial tcp {ip}:8080: connect: connection refused"', w: 4, level: 'INFO' },
       { t: '"Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"{word}\\" with CrashLoopBackOff: \\"back-off {secs}s restarting failed container={word} pod={word}\\"" pod={pod} podUID="{uuid}"', w: 10, level: 'E' },
       { t: '"operationExecutor.VerifyControllerAttachedVolume started for volume \\"kube-api-access-{hex8}\\" (UniqueName: \\"kubernetes.io/projected/{uuid}-kube-api-access-{hex8}\\") pod={pod}"', w: 8 },
       { t: '"Killing container with a grace period" pod={pod} podUID="{uuid}" containerName={ctr} containerID={cid} gracePeriod=30', w: 6 },

@@ -80,7 +80,7 @@ export const FORMATS_B: readonly FormatSpec[] = [
     gapMs: 150,
     header: (r, c) => `${p2(3)}-${p2(17)} ${hms(c.t)}.${ms3(c.t)}  ${int(r, 600, 3000)}  ${int(r, 600, 3000)} ${c.level} ${pick(r, ['PowerManagerService', 'WindowManager', 'ActivityManager', 'DisplayPowerController', 'SendBroadcastPermission'])}: `,
     defaultLevel: 'D',
-    gens: { tag: (r) => (r() < 0.5 ? `"${pick(r, ['View Lock', 'RILJ_ACK_WL', '*alarm*', 'WindowManager'])}"` : `"${pick(r, ['AudioMix', 'NlpWakeLock'])}"`), pkg: (r) => pick(r, ['com.android.systemui', 'android', 'com.tencent.mm', 'com.android.phone']) },
+    gens: { tag: (r) => (r() < 0.5 ? `"${pick(r, ['View Lock', 'RILJ_ACK_WL', '*alarm*', 'WindowManager'])}"` : `"${pick(r, ['AudioMix', 'NlpWakeLock'])}"`), pkg: (r) => pick(r, ['com.android.systemui', 'android', 'com.tencent.mm', 'com.android.phone', 'com.google.android.gms', 'com.huawei.health', 'com.android.settings']) },
     templates: [
       { t: 'acquire lock={big}, flags=0x{small}, tag={tag}, name={pkg}, ws=null, uid={num}, pid={num}', w: 20 },
       { t: 'release:lock={big}, flg=0x0, tag={tag}, name={pkg}", ws=null, uid={num}, pid={num}', w: 20 },
@@ -137,13 +137,12 @@ export const FORMATS_B: readonly FormatSpec[] = [
     gapMs: 100,
     header: () => '',
     templates: [
-      { t: '{ip} - - [{clf}] "GET {req} HTTP/1.1" 200 {size} "-" "{ua}"', w: 40 },
-      { t: '{ip} - - [{clf}] "POST {req} HTTP/1.1" 201 {size} "-" "{ua}"', w: 10 },
-      { t: '{ip} - - [{clf}] "GET {req} HTTP/1.1" 404 {size} "-" "{ua}"', w: 8 },
-      { t: '{ip} - {user} [{clf}] "GET {req} HTTP/2.0" 304 0 "{url}" "{ua}"', w: 6 },
-      { t: '{ip} - - [{clf}] "POST {req} HTTP/1.1" 502 {size} "-" "{ua}"', w: 3 },
+      { t: '{ip} - - [{clf}] "GET {req} HTTP/1.1" {status} {size} "-" "{ua}"', w: 50 },
+      { t: '{ip} - - [{clf}] "POST {req} HTTP/1.1" {status} {size} "-" "{ua}"', w: 12 },
+      { t: '{ip} - {user} [{clf}] "GET {req} HTTP/2.0" {status} 0 "{url}" "{ua}"', w: 6 },
+      { t: '{ip} - - [{clf}] "-" 400 0 "-" "-"', w: 1 },
     ],
-    gens: { req: reqPath, ua: (r) => pick(r, ['Mozilla/5.0 (X11; Linux x86_64)', 'curl/8.4.0', 'kube-probe/1.29', 'python-requests/2.31.0', 'Go-http-client/1.1']) },
+    gens: { req: reqPath, status: (r) => pick(r, ['200', '200', '200', '201', '204', '301', '304', '404', '502']), ua: (r) => pick(r, ['Mozilla/5.0 (X11; Linux x86_64)', 'curl/8.4.0', 'kube-probe/1.29', 'python-requests/2.31.0', 'Go-http-client/1.1']) },
   },
   {
     name: 'HAProxy',
