@@ -41,8 +41,8 @@ export const MASKS: readonly Mask[] = [
     re: String.raw`(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}:){2,6}:(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4})(?![\w:])`,
     to: '<IP>',
   },
-  // Absolute paths with at least two segments, and Windows paths.
-  { re: String.raw`(?<![\w.:/~<>-])(?:\/[\w.@%+~$,=-]+){2,}\/?|\b[A-Za-z]:\\[^\s"'<>]+`, to: '<PATH>' },
+  // Absolute paths with at least two segments (with their query string), and Windows paths.
+  { re: String.raw`(?<![\w.:/~<>-])(?:\/[\w.@%+~$,=-]+){2,}\/?(?:\?[^\s"'<>\u00a0]*)?|\b[A-Za-z]:\\[^\s"'<>]+`, to: '<PATH>' },
   { re: String.raw`${B}0[xX][0-9a-fA-F]+${E}`, to: '<HEX>' },
   // 12ms, 1.5s, 3m20s, 250µs, "12 ms", "<1 sec" — one token whatever the spelling, so lines
   // that print a duration differently still have the same length.

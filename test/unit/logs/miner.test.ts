@@ -38,6 +38,8 @@ describe('masks', () => {
     );
     expect(maskMessage('r48=0x1 fpr12=0x2 core.2275')).toBe('r<NUM>=<HEX> fpr<NUM>=<HEX> core.<NUM>');
     expect(maskMessage('request completed')).toBe('request completed');
+    // A path's query string belongs to it.
+    expect(maskMessage('GET /v2/servers/detail?changes-since=2017-05-16T12%3A00%3A00Z done')).toBe('GET <PATH> done');
   });
 
   it('makes a list of values one parameter, whatever its length', () => {
