@@ -574,15 +574,17 @@ function splitWord(t: string): boolean {
   return t.includes('\u00a0') === t.includes('<');
 }
 
-// True when column `j` varies in the group exactly as column `i` does (same number of values,
-// one value of j for each value of i).
+// True when column `j` holds words that vary in the group exactly as column `i` does (same
+// number of values, one value of j for each value of i).
 function movesWith(members: readonly Shape[], i: number, j: number, values: number): boolean {
   if (j < 0 || j >= members[0]!.tokens.length) return false;
   const pairs = new Map<string, string>();
   const js = new Set<string>();
   for (const m of members) {
     const a = m.tokens[i]!;
-    const b = m.wild?.[j] === 1 ? WILDCARD : m.tokens[j]!;
+    const b = m.tokens[j]!;
+    // Only words move with words: a value beside a word is data, not more of the word.
+    if (m.wild?.[j] === 1 || !isWord(b)) return false;
     const seen = pairs.get(a);
     if (seen !== undefined && seen !== b) return false;
     pairs.set(a, b);
