@@ -146,13 +146,13 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     return g;
   };
 
-  // Unmasked tokens are kept only where masking changed a word with digits (ssh2, jk2_init):
-  // those show as printed while every line of the shape prints them the same.
+  // Unmasked tokens are kept where masking changed them (ssh2, jk2_init, HTTP/1.1, a status
+  // 200): those show as printed while every line of the template prints them the same.
   const rawOf = (masked: readonly string[], raw: readonly string[]): (string | undefined)[] | undefined => {
     let out: (string | undefined)[] | undefined;
     for (let i = 0; i < masked.length; i++) {
       const m = masked[i]!;
-      if (m === raw[i] || !m.includes('<') || isValueToken(m) || isMaskToken(m)) continue;
+      if (m === raw[i] || !m.includes('<')) continue;
       out ??= new Array<string | undefined>(masked.length);
       out[i] = detach(raw[i]!);
     }

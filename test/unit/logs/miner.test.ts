@@ -124,6 +124,12 @@ describe('frequency-based template miner', () => {
     let b = 0;
     for (let i = 0; i < 30; i++) b = e.add(`Deleting block blk_${9000 + i * 7919} file /data/blk_${9000 + i * 7919}`);
     expect(e.template(b)).toBe('Deleting block <*> file <PATH>');
+    // A number every line of the template prints alike is shown as printed; one that varies is a placeholder.
+    const f = createTemplateMiner();
+    let r = 0;
+    for (let i = 0; i < 30; i++) r = f.add(`10.0.0.${i} "GET /api/items/${i} HTTP/1.1" status: 200 len: ${100 + i}`);
+    // (A quoted span whose path varies shows its masked form.)
+    expect(f.template(r)).toBe('<IP> "GET <PATH> HTTP/<NUM>" status: 200 len: <NUM>');
   });
 
   it('learns header columns from the input and leaves them out of templates', () => {
