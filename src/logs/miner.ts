@@ -454,8 +454,20 @@ function variedColumns(members: readonly Shape[], n: number): Uint8Array {
   return banned;
 }
 
+// The word that opens a span with a value inside ("GET" of "GET <PATH> HTTP/1.1", "POST" of
+// "POST /v2/<*>/servers HTTP/1.1"): the span's kind. A column of such spans may take more forms
+// than a template name could (one per path) while its kinds are few; the kind then tells
+// templates apart first, and the forms are judged within each kind.
+function spanKind(t: string): string | undefined {
+  const cut = t.indexOf('\u00a0');
+  if (cut < 0 || !splitWord(t)) return undefined;
+  const head = t.slice(0, cut);
+  return isWord(head) && !head.includes('<') && !head.includes('=') ? head : undefined;
+}
+
 // Splits a group on the column of fewest values that tells templates apart (2 to
 // MAX_SPLIT_VALUES words without a value in them, each on a fair share of the group's lines).
+// A column of spans too varied to split on (banned) may still split on its spans' kinds.
 function split(members: Shape[], n: number, skip: number, out: Shape[][], banned: Uint8Array): void {
   if (members.length === 1) {
     out.push(members);
@@ -464,34 +476,40 @@ function split(members: Shape[], n: number, skip: number, out: Shape[][], banned
   let total = 0;
   for (const m of members) total += m.count;
   let best = -1;
+  let bestByKind = false;
   let bestValues: Map<string, number> | undefined;
   for (let i = skip; i < n; i++) {
-    if (banned[i] === 1) continue;
-    const values = new Map<string, number>();
-    let eligible = true;
-    for (const m of members) {
-      const t = m.tokens[i]!;
-      if (m.wild?.[i] === 1 || !splitWord(t)) {
-        eligible = false;
-        break;
+    for (const byKind of [false, true]) {
+      if (banned[i] === 1 && !byKind) continue;
+      if (banned[i] !== 1 && byKind) continue;
+      const values = new Map<string, number>();
+      let eligible = true;
+      for (const m of members) {
+        const t = m.tokens[i]!;
+        const v = m.wild?.[i] === 1 ? undefined : byKind ? spanKind(t) : splitWord(t) ? t : undefined;
+        if (v === undefined) {
+          eligible = false;
+          break;
+        }
+        values.set(v, (values.get(v) ?? 0) + m.count);
+        if (values.size > MAX_SPLIT_VALUES) {
+          eligible = false;
+          break;
+        }
       }
-      values.set(t, (values.get(t) ?? 0) + m.count);
-      if (values.size > MAX_SPLIT_VALUES) {
-        eligible = false;
-        break;
+      if (!eligible || values.size < 2) continue;
+      const floor = Math.max(2, total / (40 * values.size));
+      let repeated = true;
+      for (const w of values.values()) if (w < floor) repeated = false;
+      if (!repeated) continue;
+      // Words that vary together with a neighbour ("timeout exceeded" / "JWT expired") are one
+      // value printed as several words.
+      if (!byKind && (movesWith(members, i, i - 1, values.size) || movesWith(members, i, i + 1, values.size))) continue;
+      if (!bestValues || values.size < bestValues.size) {
+        best = i;
+        bestByKind = byKind;
+        bestValues = values;
       }
-    }
-    if (!eligible || values.size < 2) continue;
-    const floor = Math.max(2, total / (20 * values.size));
-    let repeated = true;
-    for (const w of values.values()) if (w < floor) repeated = false;
-    if (!repeated) continue;
-    // Words that vary together with a neighbour ("timeout exceeded" / "JWT expired") are one
-    // value printed as several words.
-    if (movesWith(members, i, i - 1, values.size) || movesWith(members, i, i + 1, values.size)) continue;
-    if (!bestValues || values.size < bestValues.size) {
-      best = i;
-      bestValues = values;
     }
   }
   if (best < 0) {
@@ -500,12 +518,12 @@ function split(members: Shape[], n: number, skip: number, out: Shape[][], banned
   }
   const parts = new Map<string, Shape[]>();
   for (const m of members) {
-    const t = m.tokens[best]!;
+    const t = bestByKind ? spanKind(m.tokens[best]!)! : m.tokens[best]!;
     let p = parts.get(t);
     if (!p) parts.set(t, (p = []));
     p.push(m);
   }
-  for (const p of parts.values()) split(p, n, skip, out, banned);
+  for (const p of parts.values()) split(p, n, skip, out, bestByKind ? variedColumns(p, n) : banned);
 }
 
 // The header is the run of leading columns whose values say little about the message that

@@ -115,6 +115,29 @@ describe('frequency-based template miner', () => {
     expect(texts).toContain('session closed for user <*>');
   });
 
+  it('splits quoted requests of more forms than a name could take on their kind, then on their form', () => {
+    // Six forms of request (one per method and path shape), the first on most of the lines: the
+    // method tells the requests apart first, the path shape then within each method.
+    const forms = [
+      ['GET', (i: number) => `/v2/${(1000 + i).toString(16)}abcdef/servers/detail`],
+      ['GET', () => '/openstack/2013-10-17/meta_data.json'],
+      ['GET', () => '/openstack/2013-10-17/user_data'],
+      ['POST', (i: number) => `/v2/${(2000 + i).toString(16)}abcdef/servers`],
+      ['DELETE', (i: number) => `/v2/${(3000 + i).toString(16)}abcdef/servers/${i}`],
+      ['PUT', () => '/flavors'],
+    ] as const;
+    const d = createTemplateMiner();
+    const ids: number[] = [];
+    const truth: number[] = [];
+    for (let i = 0; i < 420; i++) {
+      const f = i % 14 === 0 ? 1 + ((i / 14) % 5) : 0;
+      const [method, path] = forms[f]!;
+      ids.push(d.add(`10.11.10.${i % 7} "${method} ${path(i)} HTTP/1.1" status: ${200 + (i % 3)} len: ${100 + i} time: 0.${i + 1000}`));
+      truth.push(f);
+    }
+    expect(groupingAccuracy(ids.map((id) => d.resolve(id)), truth)).toBe(1);
+  });
+
   it('keeps words with digits as printed when they do not vary (ssh2, jk2_init)', () => {
     const d = createTemplateMiner();
     let id = 0;
