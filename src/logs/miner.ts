@@ -7,8 +7,10 @@
 //    how many lines of that length hold the same word at the same position. The words that
 //    share one frequency with the most other words of the line are the line's longest common
 //    pattern: the constants of its template (words of one template always
-//    occur together, so they share a frequency; a parameter's values do not). The pattern plus
-//    every more frequent word (shared with other templates) is the shape's initial group.
+//    occur together, so they share a frequency; a parameter's values do not). The pattern alone
+//    is the shape's initial group: a more frequent word may be another template's constant that
+//    is a value here ("Invalid user user from" beside "invalid user <*> [preauth]"), so it is
+//    judged as a column of the group, like any other, in step 3.
 // 3. Inside a group, each column that is not constant is either a parameter or the word that
 //    tells templates apart: a column of a few words that each repeat ("VM Started" / "VM Paused",
 //    "session opened" / "session closed") splits the group, one with many values or rare ones
@@ -426,8 +428,9 @@ function groupShapes(shapes: readonly Shape[], skip: number): Shape[][] {
     let root = 0;
     let most = 0;
     for (const [v, c] of byFreq) if (c > most || (c === most && v > root)) [root, most] = [v, c];
+    // The pattern's words only: a more frequent word is judged by split() as a column.
     let key = '';
-    for (let i = 0; i < n; i++) if (f[i]! > 0 && f[i]! >= root) key += `${i}\u0001${s.tokens[i]!}\u0002`;
+    for (let i = 0; i < n; i++) if (f[i]! > 0 && f[i]! === root) key += `${i}\u0001${s.tokens[i]!}\u0002`;
     let list = initial.get(key);
     if (!list) initial.set(key, (list = []));
     list.push(s);
