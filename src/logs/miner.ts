@@ -260,6 +260,7 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     learnHeader();
     if (!g.dirty) return;
     g.dirty = false;
+    joinedFresh = false;
     g.shapes = g.shapes.filter((s) => s.live);
     g.templates = new Map();
     const n = g.shapes[0]?.tokens.length ?? 0;
@@ -353,14 +354,50 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     return { id, tokens, raw: raws, text: shown.join(' ').replace(NBSP, ' '), size, lastSeen };
   };
 
+  // Templates that read alike once adjacent parameters are taken as one parameter are one
+  // template, whatever their lengths: an optional value beside another ("chrome.exe - host" and
+  // "chrome.exe *64 - host" after a header of two fields) does not make a template of its own.
+  // The oldest of them stands for all; recomputed when any length was regrouped.
+  let joined = new Map<Template, Template>();
+  let joinedFresh = false;
+  const rejoin = () => {
+    regroupAll();
+    if (joinedFresh) return;
+    joinedFresh = true;
+    joined = new Map();
+    const byKey = new Map<string, Template[]>();
+    for (const g of lengths.values()) {
+      for (const t of new Set(g.templates.values())) {
+        const key = runKey(t.tokens);
+        const list = byKey.get(key);
+        if (list) list.push(t);
+        else byKey.set(key, [t]);
+      }
+    }
+    for (const list of byKey.values()) {
+      if (list.length < 2) continue;
+      let oldest = list[0]!;
+      let size = 0;
+      let lastSeen = 0;
+      for (const t of list) {
+        if (t.id < oldest.id) oldest = t;
+        size += t.size;
+        lastSeen = Math.max(lastSeen, t.lastSeen);
+      }
+      const merged: Template = { ...oldest, size, lastSeen };
+      for (const t of list) joined.set(t, merged);
+    }
+  };
+  const joinedOf = (t: Template): Template => joined.get(t) ?? t;
+
   const templateOf = (id: number): Template | undefined => {
     // Reading templates respects the cap on them, not only adding lines.
     if (live > maxClusters) compact();
     const s = byId.get(follow(id));
     if (!s) return undefined;
-    const g = lengths.get(s.tokens.length)!;
-    regroup(g);
-    return g.templates.get(s.id);
+    rejoin();
+    const t = lengths.get(s.tokens.length)!.templates.get(s.id);
+    return t && joinedOf(t);
   };
 
   return {
@@ -369,9 +406,9 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     resolve: (id) => templateOf(id)?.id ?? follow(id),
     clusters: () => {
       if (live > maxClusters) compact();
-      regroupAll();
+      rejoin();
       const all = new Set<Template>();
-      for (const g of lengths.values()) for (const t of g.templates.values()) all.add(t);
+      for (const g of lengths.values()) for (const t of g.templates.values()) all.add(joinedOf(t));
       return [...all].sort((a, b) => b.size - a.size || a.id - b.id).map((t) => ({ id: t.id, tokens: t.tokens, size: t.size }));
     },
     template: (id) => templateOf(id)?.text,
@@ -382,6 +419,24 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
 }
 
 const NBSP = /\u00a0/g;
+
+// A template's text with every run of adjacent parameters (<*>, typed masks, values, words
+// with a mask in them such as app<NUM>.exe) that a word follows as one. A run that ends the line keeps its length: a field printed only by some
+// lines at the end ("rhost=<*>" or "rhost=<*> user=root") is a template of its own.
+function runKey(tokens: readonly string[]): string {
+  let key = '';
+  let run = 0;
+  for (const t of tokens) {
+    if (!isWord(t) || gluedMask(t)) {
+      run++;
+      continue;
+    }
+    if (run > 0) key += `${WILDCARD}\u0001`;
+    run = 0;
+    key += `${t}\u0001`;
+  }
+  return key + `${WILDCARD}\u0001`.repeat(run);
+}
 
 // A masked token as a template shows it: masks that are whole words stay (<NUM>, /<IP>,
 // [<NUM>], key=<NUM>); a word with a mask inside (blk_<NUM>, core.<NUM>) is one parameter.
