@@ -277,6 +277,7 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
   // Folds the shapes of every template into its oldest shape; then, if still too many, evicts
   // the least recently used templates (a tenth at a time, so the cost is amortised).
   const compact = () => {
+    joinedFresh = false;
     regroupAll();
     for (const g of lengths.values()) {
       const seen = new Set<Template>();
@@ -360,8 +361,12 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
   // The oldest of them stands for all; recomputed when any length was regrouped.
   let joined = new Map<Template, Template>();
   let joinedFresh = false;
+  let joinedAt = -1;
   const rejoin = () => {
+    // Reading every line's id once all are in costs one comparison per line.
+    if (joinedFresh && joinedAt === tick) return;
     regroupAll();
+    joinedAt = tick;
     if (joinedFresh) return;
     joinedFresh = true;
     joined = new Map();
