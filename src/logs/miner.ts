@@ -355,9 +355,9 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     return { id, tokens, raw: raws, text: shown.join(' ').replace(NBSP, ' '), size, lastSeen };
   };
 
-  // Templates that read alike once adjacent parameters are taken as one parameter are one
-  // template, whatever their lengths: an optional value beside another ("chrome.exe - host" and
-  // "chrome.exe *64 - host" after a header of two fields) does not make a template of its own.
+  // Templates that read alike once adjacent parameters between words are taken as one parameter
+  // are one template, whatever their lengths: an optional value beside another ("started
+  // app.exe at" and "started app.exe *64 at") does not make a template of its own.
   // The oldest of them stands for all; recomputed when any length was regrouped.
   let joined = new Map<Template, Template>();
   let joinedFresh = false;
@@ -426,8 +426,10 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
 const NBSP = /\u00a0/g;
 
 // A template's text with every run of adjacent parameters (<*>, typed masks, values, words
-// with a mask in them such as app<NUM>.exe) that a word follows as one. A run that ends the line keeps its length: a field printed only by some
-// lines at the end ("rhost=<*>" or "rhost=<*> user=root") is a template of its own.
+// with a mask in them such as app<NUM>.exe) between two words as one. A run that opens or ends
+// the line keeps its length: a value printed only by some lines right after the header
+// ("<*>@<*> Warning: ...") or a field only some print at the end ("rhost=<*>" or "rhost=<*>
+// user=root") makes a template of its own.
 function runKey(tokens: readonly string[]): string {
   let key = '';
   let run = 0;
@@ -436,7 +438,7 @@ function runKey(tokens: readonly string[]): string {
       run++;
       continue;
     }
-    if (run > 0) key += `${WILDCARD}\u0001`;
+    if (run > 0) key += key === '' ? `${WILDCARD}\u0001`.repeat(run) : `${WILDCARD}\u0001`;
     run = 0;
     key += `${t}\u0001`;
   }

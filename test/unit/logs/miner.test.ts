@@ -153,14 +153,14 @@ describe('frequency-based template miner', () => {
     expect(groupingAccuracy(ids.map((id) => d.resolve(id)), truth)).toBe(1);
   });
 
-  it('takes an optional value beside another as one parameter, but not an optional field at the end', () => {
+  it('takes an optional value beside another between words as one parameter, but not an optional field at the end', () => {
     const d = createTemplateMiner();
     const ids: number[] = [];
     const truth: string[] = [];
     for (let i = 0; i < 300; i++) {
       // "*64" is printed by some programs only, between two values.
       const app = i % 3 === 0 ? `svc${i % 4}.exe *64` : `app${i % 5}.exe`;
-      ids.push(d.add(`${app} - 10.0.${i % 7}.${i % 11}:443 open directly`));
+      ids.push(d.add(`started ${app} - 10.0.${i % 7}.${i % 11}:443 open directly`));
       truth.push('open');
       // A field that only some lines print at their end makes another template.
       ids.push(d.add(`authentication failure; uid=${i % 3} rhost=10.1.${i % 5}.${i % 13}${i % 2 === 0 ? ' user=root' : ''}`));
