@@ -3,7 +3,7 @@
 // offline) and the `logs` CLI work from. Lines are prepared (parsed, redacted, masked) by
 // prepare.ts, in worker threads for big streams; mining and statistics stay here, in input
 // order, so the result is the same whichever thread prepared a line.
-import { createDrain, type DrainOptions } from './drain.js';
+import { createTemplateMiner, type MinerOptions } from './miner.js';
 import { feedStream, type FeedReport, type ParallelOptions } from './parallel.js';
 import { createLinePreparer, emptyRawSize, type PreparedBatch, type PreparedRecord } from './prepare.js';
 import type { LogRedactionOptions } from './redact.js';
@@ -12,7 +12,8 @@ import { LOG_LEVELS, type LogRecord } from './types.js';
 
 export interface AnalyzeOptions {
   redaction?: LogRedactionOptions;
-  drain?: DrainOptions;
+  /** Template miner bounds (see MinerOptions). */
+  miner?: MinerOptions;
   /** Example lines kept per template (default 3). */
   maxExamples?: number;
   /** Worker threads for big streams (see ParallelOptions). */
@@ -44,7 +45,7 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
     // Structured fields (method, path, status) make an example useful; they are redacted too.
     example: (record, message) => (record.detail === undefined ? message : `${message} ${preparer.redact(record.detail)}`),
   });
-  const drain = createDrain({ ...opts.drain, onEvict: (id) => stats.evict(id) });
+  const miner = createTemplateMiner({ ...opts.miner, onEvict: (id) => stats.evict(id) });
   let lineNo = 0;
   // Raw input size, for the raw-token estimate (see prepare.ts).
   const size = emptyRawSize();
@@ -52,7 +53,7 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
 
   const push = (p: PreparedRecord | undefined): number | undefined => {
     if (!p) return undefined;
-    const id = drain.addMasked(p.masked);
+    const id = miner.addMasked(p.masked, p.message);
     stats.add(id, p.record, p.message);
     return id;
   };
@@ -76,7 +77,7 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
           timestamp: Number.isNaN(t) ? undefined : t,
           detail: detail ?? undefined,
         };
-        const id = drain.addMasked(batch.masked[i]!);
+        const id = miner.addMasked(batch.masked[i]!, message);
         stats.add(id, record, message);
         ids[record.lineNo - first] = id;
       }
@@ -90,8 +91,8 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
     get lines() {
       return lineNo;
     },
-    resolve: (id) => drain.resolve(id),
-    finish: () => stats.finish((id) => drain.resolve(id), (id) => drain.template(id), rawTokens()),
+    resolve: (id) => miner.resolve(id),
+    finish: () => stats.finish((id) => miner.resolve(id), (id) => miner.template(id), rawTokens()),
   };
 }
 

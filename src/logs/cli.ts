@@ -107,7 +107,8 @@ async function parseCommand(stream: NodeJS.ReadableStream, analyzer: LogAnalyzer
   for (let i = 0; i < n; i++) {
     const id = ids[i]!;
     const template = id === 0 ? null : `T${analyzer.resolve(id)}`;
-    out.push(jsonl ? JSON.stringify({ line: i + 1, template }) : `${i + 1}\t${template ?? '-'}`);
+    // Both values are numbers or T<number>: nothing to escape, no object per line.
+    out.push(jsonl ? `{"line":${i + 1},"template":${template === null ? 'null' : `"${template}"`}}` : `${i + 1}\t${template ?? '-'}`);
     if (out.length === OUTPUT_CHUNK) {
       io.stdout(`${out.join('\n')}\n`);
       out = [];

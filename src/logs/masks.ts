@@ -41,8 +41,8 @@ export const MASKS: readonly Mask[] = [
     re: String.raw`(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}:){2,6}:(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4})(?![\w:])`,
     to: '<IP>',
   },
-  // Absolute paths with at least two segments, and Windows paths.
-  { re: String.raw`(?<![\w.:/~<>-])(?:\/[\w.@%+~$,=-]+){2,}\/?|\b[A-Za-z]:\\[^\s"'<>]+`, to: '<PATH>' },
+  // Absolute paths with at least two segments (with their query string), and Windows paths.
+  { re: String.raw`(?<![\w.:/~<>-])(?:\/[\w.@%+~$,=-]+){2,}\/?(?:\?[^\s"'<>\u00a0]*)?|\b[A-Za-z]:\\[^\s"'<>]+`, to: '<PATH>' },
   { re: String.raw`${B}0[xX][0-9a-fA-F]+${E}`, to: '<HEX>' },
   // 12ms, 1.5s, 3m20s, 250µs, "12 ms", "<1 sec" — one token whatever the spelling, so lines
   // that print a duration differently still have the same length.
@@ -100,22 +100,81 @@ function needsMask(token: string): boolean {
   return false;
 }
 
-/** Masks a message and splits it into tokens on whitespace. */
-export function maskTokens(message: string): string[] {
+/**
+ * Masks a message and splits it into tokens on whitespace. With `raw`, that array receives the
+ * tokens before masking, aligned with the result (templates show constant words as printed).
+ */
+export function maskTokens(message: string, raw?: string[]): string[] {
   let line = message;
   if (HAS_CLOCK.test(line)) line = line.replace(LINE_TIME, '<TS>');
   if (HAS_SPACED_UNIT.test(line)) line = line.replace(LINE_DURATION, '<DUR>');
+  if (HAS_SPACED_SIZE.test(line)) line = line.replace(LINE_SIZE, '<SIZE>');
   if (line.includes('"')) line = line.replace(QUOTED, keepTogether);
+  if (HAS_OPENER.test(line)) line = joinSpans(line);
   const tokens = tokenize(line);
+  if (raw) {
+    raw.length = 0;
+    for (const t of tokens) raw.push(t);
+  }
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (needsMask(t)) tokens[i] = maskToken(t);
   }
-  return collapseRuns(tokens);
+  return collapseRuns(tokens, raw);
+}
+
+// "3401 bytes", "(3.32 KB)", "512 MiB": a size printed with a space is one value, like 12KB.
+const LINE_SIZE = /(?<![A-Za-z0-9.])\d+(?:\.\d+)? (?:[KMGTP]i?B|B|bytes)(?![A-Za-z0-9])/g;
+const HAS_SPACED_SIZE = /\d (?:[KMGTP]i?B|B\b|bytes)/;
+
+// A bracketed or parenthesised span with spaces inside ("[instance: 1f3a…]", "(Lifecycle
+// Event)", "Surface(name=Foo Bar)") is one token, so that a span whose words vary in number
+// does not change the line's length; its spaces become no-break spaces as for quoted values.
+const HAS_OPENER = /[([{][^)\]}]*\s[^([{]*[)\]}]/;
+const OPEN = new Map([
+  [40, 41],
+  [91, 93],
+  [123, 125],
+]);
+const MAX_SPAN = 160;
+
+function joinSpans(line: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < line.length; i++) {
+    const close = OPEN.get(line.charCodeAt(i));
+    if (close === undefined) continue;
+    const end = spanEnd(line, i);
+    if (end < 0) continue;
+    const span = line.slice(i, end + 1);
+    if (/[ \t]/.test(span)) {
+      out += line.slice(from, i) + span.replace(/[ \t]/g, '\u00a0');
+      from = end + 1;
+    }
+    i = end;
+  }
+  return from === 0 ? line : out + line.slice(from);
+}
+
+// Index of the bracket closing the one at `at` (nesting counted), or -1 when there is none
+// within MAX_SPAN characters.
+function spanEnd(line: string, at: number): number {
+  const stack: number[] = [];
+  const limit = Math.min(line.length, at + MAX_SPAN);
+  for (let i = at; i < limit; i++) {
+    const c = line.charCodeAt(i);
+    const close = OPEN.get(c);
+    if (close !== undefined) stack.push(close);
+    else if (c === 41 || c === 93 || c === 125) {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return i;
+    }
+  }
+  return -1;
 }
 
 // A value only in masks and punctuation: `<NUM>`, `<IP>:<NUM>,`, `(<HEX>)`.
-function isValueToken(t: string): boolean {
+export function isValueToken(t: string): boolean {
   if (!t.includes('<')) return false;
   let masks = 0;
   for (let i = 0; i < t.length; i++) {
@@ -133,17 +192,19 @@ function isValueToken(t: string): boolean {
 
 // A list of values ("to <IP>:<NUM>, <IP>:<NUM>", "( <NUM> <NUM> <NUM> )") is one parameter
 // whatever its length: consecutive value tokens become the first of them.
-function collapseRuns(tokens: string[]): string[] {
+function collapseRuns(tokens: string[], raw?: string[]): string[] {
   let w = 0;
   let prevValue = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const value = isValueToken(t);
     if (value && prevValue) continue;
+    if (raw) raw[w] = raw[i]!;
     tokens[w++] = t;
     prevValue = value;
   }
   tokens.length = w;
+  if (raw) raw.length = w;
   return tokens;
 }
 

@@ -2,7 +2,10 @@
 // sixteen Loghub-2k systems (test/fixtures/logs/public-format-sets-*.ts, written by us from the
 // public formats; the real data cannot be fetched here). Measured as `logs parse` does: every
 // line through the analyzer, ids resolved at the end. The figures are printed; the assertions
-// are floors that catch a regression in header parsing, masking or routing, not targets.
+// are floors that catch a regression in header parsing, masking or grouping, not targets.
+// The per-format accuracy table of the frequency-based miner is bench/logs-accuracy.ts (27
+// formats, nine held out); these sets are the closer proxy of the real benchmark, so their
+// floors never go down.
 import { describe, expect, it } from 'vitest';
 import { measureGrouping } from '../../../src/logs/accuracy.js';
 import { PUBLIC_FORMAT_SETS_A } from '../../fixtures/logs/public-format-sets-a.js';
@@ -35,5 +38,8 @@ describe('grouping accuracy on imitations of public benchmark formats (Loghub-2k
     // Quoted values of several words (tag="View Lock", "GET /v2/… HTTP/1.1") are one token.
     expect(by.get('Android')).toBeGreaterThanOrEqual(0.9);
     expect(by.get('OpenStack')).toBeGreaterThanOrEqual(0.9);
+    // Headers the old parser missed, now learned from the file.
+    expect(by.get('Windows')).toBeGreaterThanOrEqual(0.9);
+    expect(by.get('HealthApp')).toBeGreaterThanOrEqual(0.95);
   });
 });
