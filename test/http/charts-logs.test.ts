@@ -55,7 +55,7 @@ describe('/logs summarize file with charts', () => {
     expect(Number(json(asked).length)).toBeGreaterThan(10_000);
     const alt = String(json(asked).alt_text);
     expect(alt).toContain('log lines per minute from 03:00 to 03:10 (America/New_York), log file ai-chat.log: 40 timed lines');
-    expect(alt).toContain('T1 (error) "ai-chat upstream <NUM> for request <NUM>": 30 lines, at most 3 a minute at 03:00');
+    expect(alt).toContain('T1 (error) "ai-chat upstream 429 for request <NUM>": 30 lines, at most 3 a minute at 03:00');
     expect(alt).toContain('Errors: 30 of 40 lines (75.0 %)');
     const upload = bot.http.calls.find((c) => c.url === UPLOAD_URL)!;
     expect(upload.headers['content-type']).toBe('application/octet-stream');
