@@ -10,7 +10,7 @@ import { rlsTopic } from '../src/diagnostics/rls.js';
 import { cliEquivalent, diagnosticBlocks } from '../src/diagnostics/render-blocks.js';
 import { diagnosticText } from '../src/diagnostics/render-text.js';
 import type { DiagnosticsService } from '../src/diagnostics/service.js';
-import type { Attachments } from '../src/slack/attachments.js';
+import { shareAttachments, type Attachments } from '../src/slack/attachments.js';
 import { commandLine, type DbTopic, type DiagnosticReport, type DiagnosticRequest } from '../src/diagnostics/types.js';
 import { exitCode } from '../src/health/types.js';
 import { noArgs, subcommand, textArgs, type AnySubcommand, type CommandSpec, type Subcommand } from '../src/slack/command.js';
@@ -93,11 +93,20 @@ export interface DbServices {
 const PLAN_ROOM = LIMITS.sectionText - 200;
 
 /**
- * /db explain: the diagnostic report, then the full plan as a code block cut at Slack's section
- * limit (the terminal prints it whole).
- * TODO(lead): attach the whole plan as a file with src/slack/files.ts once that branch is merged,
- * instead of cutting it here.
+ * /db explain: the diagnostic report, then the plan as a code block cut at Slack's section limit.
+ * A plan longer than that goes whole, as a text file, into the caller's direct messages with the
+ * bot (only they see the answer: plans quote the statement); the terminal prints it whole.
  */
+function explainMessage(report: DiagnosticReport, timezone: string, whole: string): { text: string; blocks: ReturnType<typeof diagnosticBlocks>['blocks'] } {
+  const msg = diagnosticBlocks(report, timezone);
+  const plan = fullPlanText(report);
+  if (!plan) return msg;
+  const cut = plan.length > PLAN_ROOM;
+  const body = `\`\`\`${escapeMrkdwn(truncate(plan.replace(/```/g, "'''"), PLAN_ROOM))}\`\`\`${cut ? `\n_Plan cut at Slack's limit; ${whole}_` : ''}`;
+  const footer = msg.blocks.at(-1);
+  return { text: msg.text, blocks: fitMessage([...msg.blocks.slice(0, -1), ...sections(body), ...(footer ? [footer] : [])], `Run \`${cliEquivalent(report)}\` for the full report.`) };
+}
+
 function explainSub(s: DbServices): AnySubcommand {
   return subcommand<ExplainArgs, DiagnosticReport>({
     name: 'explain',
@@ -111,14 +120,27 @@ function explainSub(s: DbServices): AnySubcommand {
     args: textArgs(parseExplainArgs),
     ack: (a) => `Running \`/db explain${a.analyze ? ' analyze' : ''} ${a.queryId}\`…`,
     call: (a) => s.diagnostics.runTopic(explainTopic(a)),
-    slack: (report, env) => {
-      const msg = diagnosticBlocks(report, env.timezone);
+    slack: (report, env) => explainMessage(report, env.timezone, `\`${cliEquivalent(report).replace(' --json', '')}\` prints it whole.`),
+    async run(a, ctx) {
+      const report = await s.diagnostics.runTopic(explainTopic(a));
       const plan = fullPlanText(report);
-      if (!plan) return msg;
-      const cut = plan.length > PLAN_ROOM;
-      const body = `\`\`\`${escapeMrkdwn(truncate(plan.replace(/```/g, "'''"), PLAN_ROOM))}\`\`\`${cut ? `\n_Plan cut at Slack's limit; \`${cliEquivalent(report).replace(' --json', '')}\` prints it whole._` : ''}`;
-      const footer = msg.blocks.at(-1);
-      return { text: msg.text, blocks: fitMessage([...msg.blocks.slice(0, -1), ...sections(body), ...(footer ? [footer] : [])], `Run \`${cliEquivalent(report)}\` for the full report.`) };
+      const long = plan !== undefined && plan.length > PLAN_ROOM && s.attachments !== undefined;
+      const terminal = `\`${cliEquivalent(report).replace(' --json', '')}\``;
+      await ctx.respond(explainMessage(report, ctx.deps.timezone, long ? 'the whole plan is in your direct messages with me.' : `${terminal} prints it whole.`));
+      if (!long || !s.attachments) return report;
+      const whole = (why: string) => ctx.respond({ text: `${why} Run ${terminal} in a terminal for the whole plan.` });
+      let dm;
+      try {
+        dm = await ctx.chat.postMessage({ channel: ctx.who.userId, text: `The whole plan of \`${report.command}\`, as a file in this thread.`, purpose: 'the query plan' });
+      } catch (err) {
+        ctx.log.warn({ err }, 'query plan message not posted');
+        await whole('I could not send you the whole plan.');
+        return report;
+      }
+      const file = { filename: `explain-${a.queryId}${a.analyze ? '-analyze' : ''}.txt`, title: `Plan of ${report.command}`, content: `${plan}\n`, snippetType: 'text' };
+      const problem = await shareAttachments(s.attachments, ctx.log, { channel: dm.channel, threadTs: dm.ts, purpose: 'the query plan' }, { files: [file] });
+      if (problem) await whole(problem);
+      return report;
     },
     terminal: {
       text: (report, env) => {
