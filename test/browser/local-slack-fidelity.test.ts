@@ -1,5 +1,6 @@
 // Block Kit fidelity of the page: every message and view the bot's HTTP tests produced
-// (recorded by test/support/blockkit-recorder.ts into fixtures/blockkit-corpus.json, plus any
+// (recorded by test/support/blockkit-recorder.ts into fixtures/blockkit-corpus.json — refresh it with
+// scripts/blockkit-corpus.ts after changing what the bot sends — plus any
 // fresh recording in $OPSBOT_BLOCKKIT_RECORD) and every one the real bot sends now for each of its
 // commands, a modal-driven playbook included, passes Slack's limits (validate.ts) and renders
 // without a single "unknown block" placeholder.
