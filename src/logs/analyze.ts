@@ -18,6 +18,11 @@ export interface AnalyzeOptions {
   maxExamples?: number;
   /** Worker threads for big streams (see ParallelOptions). */
   parallel?: ParallelOptions;
+  /**
+   * Whether to gather statistics (default true). `logs parse` wants only each line's template
+   * id: without statistics no record is built per line and finish() may not be called.
+   */
+  statistics?: boolean;
 }
 
 /** Streaming analyzer: push lines, records or prepared batches, then finish once. */
@@ -45,6 +50,7 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
     // Structured fields (method, path, status) make an example useful; they are redacted too.
     example: (record, message) => (record.detail === undefined ? message : `${message} ${preparer.redact(record.detail)}`),
   });
+  const counting = opts.statistics ?? true;
   const miner = createTemplateMiner({ ...opts.miner, onEvict: (id) => stats.evict(id) });
   let lineNo = 0;
   // Raw input size, for the raw-token estimate (see prepare.ts).
@@ -54,7 +60,7 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
   const push = (p: PreparedRecord | undefined): number | undefined => {
     if (!p) return undefined;
     const id = miner.addMasked(p.masked, p.message);
-    stats.add(id, p.record, p.message);
+    if (counting) stats.add(id, p.record, p.message);
     return id;
   };
 
@@ -66,7 +72,10 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
       preparer.settle(batch);
       const ids = new Int32Array(batch.lines);
       const first = lineNo + 1;
-      for (let i = 0; i < batch.messages.length; i++) {
+      if (!counting) {
+        for (let i = 0; i < batch.messages.length; i++) ids[batch.lineNos[i]! - first] = miner.addMasked(batch.masked[i]!, batch.messages[i]);
+      }
+      for (let i = 0; counting && i < batch.messages.length; i++) {
         const t = batch.times[i]!;
         const detail = batch.details[i];
         const message = batch.messages[i]!;
@@ -92,7 +101,10 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
       return lineNo;
     },
     resolve: (id) => miner.resolve(id),
-    finish: () => stats.finish((id) => miner.resolve(id), (id) => miner.template(id), rawTokens()),
+    finish: () => {
+      if (!counting) throw new Error('createLogAnalyzer: finish() needs statistics (statistics: false keeps template ids only)');
+      return stats.finish((id) => miner.resolve(id), (id) => miner.template(id), rawTokens());
+    },
   };
 }
 

@@ -63,7 +63,8 @@ export async function runLogsCli(args: string[], io: LogsCliIo): Promise<number>
   const input = positional[0]!;
   try {
     const stream = await openLogStream(input, { stdin: io.stdin, ...(io.openFile ? { openFile: io.openFile } : {}) });
-    const analyzer = createLogAnalyzer(io.analyze);
+    // `logs parse` prints template ids only: no statistics to gather per line.
+    const analyzer = createLogAnalyzer({ ...io.analyze, statistics: command !== 'parse' });
     // A file opened here is read by nobody else: its buffers can move to worker threads.
     const opts: AnalyzeOptions = { ...io.analyze, parallel: { ...io.analyze?.parallel, moveReadBuffers: input !== '-' && !io.openFile } };
     if (command === 'parse') return await parseCommand(stream, analyzer, opts, flags.has('--jsonl'), io);

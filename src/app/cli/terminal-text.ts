@@ -14,6 +14,9 @@ const ESC_SEQUENCE = /\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 // Only DEL and C1 can appear unescaped in JSON.stringify output (it escapes C0 itself).
 const JSON_UNESCAPED = /[\u007f-\u009f]/g;
+// Every sequence above starts with, and every character removed is, one of these: a chunk
+// without any is already safe, JSON or not, and needs no parse (one scan, no backtracking).
+const ANY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /** Removes escape sequences and control characters (keeps newlines and tabs). */
 export function stripControl(text: string): string {
@@ -27,6 +30,7 @@ export function stripControl(text: string): string {
  * else loses its escape sequences and control characters.
  */
 export function terminalSafe(chunk: string): string {
+  if (!ANY_CONTROL.test(chunk)) return chunk;
   if (isJson(chunk)) return chunk.replace(JSON_UNESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return stripControl(chunk);
 }

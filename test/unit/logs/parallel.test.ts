@@ -42,7 +42,7 @@ function pieces(text: string, size: number, pauseMs = 0): Readable {
 function oneByOne(lines: string[], opts: AnalyzeOptions = {}) {
   const analyzer = createLogAnalyzer(opts);
   const ids = lines.map((l) => analyzer.pushLine(l) ?? 0);
-  return { analysis: analyzer.finish(), ids };
+  return { analysis: analyzer.finish(), ids, resolve: (id: number) => analyzer.resolve(id) };
 }
 
 async function fed(stream: Readable, opts: AnalyzeOptions) {
@@ -81,6 +81,22 @@ describe('feeding a stream in chunks of lines', () => {
     expect(got.report.inWorkers).toBeGreaterThan(got.report.chunks / 2);
     expect(got.ids).toEqual(expected.ids);
     expect(got.analysis).toEqual(expected.analysis);
+  });
+
+  it('gives the same template ids without statistics (logs parse), and then refuses to finish', async () => {
+    for (const [piece, chunk] of [
+      [7, 1024],
+      [65_536, 4096],
+    ] as const) {
+      const opts: AnalyzeOptions = { parallel: { workers: 0, chunkBytes: chunk }, statistics: false };
+      const analyzer = createLogAnalyzer(opts);
+      const ids: number[] = [];
+      await feedAnalyzer(pieces(text, piece), analyzer, opts, (batch) => ids.push(...batch));
+      expect(ids.map((id) => (id === 0 ? 0 : analyzer.resolve(id)))).toEqual(expected.ids.map((id) => (id === 0 ? 0 : expected.resolve(id))));
+      expect(() => analyzer.finish()).toThrow(/statistics/);
+    }
+    const single = createLogAnalyzer({ statistics: false });
+    expect(lines.map((l) => single.pushLine(l) ?? 0)).toEqual(expected.ids);
   });
 
   it('redacts in the workers with the same settings (IPs kept when asked)', async () => {
