@@ -163,7 +163,7 @@ describe('direct messages', () => {
     expect(theirs.channels.filter((c) => c.kind === 'im')).toHaveLength(1);
   });
 
-  it('refuses what Slack refuses: no users, unknown ones, the bot itself, more than 8; a DM cannot be invited to or archived', async () => {
+  it('refuses what Slack refuses: no users, unknown ones, the bot itself, more than 8; a DM cannot be invited to, archived or joined', async () => {
     expect(await platformError(client.apiCall('conversations.open', {}))).toMatchObject({ error: 'users_list_not_supplied' });
     expect(await platformError(client.conversations.open({ users: 'U0NOPE' }))).toMatchObject({ error: 'user_not_found' });
     expect(await platformError(client.conversations.open({ users: standIn.botUserId }))).toMatchObject({ error: 'cannot_dm_bot' });
@@ -173,6 +173,7 @@ describe('direct messages', () => {
     const dm = (await client.conversations.open({ users: APPROVER })).channel!.id!;
     expect(await platformError(client.conversations.invite({ channel: dm, users: MANAGER }))).toMatchObject({ error: 'method_not_supported_for_channel_type' });
     expect(await platformError(client.conversations.archive({ channel: dm }))).toMatchObject({ error: 'method_not_supported_for_channel_type' });
+    expect(await platformError(client.conversations.join({ channel: dm }))).toMatchObject({ error: 'method_not_supported_for_channel_type' });
   });
 
   it('opens one group DM for the same people, listed only with types=mpim; the default list is public channels', async () => {

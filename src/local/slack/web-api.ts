@@ -306,6 +306,7 @@ const methods: Record<string, Method> = {
 
   'conversations.join': (a, c) => {
     const channel = c.ws.channel(a.channel);
+    if (channel?.kind) return fail('method_not_supported_for_channel_type');
     return channel ? { ok: true, channel: channelJson(channel) } : fail('channel_not_found');
   },
 
