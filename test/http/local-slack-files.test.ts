@@ -180,6 +180,8 @@ describe('direct messages', () => {
     const a = await client.conversations.open({ users: `${APPROVER},${SECOND}` });
     const b = await client.conversations.open({ users: `${SECOND},${APPROVER}` });
     expect(a.channel).toMatchObject({ is_mpim: true });
+    expect(a).not.toHaveProperty('already_open');
+    expect(b).toMatchObject({ no_op: true, already_open: true });
     expect(b.channel!.id).toBe(a.channel!.id);
     const names = (r: { channels?: { id?: string }[] }) => (r.channels ?? []).map((c) => c.id);
     expect(names(await client.conversations.list({}))).toEqual(['C0LOCOPS', 'C0LOCALERTS', 'C0LOCSTATUS']);

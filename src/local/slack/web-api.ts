@@ -283,9 +283,9 @@ const methods: Record<string, Method> = {
     if (users.length > 8) return fail('too_many_users');
     if (users.includes(c.ws.botUserId)) return fail(users.length === 1 ? 'cannot_dm_bot' : 'user_not_found');
     if (users.some((u) => !c.ws.personas.has(u))) return fail('user_not_found');
-    const existed = users.length === 1 ? c.ws.channels.has(c.ws.dmId(users[0]!)) : undefined;
+    const before = new Set(c.ws.channels.keys());
     const channel = users.length === 1 ? c.ws.openDm(users[0]!) : c.ws.openGroupDm(users);
-    const again = existed ?? false;
+    const again = before.has(channel.id);
     return { ok: true, ...(again ? { no_op: true, already_open: true } : {}), channel: bool(a.return_im) || channel.kind === 'mpim' ? channelJson(channel) : { id: channel.id } };
   },
 
