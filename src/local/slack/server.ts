@@ -9,6 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { createEventSender } from './events.js';
+import { imageSize, mimeTypeOf } from './file-types.js';
 import { readManifest } from './manifest.js';
 import { DEFAULT_CHANNELS, DEFAULT_PERSONAS } from './personas.js';
 import { useResponseUrl } from './response-url.js';
@@ -199,17 +200,36 @@ export function createSlackStandIn(opts: SlackStandInOptions): SlackStandIn {
   }
 
   async function upload(fileId: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
     const f = ws.uploads.get(fileId);
-    if (!f || f.complete) return send(res, 404, 'file not found', 'text/plain');
-    const type = req.headers['content-type'] ?? '';
-    if (type.startsWith('multipart/form-data')) {
-      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
-      const entry = [...form.values()][0];
-      f.bytes = typeof entry === 'string' ? Buffer.from(entry) : entry ? Buffer.from(await entry.arrayBuffer()) : Buffer.alloc(0);
-    } else {
-      f.bytes = raw;
+    if (!f || f.complete) return send(res, 404, 'file not found: ask files.getUploadURLExternal for a new upload address', 'text/plain');
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      return send(res, 413, `the local workspace keeps files of up to ${MAX_BODY / 1024 / 1024} MB`, 'text/plain');
     }
+    const type = req.headers['content-type'] ?? '';
+    let bytes: Buffer;
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': type } }).formData().catch(() => undefined);
+      if (!form) return send(res, 400, 'unreadable multipart body', 'text/plain');
+      const entry = [...form.values()][0];
+      bytes = typeof entry === 'string' ? Buffer.from(entry) : entry ? Buffer.from(await entry.arrayBuffer()) : Buffer.alloc(0);
+    } else {
+      bytes = raw;
+    }
+    // Slack stores what files.getUploadURLExternal was told: a different length is a broken upload.
+    if (f.declaredLength !== undefined && bytes.length !== f.declaredLength) {
+      return send(res, 400, `length mismatch: files.getUploadURLExternal was given length ${f.declaredLength}, the upload has ${bytes.length} bytes`, 'text/plain');
+    }
+    f.bytes = bytes;
+    f.mimetype = mimeTypeOf(f.name, bytes);
+    const size = imageSize(f.mimetype, bytes);
+    if (size) {
+      f.width = size.width;
+      f.height = size.height;
+    }
+    f.uploaded = true;
     send(res, 200, `OK - ${f.bytes.length}`, 'text/plain');
   }
 

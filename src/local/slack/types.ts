@@ -33,6 +33,10 @@ export interface Channel extends ChannelSeed {
   topic: string;
   purpose: string;
   pins: Set<string>;
+  /** A direct message: with one person (`im`, `imUser` set) or a group of people (`mpim`). */
+  kind?: 'im' | 'mpim';
+  /** The person of an `im` (the other side is the bot). */
+  imUser?: string;
 }
 
 /** A file uploaded by the bot (files.*External) or by a persona from the page. */
@@ -44,6 +48,16 @@ export interface StoredFile {
   created: number;
   mimetype: string;
   bytes: Buffer;
+  /** The length files.getUploadURLExternal was told; the upload must match it. */
+  declaredLength?: number;
+  /** Set once the bytes were POSTed to the upload address. */
+  uploaded?: boolean;
+  /** An image's description for screen readers (alt_text; Slack's file field alt_txt). */
+  altText?: string;
+  snippetType?: string;
+  /** An image's size in pixels, read from its header (PNG, GIF, JPEG). */
+  width?: number;
+  height?: number;
   channels: string[];
   /** Set once files.completeUploadExternal (or a page upload) has shared it. */
   complete: boolean;

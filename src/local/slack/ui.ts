@@ -4,6 +4,7 @@
 // returns (ephemeral or in-channel reply, response_action for modals).
 import type { EventSender } from './events.js';
 import type { ManifestSummary } from './manifest.js';
+import { imageSize, mimeTypeOf } from './file-types.js';
 import { LOCAL_USERGROUPS } from './personas.js';
 import type { StoredView } from './types.js';
 import { validateMessage, validateView, type Verdict } from './validate.js';
@@ -107,7 +108,7 @@ export async function sendCommand(d: UiDeps, a: Record<string, unknown>): Promis
     team_id: TEAM.id,
     team_domain: TEAM.domain,
     channel_id: channel.id,
-    channel_name: channel.name,
+    channel_name: channel.kind === 'im' ? 'directmessage' : channel.name,
     user_id: user.id,
     user_name: user.name,
     command,
@@ -324,19 +325,24 @@ export async function postMessage(d: UiDeps, a: Record<string, unknown>): Promis
   const file = a.file as { name?: unknown; content?: unknown; mimetype?: unknown } | undefined;
   if (file && typeof file.name === 'string' && typeof file.content === 'string') {
     const id = d.ws.newId('F');
-    d.ws.uploads.set(id, { id, name: file.name, title: file.name, user: user.id, created: d.ws.clock.now(), mimetype: typeof file.mimetype === 'string' && file.mimetype ? file.mimetype : 'text/plain', bytes: Buffer.from(file.content, 'base64'), channels: [channel.id], complete: true });
+    const bytes = Buffer.from(file.content, 'base64');
+    // Slack decides a file's type itself (the browser's guess is not trusted).
+    const mimetype = mimeTypeOf(file.name, bytes);
+    d.ws.uploads.set(id, { id, name: file.name, title: file.name, user: user.id, created: d.ws.clock.now(), mimetype, bytes, ...imageSize(mimetype, bytes), channels: [channel.id], complete: true, uploaded: true });
     files.push(id);
   }
   if (text.trim() === '' && files.length === 0) throw new UiInputError('nothing to send');
   const msg = d.ws.post({ channel: channel.id, user: user.id, isBot: false, text, files, ...(parent ? { threadTs: parent.threadTs ?? parent.ts } : {}) });
-  if (subscribed(d, 'message.channels')) {
+  // Slack sends a message event per conversation type the app subscribes to.
+  const eventType = channel.kind === 'im' ? 'message.im' : channel.kind === 'mpim' ? 'message.mpim' : channel.isPrivate ? 'message.groups' : 'message.channels';
+  if (subscribed(d, eventType)) {
     await d.sender.event({
       type: 'message',
       channel: channel.id,
       user: user.id,
       text,
       ts: msg.ts,
-      channel_type: channel.isPrivate ? 'group' : 'channel',
+      channel_type: channel.kind ?? (channel.isPrivate ? 'group' : 'channel'),
       ...(msg.threadTs ? { thread_ts: msg.threadTs } : {}),
       ...(files.length ? { subtype: 'file_share', files: messageJson(msg, d.ws).files } : {}),
     });
@@ -349,7 +355,7 @@ export async function openHome(d: UiDeps, a: Record<string, unknown>): Promise<U
   const user = personaOf(d, a.user);
   if (!subscribed(d, 'app_home_opened')) return { ok: true, sent: false };
   const home = d.ws.homes.get(user.id);
-  await d.sender.event({ type: 'app_home_opened', user: user.id, channel: `D0${user.id.slice(1)}`, tab: 'home', ...(home ? { view: viewJson(home) } : {}) });
+  await d.sender.event({ type: 'app_home_opened', user: user.id, channel: d.ws.dmId(user.id), tab: 'home', ...(home ? { view: viewJson(home) } : {}) });
   return { ok: true, sent: true };
 }
 
@@ -362,7 +368,10 @@ function usergroupNames(d: UiDeps): Record<string, string> {
 
 /** What the page shows a person: the channels, the messages they may see, their views. */
 export function stateFor(d: UiDeps, userId: string, rejections: readonly Rejection[]): Record<string, unknown> {
-  const visible = d.ws.messages.filter((m) => m.ephemeralTo === undefined || m.ephemeralTo === userId);
+  // A person sees their own direct messages only (with the bot, or a group they are in).
+  const mine = (c: { kind?: string; members: Set<string> }) => c.kind === undefined || c.members.has(userId);
+  const hidden = new Set([...d.ws.channels.values()].filter((c) => !mine(c)).map((c) => c.id));
+  const visible = d.ws.messages.filter((m) => (m.ephemeralTo === undefined || m.ephemeralTo === userId) && !hidden.has(m.channel));
   return {
     version: d.ws.version,
     botUserId: d.ws.botUserId,
@@ -370,7 +379,9 @@ export function stateFor(d: UiDeps, userId: string, rejections: readonly Rejecti
     botName: d.manifest.botName,
     personas: [...d.ws.personas.values()],
     usergroups: usergroupNames(d),
-    channels: [...d.ws.channels.values()].map((c) => ({ id: c.id, name: c.name, isArchived: c.isArchived, isPrivate: c.isPrivate, member: c.members.has(userId), topic: c.topic, pins: [...c.pins] })),
+    channels: [...d.ws.channels.values()].filter(mine).map((c) => ({ id: c.id, name: c.name, isArchived: c.isArchived, isPrivate: c.isPrivate, member: c.members.has(userId), topic: c.topic, pins: [...c.pins], ...(c.kind ? { kind: c.kind, members: [...c.members] } : {}) })),
+    /** The person's direct message with the bot. */
+    dm: d.ws.dmId(userId),
     messages: visible.map((m) => ({ ...messageJson(m, d.ws), channel: m.channel, isBot: m.isBot, ...(m.ephemeralTo ? { ephemeral: true } : {}) })),
     modals: (d.ws.modals.get(userId) ?? []).map((v) => viewJson(v)),
     home: d.ws.homes.has(userId) ? viewJson(d.ws.homes.get(userId)!) : null,

@@ -1,7 +1,8 @@
 // The Web API methods the bot calls, answered as Slack documents them: `{ ok: true, … }` or
 // `{ ok: false, error: '<code>' }` with HTTP 200, every Block Kit payload validated first
 // (validate.ts), the bot token checked on every call.
-import type { StoredFile, StoredMessage } from './types.js';
+import type { Channel, StoredFile, StoredMessage } from './types.js';
+import { fileType } from './file-types.js';
 import { validateMessage, validateView, type Verdict } from './validate.js';
 import { viewWithBlockIds, withBlockIds, type Workspace } from './workspace.js';
 
@@ -16,6 +17,12 @@ export interface ApiContext {
 }
 
 const fail = (error: string, extra: Record<string, unknown> = {}): ApiResult => ({ ok: false, error, ...extra });
+/** Slack's answer to a missing or malformed argument: invalid_arguments with the reason. */
+const invalid = (why: string): ApiResult => fail('invalid_arguments', { response_metadata: { messages: [`[ERROR] ${why}`] } });
+
+/** Slack's limits on uploads: 1 GB a file, an image's alt text ≤ 1000 characters. */
+export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+const MAX_FILE_ALT_TEXT = 1000;
 
 function refused(v: Verdict): ApiResult | undefined {
   if (v.ok) return undefined;
@@ -55,6 +62,7 @@ export function messageJson(m: StoredMessage, ws: Workspace): Record<string, unk
 
 export function fileJson(f: StoredFile, baseUrl: string): Record<string, unknown> {
   const url = `${baseUrl}/files/${f.id}/${encodeURIComponent(f.name)}`;
+  const type = fileType(f.name, f.mimetype, f.snippetType);
   return {
     id: f.id,
     created: Math.floor(f.created / 1000),
@@ -62,9 +70,12 @@ export function fileJson(f: StoredFile, baseUrl: string): Record<string, unknown
     name: f.name,
     title: f.title,
     mimetype: f.mimetype,
-    filetype: f.name.includes('.') ? f.name.split('.').pop() : 'text',
+    filetype: type.filetype,
+    pretty_type: type.pretty,
     user: f.user,
     size: f.bytes.length,
+    ...(f.altText ? { alt_txt: f.altText } : {}),
+    ...(f.width && f.height ? { original_w: f.width, original_h: f.height } : {}),
     url_private: url,
     url_private_download: `${url}?download=1`,
     channels: f.channels,
@@ -73,6 +84,8 @@ export function fileJson(f: StoredFile, baseUrl: string): Record<string, unknown
 }
 
 function channelJson(c: NonNullable<ReturnType<Workspace['channel']>>): Record<string, unknown> {
+  if (c.kind === 'im') return { id: c.id, created: c.created, is_im: true, is_org_shared: false, user: c.imUser, is_user_deleted: false, priority: 0 };
+  if (c.kind === 'mpim') return { id: c.id, name: c.name, created: c.created, creator: c.creator, is_channel: false, is_group: true, is_mpim: true, is_private: true, is_archived: c.isArchived, is_member: true, num_members: c.members.size };
   return {
     id: c.id,
     name: c.name,
@@ -97,8 +110,10 @@ const fileIds = (m: StoredMessage): string[] => m.files;
 const memberOf = ({ usergroups }: { usergroups: string[] }, group: string): boolean => usergroups.includes(group);
 const pinsOf = (c: { pins: Set<string> }): Set<string> => c.pins;
 
-function postable(c: ApiContext, channelArg: unknown): { error: ApiResult } | { channel: NonNullable<ReturnType<Workspace['channel']>> } {
-  const channel = c.ws.channel(channelArg);
+function postable(c: ApiContext, channelArg: unknown, toUser = false): { error: ApiResult } | { channel: NonNullable<ReturnType<Workspace['channel']>> } {
+  // chat.postMessage to a person's user id posts in their direct message with the app.
+  const person = toUser && typeof channelArg === 'string' && c.ws.personas.has(channelArg);
+  const channel = person ? c.ws.openDm(channelArg) : c.ws.channel(channelArg);
   if (!channel) return { error: fail('channel_not_found') };
   if (channel.isArchived) return { error: fail('is_archived') };
   return { channel };
@@ -116,7 +131,7 @@ const methods: Record<string, Method> = {
   'auth.test': (_a, c) => ({ ok: true, url: `${c.baseUrl}/`, team: 'AutoRepAi (local)', user: 'opsbot', team_id: 'T0LOCAL', user_id: c.ws.botUserId, bot_id: 'B0LOCALBOT', is_enterprise_install: false }),
 
   'chat.postMessage': (a, c) => {
-    const target = postable(c, a.channel);
+    const target = postable(c, a.channel, true);
     if ('error' in target) return target.error;
     const m = messageArgs(a);
     if (isResult(m)) return m;
@@ -256,9 +271,28 @@ const methods: Record<string, Method> = {
     return { ok: true, channel: channelJson(channel) };
   },
 
+  'conversations.open': (a, c) => {
+    const asked = str(a.channel);
+    if (asked !== undefined && asked !== '') {
+      const channel = c.ws.channel(asked);
+      if (!channel?.kind) return fail('channel_not_found');
+      return { ok: true, no_op: true, already_open: true, channel: bool(a.return_im) ? channelJson(channel) : { id: channel.id } };
+    }
+    const users = [...new Set((str(a.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean))];
+    if (users.length === 0) return fail('users_list_not_supplied');
+    if (users.length > 8) return fail('too_many_users');
+    if (users.includes(c.ws.botUserId)) return fail(users.length === 1 ? 'cannot_dm_bot' : 'user_not_found');
+    if (users.some((u) => !c.ws.personas.has(u))) return fail('user_not_found');
+    const before = new Set(c.ws.channels.keys());
+    const channel = users.length === 1 ? c.ws.openDm(users[0]!) : c.ws.openGroupDm(users);
+    const again = before.has(channel.id);
+    return { ok: true, ...(again ? { no_op: true, already_open: true } : {}), channel: bool(a.return_im) || channel.kind === 'mpim' ? channelJson(channel) : { id: channel.id } };
+  },
+
   'conversations.invite': (a, c) => {
     const channel = c.ws.channel(a.channel);
     if (!channel) return fail('channel_not_found');
+    if (channel.kind) return fail('method_not_supported_for_channel_type');
     if (channel.isArchived) return fail('is_archived');
     const users = (str(a.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean);
     if (users.length === 0) return fail('no_user');
@@ -272,6 +306,7 @@ const methods: Record<string, Method> = {
 
   'conversations.join': (a, c) => {
     const channel = c.ws.channel(a.channel);
+    if (channel?.kind) return fail('method_not_supported_for_channel_type');
     return channel ? { ok: true, channel: channelJson(channel) } : fail('channel_not_found');
   },
 
@@ -285,7 +320,15 @@ const methods: Record<string, Method> = {
     return channel ? { ok: true, members: [...channel.members] } : fail('channel_not_found');
   },
 
-  'conversations.list': (_a, c) => ({ ok: true, channels: [...c.ws.channels.values()].filter((ch) => !ch.isArchived).map(channelJson), response_metadata: { next_cursor: '' } }),
+  'conversations.list': (a, c) => {
+    // Slack's default is public channels only; `types` asks for others (im, mpim, private_channel).
+    const types = new Set((str(a.types) ?? 'public_channel').split(',').map((t) => t.trim()));
+    const known = ['public_channel', 'private_channel', 'im', 'mpim'];
+    if ([...types].some((t) => !known.includes(t))) return fail('invalid_types');
+    const kindOf = (ch: Channel) => ch.kind ?? (ch.isPrivate ? 'private_channel' : 'public_channel');
+    const list = [...c.ws.channels.values()].filter((ch) => !ch.isArchived && types.has(kindOf(ch)));
+    return { ok: true, channels: list.map(channelJson), response_metadata: { next_cursor: '' } };
+  },
 
   'conversations.history': (a, c) => {
     const channel = c.ws.channel(a.channel);
@@ -313,6 +356,7 @@ const methods: Record<string, Method> = {
   'conversations.archive': (a, c) => {
     const channel = c.ws.channel(a.channel);
     if (!channel) return fail('channel_not_found');
+    if (channel.kind) return fail('method_not_supported_for_channel_type');
     if (channel.isArchived) return fail('already_archived');
     channel.isArchived = true;
     c.ws.changed();
@@ -360,40 +404,76 @@ const methods: Record<string, Method> = {
 
   'files.getUploadURLExternal': (a, c) => {
     const filename = str(a.filename);
-    const length = Number(str(a.length));
-    if (!filename) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: filename'] } });
-    if (!Number.isInteger(length) || length < 1) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: length'] } });
+    const rawLength = str(a.length);
+    const length = Number(rawLength);
+    const altText = str(a.alt_text);
+    const snippetType = str(a.snippet_type);
+    if (!filename) return invalid('missing required field: filename');
+    if (rawLength === undefined || rawLength === '') return invalid('missing required field: length');
+    if (!/^\d+$/.test(rawLength) || !Number.isSafeInteger(length)) return invalid('invalid value for field: length (an integer number of bytes)');
+    if (length < 1) return invalid('length must be at least 1');
+    if (length > MAX_FILE_BYTES) return fail('file_too_large');
+    if (altText !== undefined && altText.length > MAX_FILE_ALT_TEXT) return invalid(`alt_text must be ${MAX_FILE_ALT_TEXT} characters or fewer`);
     const id = c.ws.newId('F');
-    c.ws.uploads.set(id, { id, name: filename, title: filename, user: c.ws.botUserId, created: c.ws.clock.now(), mimetype: 'text/plain', bytes: Buffer.alloc(0), channels: [], complete: false });
+    c.ws.uploads.set(id, {
+      id,
+      name: filename,
+      title: filename,
+      user: c.ws.botUserId,
+      created: c.ws.clock.now(),
+      mimetype: 'application/octet-stream',
+      bytes: Buffer.alloc(0),
+      channels: [],
+      complete: false,
+      declaredLength: length,
+      uploaded: false,
+      ...(altText ? { altText } : {}),
+      ...(snippetType ? { snippetType } : {}),
+    });
     return { ok: true, upload_url: `${c.baseUrl}/upload/${id}`, file_id: id };
   },
 
   'files.completeUploadExternal': (a, c) => {
     const list = json(a.files);
-    if (!Array.isArray(list) || list.length === 0) return fail('invalid_arguments');
+    if (a.files === undefined || a.files === '') return invalid('missing required field: files');
+    if (!Array.isArray(list) || list.length === 0) return invalid('files must be a non-empty JSON array of {"id", "title"}');
+    const entries = list as { id?: unknown; title?: unknown }[];
     const files: StoredFile[] = [];
-    for (const entry of list as { id?: unknown; title?: unknown }[]) {
-      const f = typeof entry.id === 'string' ? c.ws.uploads.get(entry.id) : undefined;
-      if (!f || f.complete) return fail('file_not_found');
-      if (typeof entry.title === 'string' && entry.title !== '') f.title = entry.title;
+    for (const entry of entries) {
+      if (typeof entry !== 'object' || entry === null || typeof entry.id !== 'string') return invalid('every file needs an id');
+      if (entry.title !== undefined && typeof entry.title !== 'string') return invalid('a file title must be a string');
+      const f = c.ws.uploads.get(entry.id);
+      // Never uploaded to its address, or already shared: Slack knows no such pending file.
+      if (!f || f.complete || !f.uploaded || files.includes(f)) return fail('file_not_found');
       files.push(f);
     }
-    const channelArg = a.channel_id ?? a.channels;
-    if (channelArg !== undefined) {
-      const target = postable(c, str(channelArg)?.split(',')[0]);
-      if ('error' in target) return target.error;
+    const comment = str(a.initial_comment);
+    const channelArg = str(a.channel_id) ?? str(a.channels)?.split(',')[0];
+    let target: Channel | undefined;
+    let root: string | undefined;
+    if (channelArg !== undefined && channelArg !== '') {
+      const t = postable(c, channelArg);
+      if ('error' in t) return t.error;
+      target = t.channel;
       const threadTs = str(a.thread_ts);
-      for (const f of files) f.channels.push(target.channel.id);
-      c.ws.post({
-        channel: target.channel.id,
-        user: c.ws.botUserId,
-        isBot: true,
-        text: str(a.initial_comment) ?? '',
-        files: files.map((f) => f.id),
-        ...(threadTs ? { threadTs } : {}),
-      });
+      if (threadTs !== undefined && threadTs !== '') {
+        const parent = c.ws.message(target.id, threadTs);
+        if (!parent) return fail('thread_not_found');
+        if (parent.threadTs === undefined) parent.threadTs = parent.ts;
+        root = parent.threadTs;
+      }
+    } else if (str(a.thread_ts)) {
+      return invalid('thread_ts needs channel_id');
     }
+    // Everything checked: now the files change, all together.
+    entries.forEach((entry, i) => {
+      if (typeof entry.title === 'string' && entry.title !== '') files[i]!.title = entry.title;
+    });
     for (const f of files) f.complete = true;
+    if (target) {
+      for (const f of files) f.channels.push(target.id);
+      c.ws.post({ channel: target.id, user: c.ws.botUserId, isBot: true, text: comment ?? '', files: files.map((f) => f.id), ...(root ? { threadTs: root } : {}) });
+    }
     c.ws.changed();
     return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
   },

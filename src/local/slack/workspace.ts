@@ -65,6 +65,8 @@ export class Workspace {
     this.personas = new Map(personas.map((p) => [p.id, p]));
     this.changes.setMaxListeners(0);
     for (const c of channels) this.addChannel(c.id, c.name, false, botUserId);
+    // Every person has the app's Messages tab: their direct message with the bot.
+    for (const p of personas) this.openDm(p.id);
   }
 
   /** Tells followers (the page) that something changed. */
@@ -109,13 +111,42 @@ export class Workspace {
     return channel;
   }
 
-  /** A channel by id, or by name with or without '#'. */
+  /** A channel by id, or by name with or without '#' (direct messages have ids only). */
   channel(idOrName: unknown): Channel | undefined {
     if (typeof idOrName !== 'string') return undefined;
     const byId = this.channels.get(idOrName);
     if (byId) return byId;
     const name = idOrName.replace(/^#/, '');
-    return [...this.channels.values()].find((c) => c.name === name);
+    return [...this.channels.values()].find((c) => c.kind === undefined && c.name === name);
+  }
+
+  /** The id of a person's direct message with the bot (the one app_home_opened names too). */
+  dmId(user: string): string {
+    return `D0${user.slice(1)}`;
+  }
+
+  /** A person's direct message with the bot, opened on first use (conversations.open, or a post to their user id). */
+  openDm(user: string): Channel {
+    const id = this.dmId(user);
+    const existing = this.channels.get(id);
+    if (existing) return existing;
+    const channel = this.addChannel(id, id, true, this.botUserId);
+    channel.kind = 'im';
+    channel.imUser = user;
+    channel.members = new Set([this.botUserId, user]);
+    return channel;
+  }
+
+  /** A group direct message of the bot and `users` (two or more people), opened on first use. */
+  openGroupDm(users: readonly string[]): Channel {
+    const members = [...new Set(users)].sort();
+    const existing = [...this.channels.values()].find((c) => c.kind === 'mpim' && c.members.size === members.length + 1 && members.every((u) => c.members.has(u)));
+    if (existing) return existing;
+    const names = members.map((u) => this.personas.get(u)?.name ?? u);
+    const channel = this.addChannel(this.newId('G'), `mpdm-${names.join('--')}-1`, true, this.botUserId);
+    channel.kind = 'mpim';
+    channel.members = new Set([this.botUserId, ...members]);
+    return channel;
   }
 
   message(channel: string, ts: unknown): StoredMessage | undefined {

@@ -44,7 +44,16 @@ const personaName = (id) => {
   if (id === 'USLACKBOT') return 'Slackbot';
   return ui.data.personas.find((p) => p.id === id)?.name ?? id;
 };
-const channelName = (id) => ui.data?.channels.find((c) => c.id === id)?.name ?? id;
+/** How a conversation is called: #name, the bot for a direct message, the people of a group DM. */
+function conversationLabel(c) {
+  if (c.kind === 'im') return ui.data.botName;
+  if (c.kind === 'mpim') return c.members.filter((u) => u !== ui.user && u !== ui.data.botUserId).map(personaName).concat(ui.data.botName).join(', ');
+  return c.name;
+}
+const channelName = (id) => {
+  const c = ui.data?.channels.find((x) => x.id === id);
+  return c ? conversationLabel(c) : id;
+};
 
 function ctxFor(surface, extra) {
   return { doc, surface, userName: personaName, channelName, groupName: (id) => ui.data?.usergroups?.[id] ?? id, people: () => ui.data?.personas ?? [], ...extra };
@@ -83,7 +92,7 @@ function renderPersonas() {
 
 function renderChannels() {
   const list = $('#channels');
-  const items = ui.data.channels.filter((c) => !c.isArchived || c.id === ui.channel).map((c) => {
+  const items = ui.data.channels.filter((c) => !c.kind && (!c.isArchived || c.id === ui.channel)).map((c) => {
     const a = el('button', `channel${c.id === ui.channel ? ' active' : ''}${c.isArchived ? ' archived' : ''}`, [`${c.isPrivate ? '🔒' : '#'} ${c.name}`]);
     a.dataset.channel = c.name;
     a.addEventListener('click', () => select(c.id));
@@ -92,7 +101,15 @@ function renderChannels() {
   const home = el('button', `channel app-home${ui.channel === 'home' ? ' active' : ''}`, [`🤖 ${ui.data.botName} — Home`]);
   home.dataset.channel = 'home';
   home.addEventListener('click', () => select('home'));
-  list.replaceChildren(...items, el('div', 'sidebar-label', ['Apps']), home);
+  // Direct messages: the person's own with the bot (the app's Messages tab), and group DMs they are in.
+  const dms = ui.data.channels.filter((c) => c.kind).map((c) => {
+    const a = el('button', `channel dm${c.id === ui.channel ? ' active' : ''}`, [`${c.kind === 'im' ? '🤖' : '👥'} ${conversationLabel(c)}`]);
+    a.dataset.channel = c.kind === 'im' ? 'dm' : c.id;
+    a.dataset.dm = c.id;
+    a.addEventListener('click', () => select(c.id));
+    return a;
+  });
+  list.replaceChildren(...items, el('div', 'sidebar-label', ['Direct messages']), ...dms, el('div', 'sidebar-label', ['Apps']), home);
 }
 
 function select(channel) {
@@ -113,12 +130,7 @@ function messageEl(m, inThread) {
   const body = el('div', 'message-body', []);
   if (Array.isArray(m.blocks) && m.blocks.length) body.append(renderBlocks(ctx, m.blocks));
   else if (m.text) body.append(mrkdwn(doc, m.text, ctx, 'div'));
-  for (const f of m.files ?? []) {
-    const a = el('a', 'file', [`📄 ${f.name}`, el('span', 'file-size', [` ${f.size} bytes`])]);
-    a.href = `/files/${encodeURIComponent(f.id)}/${encodeURIComponent(f.name)}?download=1`;
-    a.setAttribute('download', f.name);
-    body.append(a);
-  }
+  for (const f of m.files ?? []) body.append(fileEl(f));
   const reactions = el('div', 'reactions', (m.reactions ?? []).map((r) => {
     const chip = el('button', `reaction${r.users.includes(ui.user) ? ' mine' : ''}`, [plain(doc, `:${r.name}:`, ctx), ` ${r.count}`]);
     chip.dataset.reaction = r.name;
@@ -170,6 +182,48 @@ function messageEl(m, inThread) {
   return box;
 }
 
+/** 1536 → "1.5 KB", as Slack writes sizes. */
+function humanSize(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+/** A shared file: an image inline (its alt text as alt and title, a click opens it), anything else as a download with its name and size. */
+function fileEl(f) {
+  const src = `/files/${encodeURIComponent(f.id)}/${encodeURIComponent(f.name)}`;
+  if (typeof f.mimetype === 'string' && f.mimetype.startsWith('image/')) {
+    const img = el('img', 'file-image-img', []);
+    img.src = src;
+    img.alt = f.alt_txt || f.title || f.name;
+    img.title = f.alt_txt || f.title || f.name;
+    img.loading = 'lazy';
+    if (f.original_w && f.original_h) {
+      img.width = Math.min(f.original_w, 480);
+      img.height = Math.round((img.width * f.original_h) / f.original_w);
+    }
+    const link = el('a', null, [img]);
+    link.href = src;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    const box = el('figure', 'file-image', [link, el('figcaption', 'file-caption', [f.title || f.name, el('span', 'file-size', [` ${humanSize(f.size)}`])])]);
+    box.dataset.fileId = f.id;
+    return box;
+  }
+  const a = el('a', 'file', [el('span', 'file-icon', ['📄']), el('span', 'file-meta', [el('span', 'file-name', [f.title && f.title !== f.name ? `${f.title} (${f.name})` : f.name]), el('span', 'file-size', [`${f.pretty_type || f.filetype || 'File'} · ${humanSize(f.size)}`])])]);
+  a.href = `${src}?download=1`;
+  a.setAttribute('download', f.name);
+  a.dataset.fileId = f.id;
+  a.title = `Download ${f.name}`;
+  return a;
+}
+
 function renderMain() {
   const main = $('#messages');
   const title = $('#channel-title');
@@ -187,7 +241,7 @@ function renderMain() {
     return;
   }
   const channel = ui.data.channels.find((c) => c.id === ui.channel);
-  title.textContent = channel ? `# ${channel.name}${channel.isArchived ? ' (archived)' : ''}` : '';
+  title.textContent = !channel ? '' : channel.kind ? conversationLabel(channel) : `# ${channel.name}${channel.isArchived ? ' (archived)' : ''}`;
   composer.hidden = false;
   const stick = main.scrollHeight - main.scrollTop - main.clientHeight < 40;
   const top = ui.data.messages.filter((m) => m.channel === ui.channel && (!m.thread_ts || m.thread_ts === m.ts));
