@@ -108,6 +108,10 @@ describe('edge figures from the simulated function logs', () => {
       const source = createEdgeMetricsSource({ accessToken: keys.accessToken, projectRef: REF, apiUrl: sim.managementApiUrl, endpointPath: '/v1/projects/{ref}/analytics/endpoints/logs.all', fetch, clock, windowMs: ET.windowMs });
       const probeOnly = edgeCheck({ supabaseUrl: sim.supabaseUrl, anonKey: keys.anonKey, functionName: 'ai-chat', fetch, clock, latencyWarnMs: 2000, latencyCriticalMs: 3000 });
       expect(byKey(await probeOnly.run(ctx()), 'response').data).toMatchObject({ status: 402 });
+      // A read's window ends at its own now (exclusive): on a fast machine the probe's 402 can be
+      // logged in that very millisecond and fall just outside it (the next check sees it). A
+      // second later, as the next scheduled check would be, it is inside.
+      offset += 1000;
       const withLogs = edgeCheck({ supabaseUrl: sim.supabaseUrl, anonKey: keys.anonKey, functionName: 'ai-chat', fetch, clock, latencyWarnMs: 2000, latencyCriticalMs: 3000, metrics: { source, thresholds: ET } });
       const credits = byKey(await withLogs.run(ctx()), 'ai_credits');
       expect(credits.status).toBe('critical');
