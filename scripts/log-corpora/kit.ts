@@ -3,23 +3,10 @@
 // template of a line is its template with every slot written `<*>`, so truth and lines come from
 // one declaration and cannot drift apart. Seeded: build(format, n, seed) is the same every time.
 
-export type Rng = () => number;
+// The seeded generator and its helpers are the log fixtures' own (mulberry32), shared.
+import { hex, int, pick, seeded, type Rng } from '../../test/fixtures/logs/random.js';
 
-/** mulberry32: small, fast, seedable (test data only). */
-export function seeded(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-export const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-export const hex = (r: Rng, n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[int(r, 0, 15)]).join('');
+export { hex, int, pick, seeded, type Rng };
 export const digits = (r: Rng, n: number): string => String(int(r, 1, 9)) + Array.from({ length: n - 1 }, () => String(int(r, 0, 9))).join('');
 export const p2 = (x: number): string => String(x).padStart(2, '0');
 export const p3 = (x: number): string => String(x).padStart(3, '0');
