@@ -5,19 +5,16 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { slowqueriesCommand } from '../../handlers/slowqueries.js';
-import { systemClock } from '../../src/core/clock.js';
 import type { DiagnosticsService } from '../../src/diagnostics/service.js';
 import { DEFAULT_DIAGNOSTICS_THRESHOLDS } from '../../src/diagnostics/settings.js';
 import type { DiagnosticReport, Finding } from '../../src/diagnostics/types.js';
-import type { HealthService } from '../../src/health/runner.js';
-import { createRedactor } from '../../src/core/redact.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
-import { createAuthorizer } from '../../src/slack/authz.js';
+import type { SlackApp } from '../../src/slack/app.js';
 import { slackFileUploader } from '../../src/slack/files.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
-import { settled, trackListeners } from '../support/settle.js';
-import { FakeHttp, jsonResponse, postCommand, RESPONSE_URL, SIGNING_SECRET, SLACK_API, type RecordedCall } from '../support/slack.js';
+import { startCommandApp } from '../support/interaction-app.js';
+import { settled } from '../support/settle.js';
+import { FakeHttp, jsonResponse, postCommand, RESPONSE_URL, SLACK_API, type RecordedCall } from '../support/slack.js';
 
 const logger = pino({ level: 'silent' });
 let db: TestDatabase;
@@ -45,38 +42,16 @@ const REPORT: DiagnosticReport = {
   sections: [{ key: 'statements', title: 'Top statements', status: 'warn', summary: '200 statements', findings: Array.from({ length: 200 }, (_, i) => statement(i + 1)), omitted: 0, nextStep: 'Add the missing index.' }],
 };
 const diagnostics: DiagnosticsService = { run: () => Promise.resolve(REPORT), runTopic: () => Promise.reject(new Error('not used')), thresholds: () => DEFAULT_DIAGNOSTICS_THRESHOLDS };
-const unusedHealth: HealthService = { run: () => Promise.reject(new Error('not used here')), components: () => [] };
 const method = (m: string) => (c: RecordedCall) => c.url === `${SLACK_API}${m}`;
 const json = (c: RecordedCall) => c.json as Record<string, unknown>;
 
 async function start(): Promise<string> {
   http = new FakeHttp();
-  const authz = createAuthorizer(
-    { oncallGroup: 'S0ONCALL', approverGroup: undefined, oncallUsers: [], approverUsers: [], allowedChannels: [], cacheTtlMs: 60_000 },
-    { usergroupMembers: (g) => Promise.resolve(g === 'S0ONCALL' ? ['U0ONCALL'] : []) },
-    systemClock,
-    logger,
-  );
-  const app: { slack?: SlackApp } = {};
-  slack = createSlackApp({
-    botToken: 'xoxb-test-token',
-    signingSecret: SIGNING_SECRET,
-    appToken: undefined,
-    apiUrl: SLACK_API,
-    logger,
-    redactor: createRedactor([]),
-    clock: systemClock,
-    fetch: http.fetch,
-    botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
-    commands: [slowqueriesCommand({ diagnostics, attachments: { charts: true, uploader: slackFileUploader(() => app.slack!.app.client, http.fetch) } })],
-    deps: { health: unusedHealth, authz, state, clock: systemClock, logger, timezone: 'America/New_York' },
-  });
-  app.slack = slack;
-  trackListeners(slack.app);
-  await slack.start(0);
+  const app = await startCommandApp(state, (ref) => [slowqueriesCommand({ diagnostics, attachments: { charts: true, uploader: slackFileUploader(() => ref.slack!.app.client, http.fetch) } })], http);
+  slack = app.slack;
   // The DM: Slack opens it when the channel is the user's id.
   http.slackMethod('chat.postMessage', (c) => ({ ok: true, channel: json(c).channel === 'U0ONCALL' ? 'D0DM' : json(c).channel, ts: '1700000001.000100' }));
-  return `http://127.0.0.1:${slack.receiver!.port()}`;
+  return app.baseUrl;
 }
 
 beforeAll(async () => {

@@ -6,9 +6,9 @@ import { systemClock } from '../../src/core/clock.js';
 import type { HealthService } from '../../src/health/runner.js';
 import { createRedactor } from '../../src/core/redact.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
-import type { HandlerDeps, InteractionSpec } from '../../src/slack/command.js';
+import type { CommandSpec, HandlerDeps, InteractionSpec } from '../../src/slack/command.js';
 import { slackDirectory } from '../../src/slack/directory.js';
-import { createStateStore } from '../../src/state/store.js';
+import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { trackListeners } from './settle.js';
 import type { TestDatabase } from './pg.js';
 import { type FakeHttp, RESPONSE_URL, sign, SIGNING_SECRET, SLACK_API } from './slack.js';
@@ -61,6 +61,38 @@ export async function startApp(db: TestDatabase, interactions: (slackRef: { slac
       await state.close();
     },
   };
+}
+
+/**
+ * The real Bolt app and receiver with only the given slash commands: U0ONCALL is the one member
+ * of the on-call group. `commands` gets a reference to the app (set before any request), for
+ * services that need its Web API client, e.g. the file uploader.
+ */
+export async function startCommandApp(state: StateStore, commands: (slackRef: { slack?: SlackApp }) => CommandSpec[], http: FakeHttp): Promise<{ slack: SlackApp; baseUrl: string }> {
+  const authz = createAuthorizer(
+    { oncallGroup: 'S0ONCALL', approverGroup: undefined, oncallUsers: [], approverUsers: [], allowedChannels: [], cacheTtlMs: 60_000 },
+    { usergroupMembers: (g) => Promise.resolve(g === 'S0ONCALL' ? ['U0ONCALL'] : []) },
+    systemClock,
+    logger,
+  );
+  const ref: { slack?: SlackApp } = {};
+  const slack = createSlackApp({
+    botToken: 'xoxb-test-token',
+    signingSecret: SIGNING_SECRET,
+    appToken: undefined,
+    apiUrl: SLACK_API,
+    logger,
+    redactor: createRedactor([]),
+    clock: systemClock,
+    fetch: http.fetch,
+    botIdentity: { botId: 'B0TEST', botUserId: 'U0BOT' },
+    commands: commands(ref),
+    deps: { health, authz, state, clock: systemClock, logger, timezone: NY },
+  });
+  ref.slack = slack;
+  trackListeners(slack.app);
+  await slack.start(0);
+  return { slack, baseUrl: `http://127.0.0.1:${slack.receiver!.port()!}` };
 }
 
 /** A click as Slack sends it: a signed form post with a block_actions payload. */
