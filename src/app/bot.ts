@@ -191,6 +191,7 @@ export function buildBot(o: BotOptions): Bot {
     checklists,
     backup: backupPort(backups),
     ...(config.roles.oncallGroup ? { oncallGroup: config.roles.oncallGroup } : {}),
+    userExportRetentionMs: config.playbooks.userExportRetentionMs,
   });
   const lockdown: LockdownService = watchLockdown(createLockdownService({
     state,

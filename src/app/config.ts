@@ -164,7 +164,7 @@ export interface Config {
   roles: SlackAccessSettings['roles'];
   timezone: string;
   logLevel: Env['LOG_LEVEL'];
-  playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean };
+  playbooks: { approvalTtlMs: number; breakGlassEnabled: boolean; userExportRetentionMs: number };
   lockdown: LockdownConfig;
   incidents: IncidentSettings;
   home: HomeSettings;
@@ -243,7 +243,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, mode: Con
     roles: slack.roles,
     timezone: e.OPS_TIMEZONE,
     logLevel: e.LOG_LEVEL,
-    playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED },
+    playbooks: { approvalTtlMs: e.PLAYBOOK_APPROVAL_TTL_MINUTES * 60_000, breakGlassEnabled: e.BREAK_GLASS_ENABLED, userExportRetentionMs: e.USER_EXPORT_RETENTION_DAYS * 86_400_000 },
     lockdown: toLockdownSettings(e),
     incidents: toIncidentSettings(e, e.ALERTS_CHANNEL_ID),
     home: toHomeSettings(e),

@@ -17,6 +17,7 @@ import type { Logger } from '../core/log.js';
 import { createMaintenanceCalendar } from '../maintenance/calendar.js';
 import { maintenanceJobs } from '../maintenance/jobs.js';
 import { createMaintenanceService, type MaintenanceService } from '../maintenance/service.js';
+import { userExportRetentionJob } from '../playbooks/user-exports.js';
 import { reminderJobs } from '../reminders/reminders.js';
 import type { BackupPort } from '../scheduler/backup-port.js';
 import { type ChatPoster, throttledPoster } from '../slack/chat-poster.js';
@@ -51,6 +52,8 @@ export interface OpsSchedulerDeps {
   checklists?: ChecklistService;
   /** false when `poster` is already throttled, and in tests that drive a fake clock; otherwise throttle options. */
   throttle?: false | { minIntervalMs?: number; sleep?: (ms: number) => Promise<void> };
+  /** USER_EXPORT_RETENTION_DAYS in ms: a daily job deletes older delete-user safety exports. */
+  userExportRetentionMs?: number;
   /** Identifies this replica in job_runs (default host:pid:random). */
   instanceId?: string;
 }
@@ -139,6 +142,7 @@ export function createOpsScheduler(d: OpsSchedulerDeps): OpsScheduler {
       ...(alerts ? { alertStats: (since: number) => alertStore.stats(since) } : {}),
       ...(d.oncallGroup ? { oncallGroup: d.oncallGroup } : {}),
     }),
+    ...(d.userExportRetentionMs ? [userExportRetentionJob(d.pool, d.userExportRetentionMs)] : []),
   ];
 
   const noticeChannel = s.maintenance.channel ?? s.alerts.channel ?? s.reminders.channel;

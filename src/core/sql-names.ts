@@ -309,5 +309,6 @@ export type SqlName =
   | 'state/triggers/prune'
   | 'state/user-exports/get'
   | 'state/user-exports/insert'
+  | 'state/user-exports/prune'
   | 'test/session-settings'
   | 'test/sleep';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deleteUserPlaybook, type CascadeNode } from '../../playbooks/delete-user.js';
 import { PLAYBOOKS } from '../../playbooks/index.js';
 import type { PlaybookRequest } from '../../src/playbooks/request.js';
-import { stateUserExports } from '../../src/playbooks/user-exports.js';
+import { stateUserExports, userExportRetentionJob } from '../../src/playbooks/user-exports.js';
 import { createStateStore } from '../../src/state/store.js';
 import type { AdminDb } from '../../src/db/admin.js';
 import { engineHarness, hookedAdmin, seedOrg, silent, type EngineHarness } from '../support/playbooks.js';
@@ -258,5 +258,28 @@ describe('delete-user', () => {
     } finally {
       await harness.close();
     }
+  });
+});
+
+describe('safety export retention', () => {
+  const DAY = 86_400_000;
+  const takenAt = (daysAgo: number, now: number) => now - daysAgo * DAY;
+
+  it('the daily job deletes the exports older than the retention and keeps the newer ones', async () => {
+    const store = stateUserExports(exportsState);
+    const now = Date.UTC(2026, 11, 7, 3, 23);
+    const saved: Record<number, string> = {};
+    for (const age of [45, 31, 29, 1]) {
+      const s = await store.save({ requestId: randomUUID(), userId: randomUUID(), takenAt: takenAt(age, now), tables: [{ table: 'public.profiles', via: 'id', action: 'CASCADE', rows: [{ email: `${age}@x.example` }] }] });
+      saved[age] = s.id;
+    }
+    const job = userExportRetentionJob(db.pool, 30 * DAY);
+    expect(job.schedule).toEqual({ kind: 'cron', expression: '23 3 * * *' });
+    const result = await job.run({ jobId: job.id, scheduledAt: now, now, late: false, log: silent });
+    expect(result).toMatchObject({ detail: { deleted: 2 } });
+    const left = await db.pool.query<{ id: string }>('SELECT id FROM opsbot.user_exports ORDER BY taken_at');
+    expect(left.rows.map((r) => r.id)).toEqual([saved[29], saved[1]]);
+    // A second run the same day has nothing left to delete.
+    expect(await job.run({ jobId: job.id, scheduledAt: now, now, late: false, log: silent })).toMatchObject({ detail: { deleted: 0 } });
   });
 });

@@ -25,6 +25,8 @@ export interface ScheduleCliIo {
   platform?: PlatformThresholds;
   /** Which optional health sources are configured, so rules with one are not listed as unavailable. */
   alertSources?: AlertSources;
+  /** USER_EXPORT_RETENTION_DAYS in ms (config.playbooks), for the safety-export retention job. */
+  userExportRetentionMs?: number;
   logger: Logger;
 }
 
@@ -65,6 +67,7 @@ export async function schedulePlan(io: Omit<ScheduleCliIo, 'stdout' | 'stderr'>,
     thresholds: io.thresholds,
     ...(io.platform ? { platform: io.platform } : {}),
     ...(io.alertSources ? { alertSources: io.alertSources } : {}),
+    ...(io.userExportRetentionMs ? { userExportRetentionMs: io.userExportRetentionMs } : {}),
     throttle: false,
   });
   try {

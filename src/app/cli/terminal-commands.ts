@@ -110,7 +110,7 @@ export function terminalCommands(s: TerminalServices): CommandSpec[] {
             const count = raw === undefined ? 5 : Number(raw);
             if (typeof raw === 'string' && (!/^\d{1,2}$/.test(raw) || count < 1)) throw new InputError(`--count is a whole number from 1 to 99, not "${raw.slice(0, 20)}".`);
             const { config, logger, state } = svc();
-            return schedulePlan({ clock: env.clock, pool: state.pool, timezone: config.timezone, settings: config.scheduler, thresholds: config.thresholds, platform: config.platform, alertSources: await healthSources(config), logger }, count);
+            return schedulePlan({ clock: env.clock, pool: state.pool, timezone: config.timezone, settings: config.scheduler, thresholds: config.thresholds, platform: config.platform, alertSources: await healthSources(config), userExportRetentionMs: config.playbooks.userExportRetentionMs, logger }, count);
           },
           terminal: { text: (plan) => scheduleText(plan) },
           cli: { flags: { count: { type: 'string', value: 'N', description: 'how many next runs per job (1–99, default 5)' } }, requires: () => STATE },
