@@ -3,6 +3,7 @@
 // only to the caller: sessions show client addresses and statements that can carry customer data.
 import { parseDbArgs } from '../src/diagnostics/args.js';
 import { MIGRATIONS_TOPIC, recentMigrationsHeadline } from '../src/diagnostics/migrations.js';
+import { SLOTS_TOPIC } from '../src/diagnostics/replication-slots.js';
 import { parseRlsArgs, RLS_EXAMPLE, type RlsArgs } from '../src/diagnostics/rls-args.js';
 import { explainTopic, fullPlanText, parseExplainArgs, type ExplainArgs } from '../src/diagnostics/explain.js';
 import { escapeMrkdwn, fitMessage, LIMITS, sections, truncate } from '../src/slack/blocks.js';
@@ -177,6 +178,16 @@ export function dbCommand(s: DbServices): CommandSpec {
         call: () => s.diagnostics.runTopic(MIGRATIONS_TOPIC),
         detail: () => ({ topic: 'migrations' }),
         headline: recentMigrationsHeadline,
+      }),
+      diagnostic<undefined>({
+        name: 'slots',
+        aliases: ['replication', 'replication-slots', 'wal'],
+        example: '/db slots',
+        description: 'replication slots and the WAL each holds back; an inactive one fills the disk (on-call)',
+        args: noArgs('/db slots'),
+        ack: 'Running `/db slots`…',
+        call: () => s.diagnostics.runTopic(SLOTS_TOPIC),
+        detail: () => ({ topic: 'slots' }),
       }),
       explainSub(s),
       diagnostic<RlsArgs>({

@@ -246,6 +246,7 @@ export type SqlName =
   | 'queries/db/long'
   | 'queries/db/migrations'
   | 'queries/db/qualify-names'
+  | 'queries/db/replication-slots'
   | 'queries/db/rls-claims'
   | 'queries/db/rls-columns'
   | 'queries/db/rls-count'

@@ -37,7 +37,7 @@ describe('command declarations', () => {
   });
 
   it('usage hints are written from the subcommands', () => {
-    expect(usageHint(cmd('/db'))).toBe('connections | locks | long [seconds] | tables | indexes | cache | wraparound | migrations | explain [analyze] <queryid> | rls <user-uuid> <table> [where …]');
+    expect(usageHint(cmd('/db'))).toBe('connections | locks | long [seconds] | tables | indexes | cache | wraparound | migrations | slots | explain [analyze] <queryid> | rls <user-uuid> <table> [where …]');
     expect(usageHint(cmd('/lockdown'))).toBe('[status] | start <reason> | lift <reason>');
     expect(usageHint(cmd('/health'))).toBe('[db|frontend|edge|auth|backups|outage]');
   });
