@@ -1,5 +1,7 @@
-// A P1 performance incident: its first steps run /slowqueries total and /db locks in the war room
-// (the declared commands, with their on-call rule), each result posted there and on the timeline.
+// A P1 performance incident: its first steps run /slowqueries total, /db locks and /db long in the
+// war room (the declared commands, with their on-call rule), each result posted there and on the
+// timeline.
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
@@ -21,9 +23,19 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** Polls `f` until it is true, for at most 10 s. */
+async function until(f: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await f()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met within 10 s');
+}
+
 describe('a P1 performance incident', () => {
-  it('runs /slowqueries total and /db locks from its first steps, in the war room', async () => {
-    bot = await startTestBot({ env: testEnv(db.url, { STATUS_CHANNEL_ID: 'C0STATUS' }) });
+  it('runs /slowqueries total, /db locks and /db long from its first steps, in the war room', async () => {
+    // Long-running means over 1 s here, so a statement this test holds open counts.
+    bot = await startTestBot({ env: testEnv(db.url, { STATUS_CHANNEL_ID: 'C0STATUS', LONG_RUNNING_SECONDS: '1' }) });
     const b = bot;
     warRoomRoutes(b.http, { channelId: 'C0PERF' });
     await postCommand(b.baseUrl, '/incident', 'declare dashboards are slow', { fields: { user_id: 'U0ONCALL' } });
@@ -56,9 +68,38 @@ describe('a P1 performance incident', () => {
     expect((elsewhere.json as { text: string }).text).toMatch(/works only in INC-\d+'s channel <#C0PERF>/);
     await settled(b);
 
+    // An application statement running for a while: the Long-running step lists it by pid.
+    const app = new pg.Client({ connectionString: db.url, application_name: 'dealer-portal' });
+    await app.connect();
+    const pid = (await app.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const sleeping = app.query('SELECT pg_sleep(120) /* lead list export */').catch((err: unknown) => err);
+    try {
+      await until(async () => {
+        const r = await db.pool.query<{ s: number }>(`SELECT EXTRACT(EPOCH FROM now() - query_start)::float AS s FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`, [pid]);
+        return (r.rows[0]?.s ?? 0) > 1.5;
+      });
+      const before = postsTo(b, 'C0PERF').length;
+      await click(b, 'incident.step.long', `${id}:long`, 'U0ONCALL', 'C0PERF');
+      await settled(b);
+      const long = postsTo(b, 'C0PERF').slice(before).map(textOf);
+      expect(long).toHaveLength(1);
+      expect(long[0]).toContain('Statements running over 1 s');
+      expect(long[0]).toContain(`pid ${pid} running`);
+      // Who runs it, and the statement with its literals and comments taken out.
+      expect(long[0]).toContain('app dealer-portal');
+      expect(long[0]).toContain('`SELECT pg_sleep(?)`');
+      expect(long[0]).toContain(`terminate-backend pid=${pid}`);
+    } finally {
+      await db.pool.query('SELECT pg_cancel_backend($1)', [pid]);
+      await sleeping;
+      await app.end();
+    }
+
     const timeline = await b.bot.incidents.timeline(id);
     const commands = timeline.filter((e) => e.action === 'command').map((e) => e.target);
     expect(commands).toEqual(expect.arrayContaining(['/slowqueries', '/db']));
+    const ran = timeline.filter((e) => e.action === 'command' && e.actor === 'U0ONCALL' && e.outcome === 'ok').map((e) => e.text);
+    expect(ran).toEqual(expect.arrayContaining([expect.stringMatching(/^ran `\/slowqueries total`/), expect.stringMatching(/^ran `\/db locks`/), 'ran `/db long`: WARN']));
     expect(b.http.calls.filter(isMethod('chat.postMessage')).every((c) => !textOf(c).includes('SECRET'))).toBe(true);
   });
 });
