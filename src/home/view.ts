@@ -96,7 +96,7 @@ function databaseBlocks(db: HomeDatabase | undefined): KnownBlock[] {
       title: { type: 'plain_text', text: truncate(db.image.title, IMAGE_TEXT_MAX) },
     });
   }
-  out.push(context([`:bar_chart: *Database, last 24 h:* ${escapeMrkdwn(db.figures)}`]));
+  out.push(context([`:chart_with_upwards_trend: *Database, last 24 h:* ${escapeMrkdwn(db.figures)}`]));
   return out;
 }
 

@@ -168,7 +168,7 @@ describe('the Home view', () => {
     const at = blocks.findIndex((b) => b.type === 'image');
     expect(blocks[at - 1]!.text!.text).toContain('No health report yet');
     expect(blocks[at]).toMatchObject({ slack_file: { id: 'F0CHART' }, alt_text: `Charts of 180 database samples. ${figures}`, title: { type: 'plain_text', text: 'Database: connections and size, 24 h to 09:00' } });
-    expect(blocks[at + 1]).toMatchObject({ type: 'context', elements: [{ type: 'mrkdwn', text: `:bar_chart: *Database, last 24 h:* ${figures}` }] });
+    expect(blocks[at + 1]).toMatchObject({ type: 'context', elements: [{ type: 'mrkdwn', text: `:chart_with_upwards_trend: *Database, last 24 h:* ${figures}` }] });
     // No image (charts off, or the upload failed): the same figures, no image block.
     const textOnly = blocksOf({ ...base, database: { figures } });
     expect(textOnly.some((b) => b.type === 'image')).toBe(false);
