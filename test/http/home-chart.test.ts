@@ -2,8 +2,9 @@
 // stored as the alert evaluation stores them, opening the Home tab uploads the /health db chart
 // as a private PNG (no channel) and the published view shows it by file id with the figures in
 // its alt text and in its text; an unchanged republish reuses the file; new figures upload a new
-// one and the file pushed out is deleted; a failed upload still publishes the Home tab without
-// the image; with charts off there is no image and no upload, the figures still in the text.
+// one and the file pushed out is deleted; a failed upload, or a view Slack refuses for its image,
+// still publishes the Home tab without the image; with charts off there is no image and no
+// upload, the figures still in the text.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMetricSampleStore } from '../../src/metrics/samples.js';
 import { startTestBot, testEnv, type TestBot } from '../support/bot.js';
@@ -166,6 +167,23 @@ describe('the App Home database chart', () => {
     // Not retried on the next publish: the wait after a failure holds every replica off.
     await openAndWait(b);
     expect(calls(b, 'files.getUploadURLExternal')).toHaveLength(1);
+  }, 60_000);
+
+  it('a view Slack refuses for its image (a file it cannot show) is published again without it', async () => {
+    bot = await startTestBot({ env: testEnv(db.url, { ...ENV, CHARTS_ENABLED: 'true' }) });
+    const b = bot;
+    await seedSamples(Date.now());
+    slackRoutes(b, { files: true });
+    b.http.on((c) =>
+      isPublish(c) && imageOf(c) ? jsonResponse({ ok: false, error: 'invalid_blocks', errors: ['invalid slack_file [json-pointer:/view/blocks/7/slack_file]'] }) : undefined,
+    );
+    const view = await openAndWait(b, (c) => imageOf(c) === undefined && publishes(b).some(imageOf));
+    expect(figuresOf(view)).toContain('Connections: now 12, peak 52');
+    await b.bot.home.idle();
+    expect(b.logs.some((l) => l.includes('the Home tab was refused with its image; publishing it without'))).toBe(true);
+    const row = await db.pool.query<{ failures: number; published_at: Date | null }>('SELECT failures, published_at FROM opsbot.home_viewers WHERE user_id = $1', [VIEWER]);
+    expect(row.rows[0]).toMatchObject({ failures: 0 });
+    expect(row.rows[0]!.published_at).not.toBeNull();
   }, 60_000);
 
   it('with charts off: no image and no upload; the figures are still in the text', async () => {
