@@ -47,6 +47,8 @@ import { cadenceMs } from '../incidents/settings.js';
 import type { MaintenanceService } from '../maintenance/service.js';
 import { homeInteractions } from '../../handlers/home.js';
 import { channelMembership } from '../home/audience.js';
+import { createHomeChart, type HomeChart } from '../home/chart.js';
+import { createHomeChartStore } from '../home/chart-store.js';
 import { createHomeContent } from '../home/content.js';
 import { createHomePublisher, type HomePublisher } from '../home/publisher.js';
 import { createHomeStore } from '../home/store.js';
@@ -274,9 +276,21 @@ export function buildBot(o: BotOptions): Bot {
       await attachments.uploader.upload([{ filename: f.filename, title: f.title, content: f.content, snippetType: 'markdown' }, ...strip], { channel: f.channel, comment: f.comment, purpose: 'the postmortem draft' });
     },
   });
+  // The Home tab's database chart: uploaded privately, shown by file id, redrawn only when due.
+  const homeChart: HomeChart = createHomeChart({
+    samples,
+    store: createHomeChartStore(state),
+    uploader: attachments.uploader,
+    limits: config.thresholds,
+    enabled: config.charts.enabled,
+    timezone: config.timezone,
+    clock,
+    logger,
+    onLateImage: () => homeChanged.notify(),
+  });
   const home = createHomePublisher({
     store: homeStore,
-    content: createHomeContent({ incidents, lockdown, engine: playbooks, maintenance: ops.maintenance, store: homeStore, authz, declareAccess: config.incidents.declareAccess, clock, logger, timezone: config.timezone }),
+    content: createHomeContent({ incidents, lockdown, engine: playbooks, maintenance: ops.maintenance, store: homeStore, chart: homeChart, authz, declareAccess: config.incidents.declareAccess, clock, logger, timezone: config.timezone }),
     publish: async (userId, view) => {
       await slackClient().views.publish({ user_id: userId, view });
     },
@@ -374,6 +388,7 @@ export function buildBot(o: BotOptions): Bot {
       await slack.stop().catch(() => undefined);
       await playbooks.idle();
       await home.idle();
+      await homeChart.idle();
       await Promise.allSettled([db.close(), admin.close(), state.close()]);
     },
   };

@@ -1,5 +1,5 @@
 // What the Home tab shows, read from the bot's services: the shared part once per round (open
-// incidents, the lockdown, health, maintenance, pending requests), then per viewer the requests
+// incidents, the lockdown, health with the database chart, maintenance, pending requests), then per viewer the requests
 // they may approve — by the same rules the request message's buttons apply: an approver (in the
 // request's own channel, as the allow-list has it), not the requester, not one who approved it
 // already, pending and unexpired. A part that cannot be read is said in its place.
@@ -14,6 +14,7 @@ import type { MaintenanceService } from '../maintenance/service.js';
 import type { PlaybookEngine } from '../playbooks/engine.js';
 import type { PlaybookRequest } from '../playbooks/request.js';
 import { APP_HOME_CHANNEL, type Authorizer } from '../slack/authz.js';
+import type { HomeChart, HomeDatabase } from './chart.js';
 import type { HomeContent } from './publisher.js';
 import type { ComponentHealth, HomeStore } from './store.js';
 import { homeView, outsiderView } from './view.js';
@@ -26,6 +27,8 @@ export interface SharedHome {
   incidents: Incident[];
   lockdown: Lockdown | undefined;
   health: ComponentHealth[];
+  /** The database chart and its figures (undefined without samples). */
+  database: HomeDatabase | undefined;
   maintenance: MaintenanceWindow | undefined;
   pending: PlaybookRequest[];
   problems: string[];
@@ -37,6 +40,8 @@ export interface HomeContentDeps {
   engine: Pick<PlaybookEngine, 'recent'>;
   maintenance: Pick<MaintenanceService, 'next'>;
   store: Pick<HomeStore, 'health'>;
+  /** The database chart; without it the Home tab has none. */
+  chart?: Pick<HomeChart, 'current'>;
   authz: Authorizer;
   /** INCIDENT_DECLARE_ACCESS: who may use the Declare button. */
   declareAccess: 'read' | 'oncall';
@@ -59,16 +64,18 @@ export function createHomeContent(d: HomeContentDeps): HomeContent<SharedHome> {
     async load() {
       const now = d.clock.now();
       const into: string[] = [];
-      const [incidents, lockdown, health, next, recent] = await Promise.all([
+      const [incidents, lockdown, health, next, recent, database] = await Promise.all([
         part('Open incidents', () => d.incidents.listOpen(), [], into),
         part('The lockdown', () => d.lockdown.current(), undefined, into),
         part('The last health check', () => d.store.health(), [], into),
         part('The next maintenance window', async () => (await d.maintenance.next()).window, undefined, into),
         part('Requests waiting for approval', () => d.engine.recent(RECENT_REQUESTS), [], into),
+        // Never throws: a chart that cannot be shown is logged and left out.
+        d.chart?.current(),
       ]);
       const open = lockdown && lockdown.state !== 'lifted' ? lockdown : undefined;
       const pending = recent.filter((r) => r.state === 'pending' && r.expiresAt.getTime() > now).sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
-      return { now, incidents, lockdown: open, health, maintenance: next, pending, problems: into };
+      return { now, incidents, lockdown: open, health, database, maintenance: next, pending, problems: into };
     },
 
     async viewFor(s, viewer, notice) {
@@ -98,6 +105,7 @@ export function createHomeContent(d: HomeContentDeps): HomeContent<SharedHome> {
         incidents: s.incidents,
         lockdown: s.lockdown,
         health: s.health,
+        database: s.database,
         approvals,
         maintenance: s.maintenance,
         ...(notice ? { notice } : {}),

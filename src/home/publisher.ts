@@ -4,7 +4,9 @@
 // republished at most once per HOME_REPUBLISH_SECONDS (changes in between are coalesced into the
 // next publish), at most BATCH viewers per round (about 100 a minute), and a 429 pauses every publish for its
 // Retry-After. A failing publish is retried with backoff a few times, then dropped until the
-// next change or opening; nothing here ever throws into a Slack listener's caller or a timer.
+// next change or opening; a view refused for its image blocks (an uploaded chart Slack cannot
+// show) is published again without them. Nothing here ever throws into a Slack listener's caller
+// or a timer.
 import type { View } from '@slack/types';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
@@ -126,9 +128,25 @@ export function createHomePublisher<S>(d: HomePublisherDeps<S>): HomePublisher {
     timer.unref();
   };
 
+  /**
+   * Publishes `v`; if Slack refuses its blocks and it has images (an uploaded chart Slack cannot
+   * show, e.g. a file not ready yet or gone), publishes it again without them: an image never
+   * keeps the Home tab from being published.
+   */
+  const send = async (userId: string, v: View): Promise<void> => {
+    try {
+      await d.publish(userId, v);
+    } catch (err) {
+      const blocks = v.blocks.filter((b) => b.type !== 'image');
+      if (blocks.length === v.blocks.length || (err as { data?: { error?: unknown } } | undefined)?.data?.error !== 'invalid_blocks') throw err;
+      log.warn({ err, userId }, 'the Home tab was refused with its image; publishing it without');
+      await d.publish(userId, { ...v, blocks });
+    }
+  };
+
   const publishOne = async (userId: string, failures: number, view: () => Promise<View>, coveredAt: number): Promise<boolean> => {
     try {
-      await d.publish(userId, await view());
+      await send(userId, await view());
       const now = clock.now();
       await store.published(userId, at(coveredAt), at(now), at(now + settings.republishMs));
       return true;

@@ -16,6 +16,7 @@ import type { PlaybookRequest } from '../playbooks/request.js';
 import { formatParams } from '../playbooks/render.js';
 import { STATUS_EMOJI, STATUS_WORD } from '../render/health-blocks.js';
 import { context, divider, escapedWithin, escapeMrkdwn, header, LIMITS, truncate } from '../slack/blocks.js';
+import type { HomeDatabase } from './chart.js';
 import type { ComponentHealth } from './store.js';
 
 /** Slack's limit for a Home tab view. */
@@ -36,6 +37,8 @@ export interface HomeData {
   /** The open lockdown (starting or active), if any. */
   lockdown: Lockdown | undefined;
   health: readonly ComponentHealth[];
+  /** The database chart (an uploaded image, when charts are on) and its figures; undefined without samples. */
+  database?: HomeDatabase | undefined;
   /** Requests waiting for this viewer's approval; undefined when the viewer is not an approver. */
   approvals: readonly PlaybookRequest[] | undefined;
   /** The next maintenance window (or the one in progress). */
@@ -78,11 +81,30 @@ function lockdownBlocks(l: Lockdown | undefined, now: number): KnownBlock[] {
   return [section(lines.join('\n'))];
 }
 
-function healthBlocks(list: readonly ComponentHealth[], now: number): KnownBlock[] {
+/** Slack's limit on an image block's alt text and title. */
+const IMAGE_TEXT_MAX = 2000;
+
+/** The chart (when uploaded) and, always, its figures in words: the Home tab reads the same with images off. */
+function databaseBlocks(db: HomeDatabase | undefined): KnownBlock[] {
+  if (!db) return [];
+  const out: KnownBlock[] = [];
+  if (db.image) {
+    out.push({
+      type: 'image',
+      slack_file: { id: db.image.fileId },
+      alt_text: truncate(db.image.alt, IMAGE_TEXT_MAX),
+      title: { type: 'plain_text', text: truncate(db.image.title, IMAGE_TEXT_MAX) },
+    });
+  }
+  out.push(context([`:chart_with_upwards_trend: *Database, last 24 h:* ${escapeMrkdwn(db.figures)}`]));
+  return out;
+}
+
+function healthBlocks(list: readonly ComponentHealth[], now: number, db: HomeDatabase | undefined): KnownBlock[] {
   const out: KnownBlock[] = [header('Last health check')];
-  if (list.length === 0) return [...out, section('No health report yet. Run `/health` in an ops channel.')];
+  if (list.length === 0) return [...out, section('No health report yet. Run `/health` in an ops channel.'), ...databaseBlocks(db)];
   const lines = list.map((c) => `${STATUS_EMOJI[c.status]} *${escapeMrkdwn(truncate(c.title, 60))}*: ${STATUS_WORD[c.status]}, ${ago(c.checkedAt, now)} ago`);
-  return [...out, section(lines.join('\n'))];
+  return [...out, section(lines.join('\n')), ...databaseBlocks(db)];
 }
 
 function approvalBlocks(list: readonly PlaybookRequest[], d: HomeData): KnownBlock[] {
@@ -152,9 +174,9 @@ export function homeView(d: HomeData): View {
   if (d.canDeclare === false) top.push(context(['_Declaring an incident is for the on-call group here (INCIDENT_DECLARE_ACCESS); ask them, or use `/incident declare` if you join it._']));
   top.push(...lockdownBlocks(d.lockdown, d.now));
   const approvals = d.approvals ? [divider, ...approvalBlocks(d.approvals, d)] : [];
-  const tail: KnownBlock[] = [divider, ...healthBlocks(d.health, d.now), divider, ...maintenanceBlocks(d.maintenance, d), context([`Updated ${formatLocal(d.now, d.timezone)} · this tab refreshes itself when incidents, approvals or the lockdown change`])];
+  const tail: KnownBlock[] = [divider, ...healthBlocks(d.health, d.now, d.database), divider, ...maintenanceBlocks(d.maintenance, d), context([`Updated ${formatLocal(d.now, d.timezone)} · this tab refreshes itself when incidents, approvals or the lockdown change`])];
   // Approvals come before incidents for approvers: they are what this person must act on.
-  // The caps above keep the sum under 100 blocks (9 + 33 + 27 + 7); the slice is a last guard.
+  // The caps above keep the sum under 100 blocks (9 + 33 + 27 + 9); the slice is a last guard.
   const blocks = [...top, ...approvals, divider, ...incidentBlocks(d), ...tail].slice(0, HOME_MAX_BLOCKS);
   return { type: 'home', callback_id: HOME_CALLBACK, private_metadata: JSON.stringify({ viewer: d.viewer }), blocks };
 }

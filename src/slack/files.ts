@@ -1,8 +1,9 @@
 // Files in Slack: what files.uploadV2 does, as three steps we control — files.getUploadURLExternal
 // per file (with its length, and an image's alt text), the bytes POSTed to the upload address,
-// then one files.completeUploadExternal that shares them all in a channel or thread. Each failure
-// says which step failed and what it means; callers post their text report first, so a failed
-// upload never loses the report (scope files:write).
+// then one files.completeUploadExternal that shares them all in a channel or thread (or, without
+// a channel, shares them nowhere: private to the app, for an image block's slack_file); and
+// files.delete for a file no longer shown. Each failure says which step failed and what it means;
+// callers post their text report first, so a failed upload never loses the report (files:write).
 import type { webApi } from '@slack/bolt';
 import { isOpsError, UpstreamError } from '../core/errors.js';
 import { describeSlackFailure } from './chat-poster.js';
@@ -21,8 +22,9 @@ export interface UploadItem {
 
 /** Where the files go. */
 export interface UploadTarget {
-  channel: string;
-  /** Share in this thread. */
+  /** Without a channel the files are shared nowhere: private to the app, for image blocks (slack_file). */
+  channel?: string;
+  /** Share in this thread (of `channel`). */
   threadTs?: string;
   /** A message posted with the files. */
   comment?: string;
@@ -39,6 +41,8 @@ export interface UploadedFile {
 export interface FileUploader {
   /** Uploads every file and shares them together; throws an OpsError naming the failed step. */
   upload(files: readonly UploadItem[], where: UploadTarget): Promise<UploadedFile[]>;
+  /** Deletes a file the bot uploaded (one an image block no longer needs). */
+  delete(fileId: string): Promise<void>;
 }
 
 /** The part of Bolt's WebClient the uploader uses. */
@@ -47,12 +51,18 @@ export type SlackFilesClient = Pick<webApi.WebClient, 'files'>;
 /** Slack's limit on a file's alt text. */
 const FILE_ALT_MAX = 1000;
 
-function failure(err: unknown, doing: string, outcome: string, channel: string): Error {
+function failure(err: unknown, doing: string, outcome: string, channel: string | undefined): Error {
   if (isOpsError(err)) return err;
   return (
     describeSlackFailure(err, { doing, outcome, channel }) ??
     new UpstreamError(`${doing} failed (${err instanceof Error ? err.message.slice(0, 120) : 'unknown error'}); ${outcome}. Try again in a minute.`, { cause: err })
   );
+}
+
+/** files.completeUploadExternal's destination: a channel (and thread), or none (private to the app). */
+function destination(where: UploadTarget): { channel_id: string; thread_ts?: string } | Record<string, never> {
+  if (!where.channel) return {};
+  return { channel_id: where.channel, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) };
 }
 
 /** A FileUploader over the Web API (`client`) and `fetch` for the upload addresses Slack hands out. */
@@ -89,14 +99,20 @@ export function slackFileUploader(client: () => SlackFilesClient, fetchFn: typeo
       try {
         await client().files.completeUploadExternal({
           files: shared.map((f) => ({ id: f.id, title: f.title })) as [{ id: string; title: string }],
-          channel_id: where.channel,
-          ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+          ...destination(where),
           ...(where.comment ? { initial_comment: where.comment } : {}),
         });
       } catch (err) {
         throw failure(err, `sharing ${what}`, outcome, where.channel);
       }
       return shared;
+    },
+    async delete(fileId) {
+      try {
+        await client().files.delete({ file: fileId });
+      } catch (err) {
+        throw failure(err, `deleting the file ${fileId}`, 'it stays in Slack', undefined);
+      }
     },
   };
 }

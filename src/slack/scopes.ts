@@ -12,6 +12,7 @@ export const METHOD_SCOPES: Record<string, string> = {
   'files.list': 'files:read',
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
+  'files.delete': 'files:write',
   'filesUploadV2': 'files:write',
   'conversations.history': 'channels:history',
   'conversations.info': 'channels:read',

@@ -2,7 +2,8 @@
 // (src/slack/files.ts over Bolt's WebClient) shares a PNG chart in a thread and reports in a
 // person's DM; the stand-in keeps the bytes with their real type, serves them, and refuses what
 // Slack refuses (missing or malformed arguments, alt text over 1000 characters, unknown files,
-// threads and people) in Slack's shapes, changing nothing when it refuses.
+// threads and people) in Slack's shapes, changing nothing when it refuses; a private upload shows
+// in a Home view by slack_file, which must name an uploaded image, and is gone once deleted.
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { webApi } from '@slack/bolt';
@@ -135,6 +136,42 @@ describe('files', () => {
     const err = (await uploader().upload([{ filename: 'a.md', title: 'A', content: '# a' }], { channel: 'C0NOPE', purpose: 'the full report' }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toMatch(/the full report was not shared/);
+  });
+});
+
+describe('images in views by slack_file', () => {
+  const home = (id: string | undefined, url?: string) => ({
+    type: 'home' as const,
+    blocks: [{ type: 'image' as const, slack_file: url ? { url } : { id: id! }, alt_text: 'Connections now 12, peak 52', title: { type: 'plain_text' as const, text: 'Database' } }],
+  });
+
+  it('a private upload (no channel) is in no channel, shows on a Home tab by id or url_private, and is gone once deleted', async () => {
+    const bytes = png(5, 4);
+    const [chart] = await uploader().upload([{ filename: 'db-health.png', title: 'Database', content: bytes, altText: 'Connections now 12' }], { purpose: 'the Home tab chart' });
+    expect(standIn.workspace.messages).toHaveLength(0);
+    expect(standIn.workspace.uploads.get(chart!.id)).toMatchObject({ complete: true, channels: [], mimetype: 'image/png', width: 5, height: 4 });
+    await client.views.publish({ user_id: ONCALL, view: home(chart!.id) });
+    const info = (await client.files.info({ file: chart!.id })).file as { url_private: string };
+    await client.views.publish({ user_id: ONCALL, view: home(undefined, info.url_private) });
+    // The page loads it from the stand-in's own address, as an image.
+    const served = await fetch(`${standIn.pageUrl}files/${chart!.id}/image`);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+
+    await uploader().delete(chart!.id);
+    expect(standIn.workspace.uploads.has(chart!.id)).toBe(false);
+    expect(await platformError(client.files.delete({ file: chart!.id }))).toMatchObject({ error: 'file_not_found' });
+    expect(await platformError(client.views.publish({ user_id: ONCALL, view: home(chart!.id) }))).toMatchObject({ error: 'invalid_blocks', response_metadata: { messages: ['invalid slack_file: no such file [json-pointer:/view/blocks/0/slack_file]'] } });
+  });
+
+  it('refuses a slack_file that is unknown, still pending, or not an image; the Home tab stays as it was', async () => {
+    const [text] = await uploader().upload([{ filename: 'r.md', title: 'Report', content: '# r' }], {});
+    const pending = await client.files.getUploadURLExternal({ filename: 'p.png', length: 3 });
+    const refused = async (id: string) => (await platformError(client.views.publish({ user_id: ONCALL, view: home(id) })))?.response_metadata?.messages;
+    expect(await refused('F0NOPE')).toEqual(['invalid slack_file: no such file [json-pointer:/view/blocks/0/slack_file]']);
+    expect(await refused(pending.file_id!)).toEqual(['invalid slack_file: no such file [json-pointer:/view/blocks/0/slack_file]']);
+    expect(await refused(text!.id)).toEqual(['invalid slack_file: not an image (text/markdown) [json-pointer:/view/blocks/0/slack_file]']);
+    expect(standIn.workspace.homes.has(ONCALL)).toBe(false);
   });
 });
 

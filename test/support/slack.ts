@@ -43,6 +43,8 @@ export interface RecordedCall {
   headers: Record<string, string>;
   body: string;
   json: unknown;
+  /** The bytes of a binary body (an upload), as sent. */
+  bytes?: Buffer;
 }
 
 /** Answers a call, or returns undefined to leave it to older routes. */
@@ -134,7 +136,8 @@ export class FakeHttp {
     } catch {
       json = body.startsWith('{') ? undefined : Object.fromEntries(new URLSearchParams(body));
     }
-    const call: RecordedCall = { url, method: init?.method ?? (input instanceof Request ? input.method : 'GET'), headers, body, json };
+    const raw = init?.body instanceof Uint8Array ? Buffer.from(init.body) : undefined;
+    const call: RecordedCall = { url, method: init?.method ?? (input instanceof Request ? input.method : 'GET'), headers, body, json, ...(raw ? { bytes: raw } : {}) };
     this.calls.push(call);
     recordBlockKit(call);
     for (const w of [...this.waiters]) {

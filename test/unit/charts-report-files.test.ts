@@ -42,16 +42,20 @@ describe('report files', () => {
   });
 });
 
-function fakeClient(calls: string[], o: { slot?: object; failComplete?: boolean } = {}): SlackFilesClient {
+function fakeClient(calls: string[], o: { slot?: object; failComplete?: boolean; failDelete?: boolean } = {}): SlackFilesClient {
   return {
     files: {
       getUploadURLExternal: (a: { filename: string; length: number }) => {
         calls.push(`get ${a.filename} ${a.length}`);
         return Promise.resolve(o.slot ?? { ok: true, upload_url: `https://files.slack.test/u/${a.filename}`, file_id: `F${calls.length}` });
       },
-      completeUploadExternal: (a: { files: { id: string }[]; channel_id: string; thread_ts?: string }) => {
-        calls.push(`complete ${a.files.map((f) => f.id).join(',')} ${a.channel_id} ${a.thread_ts ?? ''}`);
+      completeUploadExternal: (a: { files: { id: string }[]; channel_id?: string; thread_ts?: string }) => {
+        calls.push(`complete ${a.files.map((f) => f.id).join(',')} ${'channel_id' in a ? a.channel_id : '(no channel)'} ${a.thread_ts ?? ''}`);
         return o.failComplete ? Promise.reject(Object.assign(new Error('x'), { code: 'slack_webapi_platform_error', data: { error: 'not_in_channel' } })) : Promise.resolve({ ok: true });
+      },
+      delete: (a: { file: string }) => {
+        calls.push(`delete ${a.file}`);
+        return o.failDelete ? Promise.reject(Object.assign(new Error('x'), { code: 'slack_webapi_platform_error', data: { error: 'file_deleted' } })) : Promise.resolve({ ok: true });
       },
     },
   } as unknown as SlackFilesClient;
@@ -80,5 +84,16 @@ describe('slackFileUploader', () => {
     await expect(noSlot.upload([{ filename: 'a.md', title: 'A', content: 'x' }], { channel: 'C1' })).rejects.toThrow(/Slack gave no upload address for a\.md/);
     const refused = slackFileUploader(() => fakeClient([], { failComplete: true }), () => Promise.resolve(new Response('OK')));
     await expect(refused.upload([{ filename: 'a.md', title: 'A', content: 'x' }], { channel: 'C1', purpose: 'the chart' })).rejects.toThrow(/Invite me first with `\/invite @opsbot`/);
+  });
+
+  it('without a channel the files are shared nowhere (private to the app, for image blocks); delete removes one', async () => {
+    const calls: string[] = [];
+    const up = slackFileUploader(() => fakeClient(calls), () => Promise.resolve(new Response('OK')));
+    const [file] = await up.upload([{ filename: 'db-health.png', title: 'Database', content: Buffer.alloc(4), altText: 'a chart' }], { purpose: 'the Home tab chart' });
+    expect(calls).toEqual(['get db-health.png 4', 'complete F1 (no channel) ']);
+    await up.delete(file!.id);
+    expect(calls.at(-1)).toBe('delete F1');
+    const failing = slackFileUploader(() => fakeClient([], { failDelete: true }), () => Promise.resolve(new Response('OK')));
+    await expect(failing.delete('F9')).rejects.toThrow(/Slack refused deleting the file F9 \(file_deleted\); it stays in Slack/);
   });
 });

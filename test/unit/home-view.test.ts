@@ -131,6 +131,7 @@ describe('the Home view', () => {
       maintenance: { id: 'rule:x', kind: 'rule', startsAt: NOW + 3 * 86_400_000, endsAt: NOW + 3 * 86_400_000 + 7_200_000, reason: 'Monthly maintenance', createdBy: null, createdAt: null, skipped: null },
       notice: ':x: Only the approvers group may run this.',
       problems: Array.from({ length: 9 }, (_, i) => `Part ${i} could not be read`),
+      database: { figures: long, image: { fileId: 'F0CHART', alt: long, title: long } },
     };
     const view = homeView(d);
     expect(validateView(view, 'home')).toEqual({ ok: true });
@@ -152,9 +153,27 @@ describe('the Home view', () => {
     // Outside text cannot notify a channel.
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('&lt;!channel&gt;');
+    // The chart and its long figures still leave room for the last line.
+    expect(JSON.stringify(blocks.at(-1))).toContain('this tab refreshes itself');
     // The notice comes first, then at most five problems.
     expect(blocks[0]!.text!.text).toContain('Only the approvers group');
     expect(blocks.filter((b) => b.text?.text.startsWith(':warning: Part'))).toHaveLength(5);
+  });
+
+  it('shows the database chart by its file id under the health check, and its figures in words with images off', () => {
+    const figures = 'Connections: now 12, peak 52 at 2026-12-07 08:30 EST; warning line 40, critical line 50. Database size: now 2.00 GiB of the 8.00 GiB limit (25.0 %).';
+    const withImage: HomeData = { ...base, database: { figures, image: { fileId: 'F0CHART', alt: `Charts of 180 database samples. ${figures}`, title: 'Database: connections and size, 24 h to 09:00' } } };
+    expect(validateView(homeView(withImage), 'home')).toEqual({ ok: true });
+    const blocks = blocksOf(withImage) as (Block & { slack_file?: unknown; alt_text?: string; title?: { text: string } })[];
+    const at = blocks.findIndex((b) => b.type === 'image');
+    expect(blocks[at - 1]!.text!.text).toContain('No health report yet');
+    expect(blocks[at]).toMatchObject({ slack_file: { id: 'F0CHART' }, alt_text: `Charts of 180 database samples. ${figures}`, title: { type: 'plain_text', text: 'Database: connections and size, 24 h to 09:00' } });
+    expect(blocks[at + 1]).toMatchObject({ type: 'context', elements: [{ type: 'mrkdwn', text: `:chart_with_upwards_trend: *Database, last 24 h:* ${figures}` }] });
+    // No image (charts off, or the upload failed): the same figures, no image block.
+    const textOnly = blocksOf({ ...base, database: { figures } });
+    expect(textOnly.some((b) => b.type === 'image')).toBe(false);
+    expect(JSON.stringify(textOnly)).toContain('Connections: now 12, peak 52');
+    expect(JSON.stringify(blocksOf(base))).not.toContain('Database, last 24 h');
   });
 
   it('lists an approver\'s requests before the incidents, with who else approved and when it expires', () => {

@@ -199,9 +199,19 @@ function personSelect(ctx, s, blockId, input) {
   return sel;
 }
 
+/** Where an image's bytes are: its image_url, or a file uploaded here (slack_file by id or url_private). */
+function imageSource(img) {
+  const file = img.slack_file;
+  if (file && typeof file === 'object') {
+    if (typeof file.id === 'string') return `/files/${encodeURIComponent(file.id)}/image`;
+    return safeHref(String(file.url ?? ''));
+  }
+  return safeHref(img.image_url ?? '') ?? (String(img.image_url ?? '').startsWith('data:image/') ? img.image_url : null);
+}
+
 function imageElement(ctx, img, cls) {
   const i = el(ctx.doc, 'img', cls, []);
-  const href = safeHref(img.image_url ?? '') ?? (String(img.image_url ?? '').startsWith('data:image/') ? img.image_url : null);
+  const href = imageSource(img);
   if (href) i.src = href;
   i.alt = img.alt_text ?? '';
   return i;
