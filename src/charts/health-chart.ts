@@ -2,7 +2,7 @@
 // database size against the storage limit, from the samples the every-minute alert evaluation
 // keeps (src/metrics).
 import type { TopLevelSpec } from 'vega-lite';
-import { formatBytes, formatCount } from '../core/format.js';
+import { formatBytes, formatCount, plural } from '../core/format.js';
 import type { ChartDef } from './render.js';
 import { COLORS } from './theme.js';
 import { stamp, timeAxis, wallClock } from './time.js';
@@ -67,7 +67,7 @@ export function dbHealthChart(points: readonly MetricPoint[], limits: DbChartLim
   const alt = [
     `Charts of ${formatCount(pts.length)} database samples from ${stamp(pts[0]!.at, timeZone)} to ${stamp(pts[pts.length - 1]!.at, timeZone)}.`,
     conns.length
-      ? `Connections: now ${formatCount(conns[conns.length - 1]!)}, peak ${formatCount(peak?.connections ?? 0)} at ${stamp(peak!.at, timeZone)}, lowest ${formatCount(Math.min(...conns))}; warning line ${limits.connectionsWarn}, critical line ${limits.connectionsCritical}; ${over(limits.connectionsWarn)} samples at or over the warning line, ${over(limits.connectionsCritical)} at or over the critical line.`
+      ? `Connections: now ${formatCount(conns[conns.length - 1]!)}, peak ${formatCount(peak?.connections ?? 0)} at ${stamp(peak!.at, timeZone)}, lowest ${formatCount(Math.min(...conns))}; warning line ${limits.connectionsWarn}, critical line ${limits.connectionsCritical}; ${plural(over(limits.connectionsWarn), 'sample')} at or over the warning line, ${over(limits.connectionsCritical)} at or over the critical line.`
       : 'Connections: no samples.',
     lastSize !== undefined
       ? `Database size: now ${formatBytes(lastSize)} of the ${formatBytes(limits.storageLimitBytes)} limit (${((100 * lastSize) / limits.storageLimitBytes).toFixed(1)} %), ${formatBytes(Math.min(...sizes))} at the start of the window.`
