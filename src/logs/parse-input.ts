@@ -253,7 +253,12 @@ function stripSource(text: string, tagged: boolean): string {
 const ERROR_NAME = /(?:Error|Exception|Warning|Fault)$/;
 const SOURCE = /^([A-Za-z_$][\w$.\-/]*?)(:?)\s+/;
 
-// Skips "[…] " groups (nested brackets allowed) at the start of a text.
+// What the message is about, not who logs it: "[client 10.0.0.1]", "[instance: 6f1c…]" (a
+// lower-case name and one value), where a thread ("[main]", "[IPC Server handler 3 on 62270]")
+// or a request context ("[req-… - - -]") is the header's.
+const CONTEXT = /^\[[a-z]+:? [^\s\]]*\d[^\s\]]*\]$/;
+
+// Skips "[…] " groups (nested brackets allowed) at the start of a text, up to a context group.
 function skipBrackets(text: string): string {
   let rest = text;
   while (rest.charCodeAt(0) === 91) {
@@ -267,7 +272,7 @@ function skipBrackets(text: string): string {
         break;
       }
     }
-    if (end < 0 || rest.charCodeAt(end + 1) !== 32) break;
+    if (end < 0 || rest.charCodeAt(end + 1) !== 32 || CONTEXT.test(rest.slice(0, end + 1))) break;
     rest = rest.slice(end + 1).trimStart();
   }
   return rest;
