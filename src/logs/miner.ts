@@ -22,6 +22,7 @@
 // ids are stable: a template's id is the id of its oldest shape.
 import { detach } from './detach.js';
 import { isMaskToken, isValueToken, maskTokens } from './masks.js';
+import { normalizeLevel } from './parse-input.js';
 import { mergePatterns, mergeSlots, showColumn, showVarying, slotValues, WILDCARD } from './template-text.js';
 
 export { WILDCARD };
@@ -120,6 +121,21 @@ const HEADER_LEARN_LINES = 5000;
 const MAX_HEADER = 10;
 /** A column whose value leaves at least this share of the line's message unexplained is a header field. */
 const HEADER_INDEPENDENCE = 0.5;
+/** A level as a header prints it: INFO, [warn], ERROR:, [Note], or a one-letter code (I, W, E). */
+function isLevelWord(t: string): boolean {
+  const w = t.replace(LEVEL_PUNCTUATION, '');
+  if (w.length === 1) return w === t && ONE_LETTER_LEVEL.test(w);
+  return w.length >= 3 && normalizeLevel(w) !== undefined && (w === w.toUpperCase() || w !== t);
+}
+const ONE_LETTER_LEVEL = /^[VDIWEF]$/;
+const LEVEL_PUNCTUATION = /^\[|[\]:,]+$/g;
+
+/** A bracketed name: "[Note]", "[main]", "[INFO ]" (no value, no spaces inside). */
+const BRACKETED_WORD = /^\[[A-Za-z][\w.$-]*\]:?$/;
+/** Most names a bracketed header field may take. */
+const MAX_BRACKETED = 16;
+/** A host name with a port ("mail.example.com:<NUM>"): an address. */
+const ENDPOINT = /^[\w-]+(?:\.[\w-]+)+:<NUM>$/;
 /** A token of punctuation only that separates fields. */
 const SEPARATOR = /^[-|:>]+$/;
 /** Folded templates compared with a new shape before it starts a shape of its own. */
@@ -608,15 +624,19 @@ function headerColumns(shapes: readonly Shape[]): number {
     let all = 0;
     let quoted = 0;
     let addresses = 0;
+    let levels = 0;
+    let brackets = 0;
     for (let k = 0; k < shapes.length; k++) {
       const s = shapes[k]!;
       all += s.count;
       if (s.tokens.length <= j + 1) continue;
       total += s.count;
       if (s.tokens[j]!.charCodeAt(0) === 34 /* " */) quoted += s.count;
-      if (s.tokens[j]!.includes('<IP>')) addresses += s.count;
+      if (s.tokens[j]!.includes('<IP>') || ENDPOINT.test(s.tokens[j]!)) addresses += s.count;
       const sig = sigs[k]!;
       bySig.set(sig, (bySig.get(sig) ?? 0) + s.count);
+      if (isLevelWord(s.tokens[j]!)) levels += s.count;
+      if (BRACKETED_WORD.test(s.tokens[j]!)) brackets += s.count;
       const v = s.wild?.[j] === 1 ? WILDCARD : isWord(s.tokens[j]!) && !gluedMask(s.tokens[j]!) ? s.tokens[j]! : '<value>';
       let m = byValue.get(v);
       if (!m) byValue.set(v, (m = new Map<string, number>()));
@@ -626,20 +646,32 @@ function headerColumns(shapes: readonly Shape[]): number {
     // is the message's (headers quote nothing), as is an address (a client's, a peer's: what
     // the message is about; the host that logs is a name).
     if (total < 0.8 * all || total === 0 || quoted > 0.2 * total || addresses > 0.5 * total) break;
+    // A level is a header field, however much it says about the message, and so is a
+    // bracketed name of a few values on most lines ("[Note]", "[Server]", "[main]").
+    if (levels >= 0.9 * total || (brackets >= 0.9 * total && byValue.size <= MAX_BRACKETED)) {
+      header = j + 1;
+      continue;
+    }
     const h = entropy(bySig.values(), total);
     if (h === 0) break;
     if (byValue.size === 1 && !byValue.has('<value>')) continue;
     let conditional = 0;
+    const weights: number[] = [];
     for (const m of byValue.values()) {
       let w = 0;
       for (const c of m.values()) w += c;
+      weights.push(w);
       conditional += (w / total) * entropy(m.values(), w);
     }
     if (conditional / h < HEADER_INDEPENDENCE) break;
+    // And what the column's value says about the message must be little of all it says: a word
+    // most templates open with ("Task …") is the message's own, however many templates share it.
+    const own = entropy(weights, total);
+    if (Math.max(...weights) >= 0.5 * total && own > 0 && (h - conditional) / own >= HEADER_INDEPENDENCE) break;
     header = j + 1;
   }
-  // A separator that ends the header ("<time> Source.java:255 - message") is the header's.
-  if (header > 0) {
+  // Separators that end the header ("<time> Source.java:255 - message", "INFO -- : ") are the header's.
+  while (header > 0 && header < MAX_HEADER) {
     let sep = 0;
     let all = 0;
     for (const s of shapes) {
@@ -647,7 +679,8 @@ function headerColumns(shapes: readonly Shape[]): number {
       const t = s.tokens[header];
       if (t !== undefined && s.tokens.length > header + 1 && SEPARATOR.test(t)) sep += s.count;
     }
-    if (sep >= 0.95 * all) header++;
+    if (sep < 0.95 * all) break;
+    header++;
   }
   return header;
 }

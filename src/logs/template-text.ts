@@ -111,9 +111,12 @@ function pathPrefix(pre: string, values: readonly string[]): string {
   return p.split(/[/\\]/).filter((x) => x !== '').length >= 3 ? p : '';
 }
 
+// A shared last part ("/cbscore.dll") or extension (".war").
 function pathSuffix(suf: string): string {
   const at = suf.search(/[/\\]/);
-  return at < 0 || suf.length - at < 2 ? '' : suf.slice(at);
+  if (at >= 0 && suf.length - at >= 2) return suf.slice(at);
+  const ext = /\.[A-Za-z0-9]{1,5}$/.exec(suf);
+  return ext ? ext[0] : '';
 }
 
 /** A pattern of `kind` values that covers both `a` (a value or a pattern) and `b` (a value). */
@@ -211,7 +214,14 @@ function wholeToken(token: string): string {
 }
 
 const PRE_END = new Set([...'[({"\'=:-'].map((c) => c.charCodeAt(0)));
-const SUF_START = new Set([...'])}"\',;:_'].map((c) => c.charCodeAt(0)));
+const SUF_START = new Set([...'[(/])}"\',;:_'].map((c) => c.charCodeAt(0)));
+
+// True when position `at` of a text is inside a mask ("NUM>" of "<NUM>").
+function insideMask(text: string, at: number): boolean {
+  const gt = text.indexOf('>', at);
+  const lt = text.indexOf('<', at);
+  return gt >= 0 && (lt < 0 || gt < lt);
+}
 
 /**
  * A column whose tokens differ between the lines: <*> inside whatever punctuation every line
@@ -229,8 +239,6 @@ export function showVarying(tokens: readonly string[]): string {
   }
   const lt = pre.indexOf('<');
   if (lt >= 0) pre = pre.slice(0, lt);
-  const gt = suf.lastIndexOf('>');
-  if (gt >= 0) suf = suf.slice(gt + 1);
   const eq = pre.indexOf('=');
   if (eq >= 0) {
     // key=value: the value is all that follows the key, up to a separator.
@@ -245,9 +253,12 @@ export function showVarying(tokens: readonly string[]): string {
       }
     }
     pre = pre.slice(0, cut);
+    // From a separator on, and not from inside a mask: "<*>[<UUID>]", "<*>/show.html.erb".
     let at = 0;
-    while (at < suf.length && !SUF_START.has(suf.charCodeAt(at))) at++;
+    while (at < suf.length && (!SUF_START.has(suf.charCodeAt(at)) || insideMask(suf, at))) at++;
     suf = suf.slice(at);
+    // A port after a host name is the address's own ("mail.example.com:<NUM>" is one address).
+    if (suf.startsWith(':<NUM>')) suf = suf.slice(6);
     // "_pkey\"" is a name's end; a suffix of letters after a dot is a host's or file's own.
     if (suf.charCodeAt(0) === 95 && !/^_[A-Za-z]+[^A-Za-z0-9]*$/.test(suf)) suf = '';
   }
