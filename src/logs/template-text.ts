@@ -85,8 +85,9 @@ function numericPrefix(pre: string, kind: string): string {
 
 function numericSuffix(suf: string, values: readonly string[], kind: string): string {
   if (kind === '<HEX>') return '';
-  let i = 0;
-  while (i < suf.length && isDigit(suf.charCodeAt(i))) i++;
+  // The letters after the last digit ("s" of "1.5s" and "2.5s").
+  let i = suf.length;
+  while (i > 0 && !isDigit(suf.charCodeAt(i - 1))) i--;
   const s = suf.slice(i);
   if (s === '' || s.charCodeAt(0) === 46 /* . */) return '';
   // The unit starts right after the number in every value ("12KiB" and "3MiB" share no unit).
