@@ -236,7 +236,7 @@ function maskToken(t: string): string {
   return t.slice(0, start) + kind + t.slice(end);
 }
 
-const OPENERS = new Set([...'([{"\''].map((c) => c.charCodeAt(0)));
+const OPENERS = new Set([...'([{"\'~'].map((c) => c.charCodeAt(0)));
 const CLOSERS = new Set([...')]}"\',;:.!?'].map((c) => c.charCodeAt(0)));
 
 function isWord(t: string, from: number, to: number): boolean {

@@ -177,17 +177,18 @@ export function showColumn(masked: string, slots: readonly string[] | undefined)
   if (!masked.includes('<')) return masked;
   const { literals, kinds } = split(masked);
   const values = slots && slots.length === kinds.length ? slots : kinds.map(() => WILDCARD);
-  // A value joined to a word by an underscore is an id (blk_<*>, attempt_<*>_m_<*>): one parameter.
-  for (let j = 0; j < kinds.length; j++) {
-    if (!values[j]!.includes(WILDCARD)) continue;
-    const before = literals[j]! + (values[j]!.split(WILDCARD)[0] ?? '');
-    const after = (values[j]!.split(WILDCARD)[1] ?? '') + literals[j + 1]!;
-    if (GLUE_ID.test(before) || GLUE_ID_AFTER.test(after)) return wholeToken(masked);
-  }
   let out = literals[0]!;
+  const varying: [number, number][] = [];
   for (let j = 0; j < kinds.length; j++) {
-    out += showSlot(kinds[j]!, values[j]!);
+    const shown = showSlot(kinds[j]!, values[j]!);
+    if (values[j]!.includes(WILDCARD)) varying.push([out.length, out.length + shown.length]);
+    out += shown;
     out += literals[j + 1]!;
+  }
+  // A value joined to a word by an underscore is an id (blk_<*>, attempt_<*>_m_<*>,
+  // container_1445_0020_01_<*>): one parameter.
+  for (const [from, to] of varying) {
+    if (GLUE_ID.test(out.slice(Math.max(0, from - 2), from)) || GLUE_ID_AFTER.test(out.slice(to, to + 2))) return wholeToken(masked);
   }
   return out;
 }
