@@ -55,11 +55,15 @@ function score(make: MakeAnalyzer, c: Corpus): Scores {
 const f3 = (x: number) => x.toFixed(3);
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
 
+// BENCH_LOGS_SKIP_PREVIOUS=1 leaves the previous release out (no build from git): a quicker loop
+// while working on the miner.
+const SKIP_PREVIOUS = process.env.BENCH_LOGS_SKIP_PREVIOUS === '1';
+
 export async function accuracyReport(previous?: PreviousRelease): Promise<void> {
-  const prev = previous ?? (await previousRelease());
+  const prev = previous ?? (SKIP_PREVIOUS ? undefined : await previousRelease());
   const makePrev: MakeAnalyzer | undefined = prev?.createLogAnalyzer;
   const corpora = buildCorpora(2000);
-  console.log(`corpora: ${corpora.length} formats × 2,000 lines; previous release: ${prev ? prev.rev : 'not available'}`);
+  console.log(`corpora: ${corpora.length} formats × 2,000 lines; previous release: ${prev ? prev.rev : SKIP_PREVIOUS ? 'skipped' : 'not available'}`);
   console.log('format          held-out   GA raw (prev)     GA message (prev)   template (prev)');
   const rows: { c: Corpus; now: Scores; old?: Scores }[] = [];
   for (const c of corpora) {

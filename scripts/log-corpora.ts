@@ -1,4 +1,4 @@
-// Our labelled log corpora: 27 public log formats, each as a header printer and a list of
+// Our labelled log corpora: 35 public log formats, each as a header printer and a list of
 // templates (scripts/log-corpora/formats-*.ts). Lines and ground truth are generated
 // deterministically, so only the generator and the templates are committed, not the data.
 //
@@ -18,11 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { buildCorpus, type Corpus, type FormatSpec } from './log-corpora/kit.js';
 import { FORMATS_A } from './log-corpora/formats-a.js';
 import { FORMATS_B } from './log-corpora/formats-b.js';
+import { FORMATS_C } from './log-corpora/formats-c.js';
 import { SHARED } from './log-corpora/shared.js';
 
 export type { Corpus } from './log-corpora/kit.js';
 
-export const FORMATS: readonly FormatSpec[] = [...FORMATS_A, ...FORMATS_B];
+export const FORMATS: readonly FormatSpec[] = [...FORMATS_A, ...FORMATS_B, ...FORMATS_C];
 
 /** Every corpus, `n` lines each. */
 export function buildCorpora(n = 2000, seed = 1): Corpus[] {

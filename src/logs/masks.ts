@@ -119,9 +119,13 @@ export function maskTokens(message: string, raw?: string[]): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (needsMask(t)) tokens[i] = maskToken(t);
+    // An address with its port is one value, also when redaction printed the address as <IP>.
+    if (tokens[i]!.includes('<IP>:<NUM>')) tokens[i] = tokens[i]!.replace(IP_PORT, '<IP>');
   }
   return collapseRuns(tokens, raw);
 }
+
+const IP_PORT = /<IP>:<NUM>(?![A-Za-z0-9])/g;
 
 // "3401 bytes", "(3.32 KB)", "512 MiB": a size printed with a space is one value, like 12KB.
 const LINE_SIZE = /(?<![A-Za-z0-9.])\d+(?:\.\d+)? (?:[KMGTP]i?B|B|bytes)(?![A-Za-z0-9])/g;
@@ -191,22 +195,28 @@ export function isValueToken(t: string): boolean {
 }
 
 // A list of values ("to <IP>:<NUM>, <IP>:<NUM>", "( <NUM> <NUM> <NUM> )") is one parameter
-// whatever its length: consecutive value tokens become the first of them.
+// whatever its length: consecutive value tokens of one kind become the first of them. Values of
+// different kinds side by side ("init <NUM> -<NUM>", "<SIZE> (<NUM>%)") are fields of their own.
 function collapseRuns(tokens: string[], raw?: string[]): string[] {
   let w = 0;
-  let prevValue = false;
+  let prev: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    const value = isValueToken(t);
-    if (value && prevValue) continue;
+    const value = isValueToken(t) ? listItem(t) : undefined;
+    if (value !== undefined && value === prev) continue;
     if (raw) raw[w] = raw[i]!;
     tokens[w++] = t;
-    prevValue = value;
+    prev = value;
   }
   tokens.length = w;
   if (raw) raw.length = w;
   return tokens;
 }
+
+// A value as an item of a list: without the separator after it ("<IP>:<NUM>," is "<IP>:<NUM>").
+// Brackets around a value do not make it another kind: "<SIZE> (<SIZE>)" is one size, printed twice.
+const listItem = (t: string): string => t.replace(LIST_PUNCTUATION, '');
+const LIST_PUNCTUATION = /^[([]+|[)\]]*[,;]?$/g;
 
 // Most tokens that need a mask are plain numbers, possibly in punctuation or after `key=`;
 // those are recognised by a character scan, the rest go through the combined regex.
@@ -217,7 +227,8 @@ function maskToken(t: string): string {
   while (end > start && CLOSERS.has(t.charCodeAt(end - 1))) end--;
   const eq = t.indexOf('=', start);
   if (eq > start && eq < end - 1 && isWord(t, start, eq)) start = eq + 1;
-  const kind = numberKind(t, start, end);
+  // A percentage is one value with its sign: "45%" is <NUM>, as "45" is.
+  const kind = t.charCodeAt(end - 1) === 37 /* % */ && end - 1 > start ? numberKind(t, start, end - 1) && '<NUM>' : numberKind(t, start, end);
   if (kind === undefined) {
     const rest = t.includes('://') ? t.replace(URL, '<URL>') : t;
     return needsMask(rest) ? rest.replace(COMBINED, replaceMatch) : rest;
@@ -225,7 +236,7 @@ function maskToken(t: string): string {
   return t.slice(0, start) + kind + t.slice(end);
 }
 
-const OPENERS = new Set([...'([{"\''].map((c) => c.charCodeAt(0)));
+const OPENERS = new Set([...'([{"\'~'].map((c) => c.charCodeAt(0)));
 const CLOSERS = new Set([...')]}"\',;:.!?'].map((c) => c.charCodeAt(0)));
 
 function isWord(t: string, from: number, to: number): boolean {

@@ -22,8 +22,10 @@
 // ids are stable: a template's id is the id of its oldest shape.
 import { detach } from './detach.js';
 import { isMaskToken, isValueToken, maskTokens } from './masks.js';
+import { normalizeLevel } from './parse-input.js';
+import { mergePatterns, mergeSlots, showColumn, showVarying, slotValues, WILDCARD } from './template-text.js';
 
-export const WILDCARD = '<*>';
+export { WILDCARD };
 
 export interface MinerOptions {
   /** Templates kept; beyond this the least recently used are evicted. */
@@ -66,21 +68,20 @@ interface Shape {
   live: boolean;
   /** Columns that are parameters whatever their text (a folded shape's <*>). */
   wild: Uint8Array | undefined;
-  /** First message of the shape, and its tokens before masking where they differ from the masked ones. */
+  /** First message of the shape, and for each masked column the text under its masks (see template-text.ts). */
   message: string | undefined;
-  raw: (string | undefined)[] | undefined;
-  /** Columns whose unmasked text differed between lines of this shape. */
-  rawVaries: Uint8Array | undefined;
-  /** Raw columns still to be proven variable, and comparisons left to try. */
-  pending: number;
+  slots: (string[] | undefined)[] | undefined;
+  /** Comparisons of later lines' unmasked text left to make. */
   checks: number;
 }
 
 interface Template {
   id: number;
   tokens: string[];
-  /** Unmasked text of constant columns where every line printed it alike. */
-  raw: (string | undefined)[];
+  /** Text under the masks of constant columns, as every line printed it or a pattern of it. */
+  slots: (string[] | undefined)[];
+  /** Each shown column's text (header columns are not shown). */
+  shown: string[];
   text: string;
   size: number;
   lastSeen: number;
@@ -112,7 +113,7 @@ const isGlue = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 
 
 /** Most values a column may take and still tell templates apart. */
 const MAX_SPLIT_VALUES = 4;
-/** Comparisons of unmasked text per shape before a word with digits is taken as constant. */
+/** Comparisons of unmasked text per shape (what varies under its masks, what all lines print alike). */
 const RAW_CHECKS = 32;
 /** Lines after which the header columns are fixed. */
 const HEADER_LEARN_LINES = 5000;
@@ -120,6 +121,23 @@ const HEADER_LEARN_LINES = 5000;
 const MAX_HEADER = 10;
 /** A column whose value leaves at least this share of the line's message unexplained is a header field. */
 const HEADER_INDEPENDENCE = 0.5;
+/** A level as a header prints it: INFO, [warn], ERROR:, [Note], or a one-letter code (I, W, E). */
+function isLevelWord(t: string): boolean {
+  const w = t.replace(LEVEL_PUNCTUATION, '');
+  if (w.length === 1) return w === t && ONE_LETTER_LEVEL.test(w);
+  return w.length >= 3 && normalizeLevel(w) !== undefined && (w === w.toUpperCase() || w !== t);
+}
+const ONE_LETTER_LEVEL = /^[VDIWEF]$/;
+const LEVEL_PUNCTUATION = /^\[|[\]:,]+$/g;
+
+/** A bracketed name: "[Note]", "[main]", "[INFO ]" (no value, no spaces inside). */
+const BRACKETED_WORD = /^\[[A-Za-z][\w.$-]*\]:?$/;
+/** Most names a bracketed header field may take. */
+const MAX_BRACKETED = 16;
+/** A host name with a port ("mail.example.com:<NUM>"): an address. */
+const ENDPOINT = /^[\w-]+(?:\.[\w-]+)+:<NUM>$/;
+/** A token of punctuation only that separates fields. */
+const SEPARATOR = /^[-|:>]+$/;
 /** Folded templates compared with a new shape before it starts a shape of its own. */
 const MAX_FOLD_SCAN = 256;
 
@@ -148,15 +166,17 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     return g;
   };
 
-  // Unmasked tokens are kept where masking changed them (ssh2, jk2_init, HTTP/1.1, a status
-  // 200): those show as printed while every line of the template prints them the same.
-  const rawOf = (masked: readonly string[], raw: readonly string[]): (string | undefined)[] | undefined => {
-    let out: (string | undefined)[] | undefined;
+  // The text under each mask of each column (ssh2, jk2_init, HTTP/1.1, a status 200, the ms of
+  // 12ms): templates show what every line of them printed alike, and <*> for the rest.
+  const slotsOf = (masked: readonly string[], raw: readonly string[]): (string[] | undefined)[] | undefined => {
+    let out: (string[] | undefined)[] | undefined;
     for (let i = 0; i < masked.length; i++) {
       const m = masked[i]!;
       if (m === raw[i] || !m.includes('<')) continue;
-      out ??= new Array<string | undefined>(masked.length);
-      out[i] = detach(raw[i]!);
+      const values = slotValues(m, raw[i]!);
+      if (!values) continue;
+      out ??= new Array<string[] | undefined>(masked.length);
+      out[i] = values.map(detach);
     }
     return out;
   };
@@ -165,12 +185,13 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     s.checks--;
     const raw: string[] = [];
     maskTokens(message, raw);
-    const kept = s.raw!;
-    const varies = (s.rawVaries ??= new Uint8Array(kept.length));
-    for (let i = 0; i < kept.length; i++) {
-      if (kept[i] === undefined || varies[i] === 1 || raw[i] === kept[i]) continue;
-      varies[i] = 1;
-      s.pending--;
+    const slots = s.slots!;
+    for (let i = 0; i < slots.length; i++) {
+      const kept = slots[i];
+      if (kept === undefined || raw[i] === undefined) continue;
+      const values = slotValues(s.tokens[i]!, raw[i]!);
+      if (values) mergeSlots(s.tokens[i]!, kept, values);
+      else kept.fill(WILDCARD);
     }
   };
 
@@ -194,7 +215,7 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     if (s !== undefined) {
       s.count++;
       s.lastSeen = tick;
-      if (s.pending > 0 && s.checks > 0 && message !== undefined && message !== s.message) compareRaw(s, message);
+      if (s.checks > 0 && s.slots !== undefined && message !== undefined && message !== s.message) compareRaw(s, message);
       return s.id;
     }
     const key = detach(masked);
@@ -208,11 +229,11 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
       exact.set(key, folded);
       return folded.id;
     }
-    let raw: (string | undefined)[] | undefined;
+    let slots: (string[] | undefined)[] | undefined;
     if (message !== undefined && masked.includes('<')) {
       const r: string[] = [];
       const again = maskTokens(message, r);
-      if (again.length === tokens.length) raw = rawOf(tokens, r);
+      if (again.length === tokens.length) slots = slotsOf(tokens, r);
     }
     s = {
       id: nextId++,
@@ -221,10 +242,8 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
       lastSeen: tick,
       live: true,
       wild: undefined,
-      message: raw ? detach(message!) : undefined,
-      raw,
-      rawVaries: undefined,
-      pending: raw ? raw.filter((x) => x !== undefined).length : 0,
+      message: slots ? detach(message!) : undefined,
+      slots,
       checks: RAW_CHECKS,
     };
     g.shapes.push(s);
@@ -289,9 +308,8 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
         const keep = byId.get(t.id)!;
         keep.tokens = t.tokens.slice();
         keep.wild = Uint8Array.from(t.tokens, (x) => (x === WILDCARD ? 1 : 0));
-        keep.raw = t.raw;
-        keep.rawVaries = undefined;
-        keep.pending = 0;
+        keep.slots = t.slots;
+        keep.checks = 0;
         keep.message = undefined;
         keep.count = t.size;
         keep.lastSeen = t.lastSeen;
@@ -320,12 +338,12 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     exact = new Map([...exact].filter(([, s]) => s.live));
   };
 
-  // A template's columns: constant where every shape has one text, else a parameter. Words
-  // with digits show as printed when every line printed them alike.
+  // A template's columns: constant where every shape has one text, else a parameter. Columns
+  // read as the lines printed them (template-text.ts).
   const buildTemplate = (members: readonly Shape[], skip: number): Template => {
     const n = members[0]!.tokens.length;
     const tokens: string[] = [];
-    const raws: (string | undefined)[] = [];
+    const slots: (string[] | undefined)[] = [];
     const shown: string[] = [];
     let id = Infinity;
     let size = 0;
@@ -337,22 +355,20 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
     }
     for (let i = 0; i < n; i++) {
       const first = members[0]!.tokens[i]!;
-      let same = i >= skip && members.every((m) => m.tokens[i] === first && m.wild?.[i] !== 1);
-      let raw: string | undefined;
-      if (same) {
-        raw = members[0]!.raw?.[i];
-        for (const m of members) {
-          if (m.raw?.[i] === undefined || m.raw[i] !== raw || m.rawVaries?.[i] === 1) {
-            raw = undefined;
-            break;
-          }
+      const same = i >= skip && members.every((m) => m.tokens[i] === first && m.wild?.[i] !== 1);
+      let merged: string[] | undefined;
+      if (same && first.includes('<')) {
+        merged = members[0]!.slots?.[i];
+        for (let k = 1; k < members.length && merged; k++) {
+          const other = members[k]!.slots?.[i];
+          merged = other ? mergePatterns(first, merged, other) : undefined;
         }
-      } else same = false;
+      }
       tokens.push(same ? first : WILDCARD);
-      raws.push(raw);
-      if (i >= skip) shown.push(same ? (raw ?? showMasked(first)) : WILDCARD);
+      slots.push(merged && merged.slice());
+      if (i >= skip) shown.push(same ? showColumn(first, merged) : showVarying(members.map((m) => (m.wild?.[i] === 1 ? WILDCARD : m.tokens[i]!))));
     }
-    return { id, tokens, raw: raws, text: shown.join(' ').replace(NBSP, ' '), size, lastSeen };
+    return { id, tokens, slots, shown, text: shown.join(' ').replace(NBSP, ' '), size, lastSeen };
   };
 
   // Templates that read alike once adjacent parameters between words are taken as one parameter
@@ -390,6 +406,11 @@ export function createTemplateMiner(options: MinerOptions = {}): TemplateMiner {
         lastSeen = Math.max(lastSeen, t.lastSeen);
       }
       const merged: Template = { ...oldest, size, lastSeen };
+      // Joined templates of one length read as one: a column they print alike stays.
+      if (list.every((t) => t.shown.length === oldest.shown.length)) {
+        merged.shown = oldest.shown.map((x, i) => (list.every((t) => t.shown[i] === x) ? x : showVarying(list.map((t) => t.shown[i]!))));
+        merged.text = merged.shown.join(' ').replace(NBSP, ' ');
+      }
       for (const t of list) joined.set(t, merged);
     }
   };
@@ -443,21 +464,6 @@ function runKey(tokens: readonly string[]): string {
     key += `${t}\u0001`;
   }
   return key + `${WILDCARD}\u0001`.repeat(run);
-}
-
-// A masked token as a template shows it: masks that are whole words stay (<NUM>, /<IP>,
-// [<NUM>], key=<NUM>); a word with a mask inside (blk_<NUM>, core.<NUM>) is one parameter.
-function showMasked(token: string): string {
-  if (!token.includes('<')) return token;
-  return token
-    .split('\u00a0')
-    .map((part) => {
-      if (!part.includes('<') || !gluedMask(part)) return part;
-      const m = /^([^A-Za-z0-9<]*)(.*?)([^A-Za-z0-9>]*)$/.exec(part)!;
-      const key = /^([A-Za-z_][\w.-]*=)/.exec(m[2]!);
-      return `${m[1]!}${key ? key[1]! : ''}${WILDCARD}${m[3]!}`;
-    })
-    .join('\u00a0');
 }
 
 /** Groups shapes of one length into templates (lists of shapes), by the frequency rules above. */
@@ -617,33 +623,64 @@ function headerColumns(shapes: readonly Shape[]): number {
     let total = 0;
     let all = 0;
     let quoted = 0;
+    let addresses = 0;
+    let levels = 0;
+    let brackets = 0;
     for (let k = 0; k < shapes.length; k++) {
       const s = shapes[k]!;
       all += s.count;
       if (s.tokens.length <= j + 1) continue;
       total += s.count;
       if (s.tokens[j]!.charCodeAt(0) === 34 /* " */) quoted += s.count;
+      if (s.tokens[j]!.includes('<IP>') || ENDPOINT.test(s.tokens[j]!)) addresses += s.count;
       const sig = sigs[k]!;
       bySig.set(sig, (bySig.get(sig) ?? 0) + s.count);
+      if (isLevelWord(s.tokens[j]!)) levels += s.count;
+      if (BRACKETED_WORD.test(s.tokens[j]!)) brackets += s.count;
       const v = s.wild?.[j] === 1 ? WILDCARD : isWord(s.tokens[j]!) && !gluedMask(s.tokens[j]!) ? s.tokens[j]! : '<value>';
       let m = byValue.get(v);
       if (!m) byValue.set(v, (m = new Map<string, number>()));
       m.set(sig, (m.get(sig) ?? 0) + s.count);
     }
     // Most lines must reach past this column for it to be a header field, and a quoted text
-    // is the message's (headers quote nothing).
-    if (total < 0.8 * all || total === 0 || quoted > 0.2 * total) break;
+    // is the message's (headers quote nothing), as is an address (a client's, a peer's: what
+    // the message is about; the host that logs is a name).
+    if (total < 0.8 * all || total === 0 || quoted > 0.2 * total || addresses > 0.5 * total) break;
+    // A level is a header field, however much it says about the message, and so is a
+    // bracketed name of a few values on most lines ("[Note]", "[Server]", "[main]").
+    if (levels >= 0.9 * total || (brackets >= 0.9 * total && byValue.size <= MAX_BRACKETED)) {
+      header = j + 1;
+      continue;
+    }
     const h = entropy(bySig.values(), total);
     if (h === 0) break;
     if (byValue.size === 1 && !byValue.has('<value>')) continue;
     let conditional = 0;
+    const weights: number[] = [];
     for (const m of byValue.values()) {
       let w = 0;
       for (const c of m.values()) w += c;
+      weights.push(w);
       conditional += (w / total) * entropy(m.values(), w);
     }
     if (conditional / h < HEADER_INDEPENDENCE) break;
+    // And what the column's value says about the message must be little of all it says: a word
+    // most templates open with ("Task …") is the message's own, however many templates share it.
+    const own = entropy(weights, total);
+    if (Math.max(...weights) >= 0.5 * total && own > 0 && (h - conditional) / own >= HEADER_INDEPENDENCE) break;
     header = j + 1;
+  }
+  // Separators that end the header ("<time> Source.java:255 - message", "INFO -- : ") are the header's.
+  while (header > 0 && header < MAX_HEADER) {
+    let sep = 0;
+    let all = 0;
+    for (const s of shapes) {
+      all += s.count;
+      const t = s.tokens[header];
+      if (t !== undefined && s.tokens.length > header + 1 && SEPARATOR.test(t)) sep += s.count;
+    }
+    if (sep < 0.95 * all) break;
+    header++;
   }
   return header;
 }

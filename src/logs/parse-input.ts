@@ -129,7 +129,8 @@ const LEADING_TIME: readonly RegExp[] = [
   // 17/06/09 20:10:40 and 03-17 16:13:38.811: no certain year or order, stripped but not read.
   /^\d{2}[/-]\d{2}(?:[/-]\d{2,4})? \d{2}:\d{2}:\d{2}(?:[.,]\d+)?,?\s+/,
   SYSLOG_TIME,
-  /^\[[^\]]{0,40}\d{1,2}:\d{2}:\d{2}[^\]]{0,20}\]\s*/,
+  // "[10.30 16:49:06]", "[2022-11-20 10:00:00,123: INFO/MainProcess]"
+  /^\[[^\]]{0,40}\d{1,2}:\d{2}:\d{2}[^\]]{0,40}\]\s*/,
   /^(\d{13}|\d{10}(?:\.\d+)?)\s+/,
 ];
 
@@ -169,6 +170,15 @@ function fromText(text: string, lineNo: number): LogRecord {
     } else level = undefined;
   }
   if (!level) {
+    // "app.worker - INFO - message", "[main] WARN - message": an upper-case level between
+    // separators, a few fields in, ends the header whatever the fields before it are.
+    const sm = SEPARATED_LEVEL.exec(rest.length > 160 ? rest.slice(0, 160) : rest);
+    if (sm) {
+      level = normalizeLevel(sm[1]);
+      rest = rest.slice(sm[0].length);
+    }
+  }
+  if (!level) {
     // "081109 203615 148 INFO dfs.DataNode: message", "1702 2395 D Tag: message": header
     // fields (numbers, ids, upper-case codes) and then a level.
     const fl = fieldsThenLevel(rest);
@@ -190,6 +200,7 @@ function fromText(text: string, lineNo: number): LogRecord {
     }
   }
   if (headerLevel) rest = stripSource(rest, tagged);
+  if (timed || headerLevel) rest = stripDashedSource(rest, !timed);
   // A line that is only a header keeps its text: it still counts, with its level.
   if (isBlank(rest)) rest = text;
   level ??= levelFromWords(rest);
@@ -197,6 +208,7 @@ function fromText(text: string, lineNo: number): LogRecord {
   return { lineNo, message: clip(rest), level: level ?? 'unknown', timestamp, detail: undefined };
 }
 
+const SEPARATED_LEVEL = /^(?:\S+\s+){0,3}?(?:[-|]\s+)?\[?(INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|CRITICAL|NOTICE|SEVERE)\]?\s+(?:--\s*:|[-|]+)\s+/;
 const FULL_LEVEL = /^(?:Info|Information|Notice|Warn|Warning|Error|Debug|Trace|Fatal|Critical|Severe)$/;
 const FIELD_LEVEL = /^(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|SEVERE|NOTICE|CRITICAL|Info|Warning|Error|Debug|Fatal|Notice|Critical)$/;
 const SHORT_LEVEL = /^[VDIWEF]$/;
@@ -250,10 +262,31 @@ function stripSource(text: string, tagged: boolean): string {
   return rest.replace(LEADING_SEPARATOR, '');
 }
 
+// "chrome.exe - message", "svchost.exe *64 - message", "2022-08-01 04:00:01,123
+// CompactionTask.java:255 - message": after the header's time or level, a source (a name with a
+// dot, colon or slash, and maybe one more field) and a lone dash end the header. `untimed`: the
+// time may still come first (it followed the level).
+function stripDashedSource(text: string, untimed: boolean): string {
+  let rest = text;
+  if (untimed) {
+    const m = LEADING_TIME[0]!.exec(rest);
+    if (m) rest = rest.slice(m[0].length);
+  }
+  const d = DASHED_SOURCE.exec(rest.length > 120 ? rest.slice(0, 120) : rest);
+  if (d) return rest.slice(d[0].length);
+  return rest === text ? text : rest;
+}
+const DASHED_SOURCE = /^[^\s-][^\s]*[.:$/\\][^\s]*(?:\s+\S+)?\s+-\s+(?=\S)/;
+
 const ERROR_NAME = /(?:Error|Exception|Warning|Fault)$/;
 const SOURCE = /^([A-Za-z_$][\w$.\-/]*?)(:?)\s+/;
 
-// Skips "[…] " groups (nested brackets allowed) at the start of a text.
+// What the message is about, not who logs it: "[client 10.0.0.1]", "[instance: 6f1c…]" (a
+// lower-case name and one value), where a thread ("[main]", "[IPC Server handler 3 on 62270]")
+// or a request context ("[req-… - - -]") is the header's.
+const CONTEXT = /^\[[a-z]+:? [^\s\]]*\d[^\s\]]*\]$/;
+
+// Skips "[…] " groups (nested brackets allowed) at the start of a text, up to a context group.
 function skipBrackets(text: string): string {
   let rest = text;
   while (rest.charCodeAt(0) === 91) {
@@ -267,7 +300,7 @@ function skipBrackets(text: string): string {
         break;
       }
     }
-    if (end < 0 || rest.charCodeAt(end + 1) !== 32) break;
+    if (end < 0 || rest.charCodeAt(end + 1) !== 32 || CONTEXT.test(rest.slice(0, end + 1))) break;
     rest = rest.slice(end + 1).trimStart();
   }
   return rest;

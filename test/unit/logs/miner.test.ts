@@ -60,7 +60,8 @@ describe('masks', () => {
     const c = d.add('acquire lock=3, tag="Audio Mix Thread Lock", name=android, uid=1000');
     expect(d.resolve(a)).toBe(d.resolve(b));
     expect(d.resolve(c)).toBe(d.resolve(b));
-    expect(d.template(a)).toBe('acquire lock=<NUM>, <*> <*> uid=<NUM>');
+    // The keys every line prints stay; the values are parameters.
+    expect(d.template(a)).toBe('acquire lock=<NUM>, tag=<*>, name=<*>, uid=<NUM>');
     const e = createTemplateMiner();
     const x = e.add('column "first name" does not exist');
     expect(e.template(x)).toBe('column "first name" does not exist');
@@ -185,8 +186,29 @@ describe('frequency-based template miner', () => {
     const f = createTemplateMiner();
     let r = 0;
     for (let i = 0; i < 30; i++) r = f.add(`10.0.0.${i} "GET /api/items/${i} HTTP/1.1" status: 200 len: ${100 + i}`);
-    // (A quoted span whose path varies shows its masked form.)
-    expect(f.template(r)).toBe('<IP> "GET <PATH> HTTP/<NUM>" status: 200 len: <NUM>');
+    // (In a quoted span whose path varies, the version every line printed stays.)
+    expect(f.template(r)).toBe('<IP> "GET <PATH> HTTP/1.1" status: 200 len: <NUM>');
+  });
+
+  it('learns a column of levels and the separators after it as header, and keeps a word most lines open with', () => {
+    const d = createTemplateMiner();
+    const ids: number[] = [];
+    const loggers = ['app.worker', 'app.api', 'root', 'db.pool', 'cache'];
+    const messages = [
+      (i: number) => ['INFO', `Task tasks.send[${1000 + i}] received`],
+      (i: number) => ['INFO', `Task tasks.send[${1000 + i}] succeeded in ${i % 7}.5s: None`],
+      (i: number) => ['WARNING', `Task tasks.send[${1000 + i}] retry: Retry in ${i % 5}s: ConnectionError()`],
+      (i: number) => ['ERROR', `worker ${i} lost`],
+    ] as const;
+    for (let i = 0; i < 400; i++) {
+      const [level, text] = messages[i % 4]!(i);
+      ids.push(d.add(`${loggers[(i * 7) % 5]} - ${level} - ${text}`));
+    }
+    const groups = [0, 1, 2, 3].map((k) => new Set(ids.filter((_, i) => i % 4 === k).map((id) => d.resolve(id))));
+    for (const g of groups) expect(g.size).toBe(1);
+    expect(new Set(groups.map((g) => [...g][0])).size).toBe(4);
+    expect(d.template(ids[0]!)).toBe('Task tasks.send[<NUM>] received');
+    expect(d.template(ids[3]!)).toBe('worker <NUM> lost');
   });
 
   it('learns header columns from the input and leaves them out of templates', () => {
