@@ -352,6 +352,77 @@ describe('disable-user (the user is the key)', () => {
   });
 });
 
+describe('revoke-role (one row: the user, the organization, the role)', () => {
+  // Its scope is a single row, so "swapped" is that row replaced by another with the same
+  // user, organization and role, and rows "added" are other roles that must stay.
+  const user = '7a1f8e0a-1b2c-4d5e-8f90-0123456789ab';
+  const other = '7b1f8e0a-1b2c-4d5e-8f90-0123456789ab';
+  let otherOrg: string;
+  beforeAll(async () => {
+    await db.pool.query(`INSERT INTO auth.users (id, email) VALUES ($1, 'rita@dealer.example'), ($2, 'omar@dealer.example')`, [user, other]);
+    otherOrg = await seedOrg(db.pool, 'Other Motors');
+  });
+  beforeEach(async () => {
+    await db.pool.query('DELETE FROM public.user_roles');
+  });
+  const grant = async (u: string, o: string, role: string) =>
+    (await db.pool.query<{ id: string }>(`INSERT INTO public.user_roles (user_id, organization_id, role) VALUES ($1, $2, $3) RETURNING id::text`, [u, o, role])).rows[0]!.id;
+  /** The approved row deleted and granted again: same user, organization and role, another row. */
+  const replace = async (u: string, o: string, role: string) => {
+    await db.pool.query(`DELETE FROM public.user_roles WHERE user_id = $1 AND organization_id = $2 AND role::text = $3`, [u, o, role]);
+    return grant(u, o, role);
+  };
+  const ids = async () => (await db.pool.query<{ id: string }>('SELECT id::text FROM public.user_roles ORDER BY id')).rows.map((r) => r.id);
+
+  it('its row replaced by another with the same user, organization and role before approval: stops, the new row stays', async () => {
+    await grant(user, org, 'admin');
+    const req = await ask(h, 'revoke-role', { user, org, role: 'admin' });
+    expect(req.preview.count).toBe(1);
+    const regranted = await replace(user, org, 'admin');
+    const done = await approve(h, req.id);
+    expect(done.state).toBe('stopped');
+    expect(done.error).toMatch(/1 roles match now, but 1 were approved \(1 added, 1 gone\)/);
+    expect(done.rowsAffected).toBe(0);
+    expect(await ids()).toEqual([regranted]);
+    expect(message(done)).toMatch(/Stopped before any of the 1 roles were revoked: the scope changed/);
+  });
+
+  it('roles added before approval (the same user’s other role, the same role elsewhere and of another user): only the approved row goes', async () => {
+    const approved = await grant(user, org, 'admin');
+    const req = await ask(h, 'revoke-role', { user, org, role: 'admin' });
+    const added = [await grant(user, org, 'manager'), await grant(user, otherOrg, 'admin'), await grant(other, org, 'admin')];
+    const done = await approve(h, req.id);
+    expect(done.error ?? done.state).toBe('succeeded');
+    expect(done.rowsAffected).toBe(1);
+    expect(await ids()).toEqual([...added].sort());
+    expect(await ids()).not.toContain(approved);
+  });
+
+  it('during the run (after the scope check), its row replaced and other roles added: nothing is revoked, and it says so', async () => {
+    await grant(user, org, 'admin');
+    let regranted = '';
+    let added: string[] = [];
+    const harness = engineHarness(db.url, {
+      clock: h.clock,
+      admin: hookedAdmin(async (i) => {
+        if (i !== 1) return;
+        regranted = await replace(user, org, 'admin');
+        added = [await grant(user, org, 'sales'), await grant(other, org, 'admin')];
+      }),
+    });
+    try {
+      const req = await ask(harness, 'revoke-role', { user, org, role: 'admin' });
+      const done = await approve(harness, req.id);
+      expect(done.error ?? done.state).toBe('succeeded');
+      expect(done.rowsAffected).toBe(0);
+      expect(done.result?.summary).toMatch(/admin was already gone; nothing changed/);
+      expect(await ids()).toEqual([regranted, ...added].sort());
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
 describe('vacuum-analyze (tables pinned by oid)', () => {
   it('a table replaced by another of the same name before approval: stops, vacuums nothing', async () => {
     await db.pool.query(`CREATE TABLE public.scratch_vac (id int)`);
