@@ -1,7 +1,11 @@
 // A playbook never changes a row nobody approved. For every destructive
 // playbook: rows swapped before approval (same count, other rows), rows added before approval
 // and rows added during the run (a hook before each admin transaction, i.e. between batches),
-// each proven by what is left in the database, the outcome and the message.
+// each proven by what is left in the database, the outcome and the message. Playbooks whose
+// scope is one key (revoke-role, terminate-backend) get the trio as that key's row or session
+// replaced and others of the same kind added; read-only-mode and restore-backup are in
+// playbooks-scope-settings.test.ts and playbooks-scope-restore.test.ts, delete-user and the
+// lockdown playbooks in their own files.
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PlaybookRequest } from '../../src/playbooks/request.js';
@@ -417,6 +421,69 @@ describe('revoke-role (one row: the user, the organization, the role)', () => {
       expect(done.rowsAffected).toBe(0);
       expect(done.result?.summary).toMatch(/admin was already gone; nothing changed/);
       expect(await ids()).toEqual([regranted, ...added].sort());
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe('terminate-backend (one session: pid, start time and database)', () => {
+  // Its scope is a single session, so "swapped" is that session gone and another in its place,
+  // and sessions "added" are others of the same user and app, which must never be touched.
+  let role: Awaited<ReturnType<typeof appRole>>;
+  const open: pg.Client[] = [];
+  beforeAll(async () => {
+    role = await appRole(db.pool);
+  });
+  afterAll(async () => {
+    await Promise.allSettled(open.map((c) => c.end()));
+    await role.drop();
+  });
+  /** A session of the app that sits idle in a transaction (what terminate=yes is for). */
+  const idleInTx = async () => {
+    const c = new pg.Client({ connectionString: role.url(db.url), application_name: 'dealer-crm' });
+    c.on('error', () => undefined);
+    await c.connect();
+    open.push(c);
+    const pid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await c.query('BEGIN');
+    await c.query('SELECT 1');
+    return pid;
+  };
+  const alive = (pid: number) => n(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1`, [pid]);
+
+  it('its session gone before approval and another opened in its place: nothing is signalled, the new session stays', async () => {
+    const approved = await idleInTx();
+    const req = await ask(h, 'terminate-backend', { pid: String(approved), terminate: 'yes' });
+    await open.pop()!.end();
+    await expect.poll(() => alive(approved)).toBe(0);
+    const replacement = await idleInTx();
+    const done = await approve(h, req.id);
+    expect(done.state).not.toBe('succeeded');
+    expect(done.error).toMatch(new RegExp(`No session has pid ${approved} now`));
+    expect(done.rowsAffected).toBe(0);
+    expect(await alive(replacement)).toBe(1);
+  });
+
+  it('sessions of the same user and app opened before approval and during the run are never touched; only the approved one ends', async () => {
+    const approved = await idleInTx();
+    const duringPids: number[] = [];
+    const harness = engineHarness(db.url, {
+      clock: h.clock,
+      admin: hookedAdmin(async (i) => {
+        if (i === 1) duringPids.push(await idleInTx());
+      }),
+    });
+    try {
+      const req = await ask(harness, 'terminate-backend', { pid: String(approved), terminate: 'yes' });
+      const before = await idleInTx();
+      const done = await approve(harness, req.id);
+      expect(done.error ?? done.state).toBe('succeeded');
+      expect(done.rowsAffected).toBe(1);
+      await expect.poll(() => alive(approved)).toBe(0);
+      expect(duringPids).toHaveLength(1);
+      expect(await alive(before)).toBe(1);
+      expect(await alive(duringPids[0]!)).toBe(1);
     } finally {
       await harness.close();
     }
