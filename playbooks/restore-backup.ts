@@ -2,7 +2,9 @@
 // requester). Only the tables asked for are replaced; the preview lists each with its rows now
 // and in the backup, and what happens to the rows of other tables that reference them (not
 // changed; a row they point at that the backup lacks is kept). The backup is pinned when the
-// preview is taken, so "latest" cannot change between approval and run. A backup that is not
+// preview is taken, so "latest" cannot change between approval and run; so are the rows of the
+// named tables (count and a digest of their row versions): rows written, changed or deleted
+// before the run would be replaced unseen, so the run stops instead. A backup that is not
 // verified, or whose verification failed, needs force=yes, and the request says so in capitals.
 // The run takes a safety backup of exactly those tables, then restores them in one transaction
 // that checks every table's rows and checksum and every foreign key before it commits.
@@ -11,7 +13,7 @@ import { formatCount } from '../src/core/format.js';
 import { formatTime } from '../src/render/time.js';
 import { restoreOutcome } from '../src/backup/render.js';
 import type { BackupService } from '../src/backup/service.js';
-import { definePlaybook, type Playbook } from '../src/playbooks/types.js';
+import { definePlaybook, ScopeChangedError, type Playbook } from '../src/playbooks/types.js';
 
 const TABLE = /^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/;
 
@@ -35,6 +37,27 @@ export const RESTORE_BACKUP_ID = 'restore-backup';
 
 export type RestoreBackupParams = z.infer<typeof params>;
 
+/** What differs between the tables as previewed ("public.leads=49:<digest>;…") and now, one phrase per table. */
+function tablesChanged(previewed: string, now: readonly { table: string; currentRows: number; currentDigest: string }[]): string[] {
+  const then = new Map(
+    previewed
+      .split(';')
+      .filter(Boolean)
+      .map((entry) => {
+        const at = entry.lastIndexOf('=');
+        const [rows, digest] = entry.slice(at + 1).split(':');
+        return [entry.slice(0, at), { rows: Number(rows), digest: digest ?? '' }] as const;
+      }),
+  );
+  return now.flatMap((t) => {
+    const was = then.get(t.table);
+    if (!was) return [];
+    if (was.rows !== t.currentRows) return [`${t.table} has ${formatCount(t.currentRows)} rows now, ${formatCount(was.rows)} when it was previewed`];
+    if (was.digest !== t.currentDigest) return [`${t.table} still has ${formatCount(t.currentRows)} rows, but not the ones it had when it was previewed (rows written, changed or deleted since)`];
+    return [];
+  });
+}
+
 /** The restore playbook, bound to the backup service. */
 export function restoreBackupPlaybook(svc: Pick<BackupService, 'planRestore' | 'restore'>, timezone = 'UTC'): Playbook<RestoreBackupParams> {
   return definePlaybook({
@@ -51,9 +74,20 @@ export function restoreBackupPlaybook(svc: Pick<BackupService, 'planRestore' | '
       tables: 'comma-separated tables such as public.leads,public.quotes; only these change; empty restores every table of the backup',
       force: 'yes to restore from a backup that is not verified or failed its verification (the approvers see it); default no',
     },
-    async preview(_ctx, p) {
+    async preview(_ctx, p, approved) {
       const force = p.force === 'yes';
-      const plan = await svc.planRestore(p.backup, p.tables.length ? p.tables : undefined, { force });
+      // Before the run: the backup pinned at the preview, never a newer "latest".
+      const backupId = typeof approved?.pinned?.backupId === 'string' ? approved.pinned.backupId : p.backup;
+      const plan = await svc.planRestore(backupId, p.tables.length ? p.tables : undefined, { force });
+      const rowsNow = plan.tables.map((t) => `${t.table}=${t.currentRows}:${t.currentDigest}`).join(';');
+      // The rows a restore replaces are every row of its tables: written, changed or deleted since
+      // the preview, they are not the rows the approvers saw replaced, so the run stops.
+      const changed = typeof approved?.pinned?.rowsNow === 'string' ? tablesChanged(approved.pinned.rowsNow, plan.tables) : [];
+      if (changed.length) {
+        throw new ScopeChangedError(
+          `the scope changed after the preview: ${changed.join('; ')}. A restore replaces every row of these tables, and these are not the rows the approvers saw. Nothing was changed; request it again to see and approve the current rows.`,
+        );
+      }
       const now = plan.tables.reduce((s, t) => s + t.currentRows, 0);
       const then = plan.tables.reduce((s, t) => s + t.backupRows, 0);
       const verified = plan.verifyState === 'passed' ? 'verified' : plan.verifyState === 'failed' ? 'VERIFY FAILED' : 'not verified yet';
@@ -74,7 +108,7 @@ export function restoreBackupPlaybook(svc: Pick<BackupService, 'planRestore' | '
         count: plan.tables.length,
         items: all.length > 20 ? [...all.slice(0, 19), `… and ${all.length - 19} more`] : all,
         keys: plan.tables.map((t) => t.table),
-        pinned: { backupId: plan.backupId, sha256: plan.sha256, force: force ? 'yes' : 'no' },
+        pinned: { backupId: plan.backupId, sha256: plan.sha256, force: force ? 'yes' : 'no', rowsNow },
         detail: { requested: plan.requested, referencing: plan.referencing, parents: plan.parents, tables: plan.tables, verifyState: plan.verifyState, forced: force },
       };
     },

@@ -3,7 +3,7 @@
 // roles are the ones the target database allows (the enum or CHECK list of user_roles.role), so
 // the runbook's "Create Admin User" role org_admin works wherever the schema has it.
 import { z } from 'zod';
-import { InputError } from '../src/core/errors.js';
+import { InputError, OpsError } from '../src/core/errors.js';
 import { definePlaybook, type ReadContext, type Preview } from '../src/playbooks/types.js';
 import { allowedRoles, matchRole, type RoleColumnFacts } from './role-values.js';
 import { uuid } from './_shared.js';
@@ -30,6 +30,8 @@ interface PreviewRow extends Record<string, unknown> {
   user_email: string | null;
   org_name: string | null;
   roles: string[];
+  /** Role → id of its user_roles row. */
+  role_ids: Record<string, string>;
   user_exists: boolean;
   org_exists: boolean;
 }
@@ -71,12 +73,15 @@ async function rolePreview(ctx: ReadContext, p: Params, action: 'grant' | 'revok
       : action === 'grant' && allowed.unparsed.length
         ? [`the database also checks ${allowed.unparsed.join('; ')} when the row is written`]
         : [];
+  // A revoke is of one row: its id is in the key, so the row deleted and granted again after the
+  // preview (same user, organization and role) is another row, and the run stops.
+  const rowId = action === 'revoke' ? row.role_ids[role] : undefined;
   return {
     summary: `${action} ${role} ${action === 'grant' ? 'to' : 'from'} ${who} in ${where}`,
     count: 1,
     items: [`current roles there: ${current.length ? current.join(', ') : 'none'}`, ...notes],
-    keys: [`${p.user}:${p.org}:${role}`],
-    pinned: { role },
+    keys: [rowId ? `${p.user}:${p.org}:${role}:${rowId}` : `${p.user}:${p.org}:${role}`],
+    pinned: rowId ? { role, rowId } : { role },
   };
 }
 
@@ -121,7 +126,11 @@ export const revokeRole = definePlaybook({
   preview: (ctx, p) => rolePreview(ctx, p, 'revoke'),
   async run(ctx, p, approved) {
     const role = approvedRole(p, approved);
-    const { rows } = await ctx.admin.transaction('revoke-role', (q) => q('playbooks/user-roles/revoke', [p.user, p.org, role]));
+    const rowId = approved.pinned?.rowId;
+    // Requests previewed before rows were pinned never get here: their key has no row id, so the scope check stops them.
+    if (typeof rowId !== 'string') throw new OpsError('conflict', 'This request does not name the user_roles row it revokes. Nothing was changed; request it again.');
+    // Only the row approved: one granted again during the run is another row, and stays.
+    const { rows } = await ctx.admin.transaction('revoke-role', (q) => q('playbooks/user-roles/revoke', [p.user, p.org, role, rowId]));
     ctx.committed(rows.length, role);
     return { rowsAffected: rows.length, summary: rows.length ? `revoked ${role}` : `${role} was already gone; nothing changed` };
   },

@@ -80,6 +80,16 @@ export async function tableStats(
   return out;
 }
 
+/** Exact row count of each table and a digest of which row versions it holds (restore previews). */
+export async function tableFingerprints(client: pg.ClientBase, tables: TableRef[]): Promise<Map<string, { rows: number; digest: string }>> {
+  const out = new Map<string, { rows: number; digest: string }>();
+  for (const t of tables) {
+    const { rows } = await client.query<{ n: string; digest: string }>(fill(sql('backup/db/table-fingerprint'), { table: qualified(t) }));
+    out.set(tableKey(t), { rows: Number(rows[0]?.n ?? 0), digest: String(rows[0]?.digest ?? '0') });
+  }
+  return out;
+}
+
 /** Exact row count of each table (no checksum: previews and reports). */
 export async function tableCounts(client: pg.ClientBase, tables: TableRef[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();

@@ -18,7 +18,7 @@ import { sql } from '../core/sql.js';
 import { toolConnection } from './conn.js';
 import { listArchive, type LiveProgress } from './dump.js';
 import { meter } from './meter.js';
-import { connect, ROW_HASH, run, tableCounts } from './pg-client.js';
+import { connect, ROW_HASH, run, tableCounts, tableFingerprints } from './pg-client.js';
 import { exitReason, runTool, toolEnv, toolError, type ToolJobEnv } from './pg-tools.js';
 import { fill, identifier, integer, literal, parseTableKey, qualified, tableKey, type TableRef } from './sql-fill.js';
 import type { BackupEntry, RestorePlan, TableStat } from './types.js';
@@ -103,7 +103,7 @@ export async function planRestore(env: RestoreEnv, entry: BackupEntry, requested
       .filter((x) => set.has(tableKey(x.child)) && !set.has(tableKey(x.parent)))
       .map((e) => ({ table: tableKey(e.child), references: tableKey(e.parent), constraint: e.constraint }));
     const tables = wanted.sort().map(parseTableKey);
-    const counts = await tableCounts(client, tables);
+    const now = await tableFingerprints(client, tables);
     await client.query('COMMIT');
     return {
       backupId: entry.id,
@@ -113,7 +113,12 @@ export async function planRestore(env: RestoreEnv, entry: BackupEntry, requested
       requested: wanted,
       referencing,
       parents,
-      tables: tables.map((t) => ({ table: tableKey(t), currentRows: counts.get(tableKey(t)) ?? 0, backupRows: inBackup.get(tableKey(t))!.rows })),
+      tables: tables.map((t) => ({
+        table: tableKey(t),
+        currentRows: now.get(tableKey(t))?.rows ?? 0,
+        currentDigest: now.get(tableKey(t))?.digest ?? '0',
+        backupRows: inBackup.get(tableKey(t))!.rows,
+      })),
     };
   } finally {
     await client.end().catch(() => undefined);

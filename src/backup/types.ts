@@ -148,7 +148,8 @@ export interface RestorePlan {
   referencing: { table: string; references: string; constraint: string; rows: number }[];
   /** Foreign keys from restored tables to tables not restored: a backup row whose parent is gone stops the restore. */
   parents: { table: string; references: string; constraint: string }[];
-  tables: { table: string; currentRows: number; backupRows: number }[];
+  /** `currentDigest`: which row versions the table holds now (tableFingerprints), so a run can tell its rows changed since the preview. */
+  tables: { table: string; currentRows: number; currentDigest: string; backupRows: number }[];
 }
 
 export interface RestoreResult {

@@ -44,6 +44,7 @@ export type SqlName =
   | 'backup/db/snapshot-export'
   | 'backup/db/stat-settings'
   | 'backup/db/table-count'
+  | 'backup/db/table-fingerprint'
   | 'backup/db/table-stat'
   | 'backup/db/tables'
   | 'backup/restore/check'

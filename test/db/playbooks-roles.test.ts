@@ -131,7 +131,8 @@ describe('grant-role with a text column and a CHECK listing the roles', () => {
     try {
       await expect(grantRole.preview(ctx, p)).rejects.toBeInstanceOf(OpsError);
       await expect(grantRole.run(ctx, p, { summary: '', count: 1, items: [], pinned: { role: 'owner' } }, meta)).rejects.toThrow(/Cannot connect to the target database/);
-      await expect(revokeRole.run(ctx, p, { summary: '', count: 1, items: [], pinned: { role: 'owner' } }, meta)).rejects.toThrow(/Cannot connect to the target database/);
+      const pinned = { role: 'owner', rowId: '0c9d6f8e-1b2c-4d5e-8f90-0123456789ab' };
+      await expect(revokeRole.run(ctx, p, { summary: '', count: 1, items: [], pinned }, meta)).rejects.toThrow(/Cannot connect to the target database/);
     } finally {
       await Promise.allSettled([target.close(), admin.close()]);
     }

@@ -1,7 +1,11 @@
 // A playbook never changes a row nobody approved. For every destructive
 // playbook: rows swapped before approval (same count, other rows), rows added before approval
 // and rows added during the run (a hook before each admin transaction, i.e. between batches),
-// each proven by what is left in the database, the outcome and the message.
+// each proven by what is left in the database, the outcome and the message. Playbooks whose
+// scope is one key (revoke-role, terminate-backend) get the trio as that key's row or session
+// replaced and others of the same kind added; read-only-mode and restore-backup are in
+// playbooks-scope-settings.test.ts and playbooks-scope-restore.test.ts, delete-user and the
+// lockdown playbooks in their own files.
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PlaybookRequest } from '../../src/playbooks/request.js';
@@ -349,6 +353,140 @@ describe('disable-user (the user is the key)', () => {
     expect(done.state).toBe('failed');
     expect(done.error).toMatch(/No user with id/);
     expect(h.bans.filter((b) => b.userId === gone)).toEqual([]);
+  });
+});
+
+describe('revoke-role (one row: the user, the organization, the role)', () => {
+  // Its scope is a single row, so "swapped" is that row replaced by another with the same
+  // user, organization and role, and rows "added" are other roles that must stay.
+  const user = '7a1f8e0a-1b2c-4d5e-8f90-0123456789ab';
+  const other = '7b1f8e0a-1b2c-4d5e-8f90-0123456789ab';
+  let otherOrg: string;
+  beforeAll(async () => {
+    await db.pool.query(`INSERT INTO auth.users (id, email) VALUES ($1, 'rita@dealer.example'), ($2, 'omar@dealer.example')`, [user, other]);
+    otherOrg = await seedOrg(db.pool, 'Other Motors');
+  });
+  beforeEach(async () => {
+    await db.pool.query('DELETE FROM public.user_roles');
+  });
+  const grant = async (u: string, o: string, role: string) =>
+    (await db.pool.query<{ id: string }>(`INSERT INTO public.user_roles (user_id, organization_id, role) VALUES ($1, $2, $3) RETURNING id::text`, [u, o, role])).rows[0]!.id;
+  /** The approved row deleted and granted again: same user, organization and role, another row. */
+  const replace = async (u: string, o: string, role: string) => {
+    await db.pool.query(`DELETE FROM public.user_roles WHERE user_id = $1 AND organization_id = $2 AND role::text = $3`, [u, o, role]);
+    return grant(u, o, role);
+  };
+  const ids = async () => (await db.pool.query<{ id: string }>('SELECT id::text FROM public.user_roles ORDER BY id')).rows.map((r) => r.id);
+
+  it('its row replaced by another with the same user, organization and role before approval: stops, the new row stays', async () => {
+    await grant(user, org, 'admin');
+    const req = await ask(h, 'revoke-role', { user, org, role: 'admin' });
+    expect(req.preview.count).toBe(1);
+    const regranted = await replace(user, org, 'admin');
+    const done = await approve(h, req.id);
+    expect(done.state).toBe('stopped');
+    expect(done.error).toMatch(/1 roles match now, but 1 were approved \(1 added, 1 gone\)/);
+    expect(done.rowsAffected).toBe(0);
+    expect(await ids()).toEqual([regranted]);
+    expect(message(done)).toMatch(/Stopped before any of the 1 roles were revoked: the scope changed/);
+  });
+
+  it('roles added before approval (the same user’s other role, the same role elsewhere and of another user): only the approved row goes', async () => {
+    const approved = await grant(user, org, 'admin');
+    const req = await ask(h, 'revoke-role', { user, org, role: 'admin' });
+    const added = [await grant(user, org, 'manager'), await grant(user, otherOrg, 'admin'), await grant(other, org, 'admin')];
+    const done = await approve(h, req.id);
+    expect(done.error ?? done.state).toBe('succeeded');
+    expect(done.rowsAffected).toBe(1);
+    expect(await ids()).toEqual([...added].sort());
+    expect(await ids()).not.toContain(approved);
+  });
+
+  it('during the run (after the scope check), its row replaced and other roles added: nothing is revoked, and it says so', async () => {
+    await grant(user, org, 'admin');
+    let regranted = '';
+    let added: string[] = [];
+    const harness = engineHarness(db.url, {
+      clock: h.clock,
+      admin: hookedAdmin(async (i) => {
+        if (i !== 1) return;
+        regranted = await replace(user, org, 'admin');
+        added = [await grant(user, org, 'sales'), await grant(other, org, 'admin')];
+      }),
+    });
+    try {
+      const req = await ask(harness, 'revoke-role', { user, org, role: 'admin' });
+      const done = await approve(harness, req.id);
+      expect(done.error ?? done.state).toBe('succeeded');
+      expect(done.rowsAffected).toBe(0);
+      expect(done.result?.summary).toMatch(/admin was already gone; nothing changed/);
+      expect(await ids()).toEqual([regranted, ...added].sort());
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe('terminate-backend (one session: pid, start time and database)', () => {
+  // Its scope is a single session, so "swapped" is that session gone and another in its place,
+  // and sessions "added" are others of the same user and app, which must never be touched.
+  let role: Awaited<ReturnType<typeof appRole>>;
+  const open: pg.Client[] = [];
+  beforeAll(async () => {
+    role = await appRole(db.pool);
+  });
+  afterAll(async () => {
+    await Promise.allSettled(open.map((c) => c.end()));
+    await role.drop();
+  });
+  /** A session of the app that sits idle in a transaction (what terminate=yes is for). */
+  const idleInTx = async () => {
+    const c = new pg.Client({ connectionString: role.url(db.url), application_name: 'dealer-crm' });
+    c.on('error', () => undefined);
+    await c.connect();
+    open.push(c);
+    const pid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await c.query('BEGIN');
+    await c.query('SELECT 1');
+    return pid;
+  };
+  const alive = (pid: number) => n(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1`, [pid]);
+
+  it('its session gone before approval and another opened in its place: nothing is signalled, the new session stays', async () => {
+    const approved = await idleInTx();
+    const req = await ask(h, 'terminate-backend', { pid: String(approved), terminate: 'yes' });
+    await open.pop()!.end();
+    await expect.poll(() => alive(approved)).toBe(0);
+    const replacement = await idleInTx();
+    const done = await approve(h, req.id);
+    expect(done.state).not.toBe('succeeded');
+    expect(done.error).toMatch(new RegExp(`No session has pid ${approved} now`));
+    expect(done.rowsAffected).toBe(0);
+    expect(await alive(replacement)).toBe(1);
+  });
+
+  it('sessions of the same user and app opened before approval and during the run are never touched; only the approved one ends', async () => {
+    const approved = await idleInTx();
+    const duringPids: number[] = [];
+    const harness = engineHarness(db.url, {
+      clock: h.clock,
+      admin: hookedAdmin(async (i) => {
+        if (i === 1) duringPids.push(await idleInTx());
+      }),
+    });
+    try {
+      const req = await ask(harness, 'terminate-backend', { pid: String(approved), terminate: 'yes' });
+      const before = await idleInTx();
+      const done = await approve(harness, req.id);
+      expect(done.error ?? done.state).toBe('succeeded');
+      expect(done.rowsAffected).toBe(1);
+      await expect.poll(() => alive(approved)).toBe(0);
+      expect(duringPids).toHaveLength(1);
+      expect(await alive(before)).toBe(1);
+      expect(await alive(duringPids[0]!)).toBe(1);
+    } finally {
+      await harness.close();
+    }
   });
 });
 

@@ -7,18 +7,17 @@
 // actually deleted, counted in the database).
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET_VALUES } from '../support/bot.js';
-import { startBotProcess, startFakeOutside, type BotProcess, type FakeOutside, type OutsideCall } from '../support/bot-process.js';
+import { startFakeOutside, type BotProcess, type FakeOutside } from '../support/bot-process.js';
+import { faultDriver, sleep, startFaultBot, textOf, type FaultDriver } from '../support/fault-bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { seedOrg } from '../support/playbooks.js';
-import { commandBody, sign } from '../support/slack.js';
 
 const ROUNDS = 5;
 let db: TestDatabase;
 let outside: FakeOutside;
 let bot: BotProcess;
+let drive: FaultDriver;
 let org: string;
-let trigger = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -28,23 +27,8 @@ beforeAll(async () => {
     BEGIN PERFORM pg_sleep(0.04); RETURN NULL; END $$`);
   await db.pool.query('CREATE TRIGGER fault_test_slow_batch AFTER DELETE ON public.interactions FOR EACH STATEMENT EXECUTE FUNCTION public.fault_test_slow_batch()');
   outside = await startFakeOutside();
-  bot = await startBotProcess({
-    SLACK_BOT_TOKEN: SECRET_VALUES.SLACK_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SECRET_VALUES.SLACK_SIGNING_SECRET,
-    SLACK_API_URL: `${outside.url}/api/`,
-    DATABASE_URL: db.url,
-    APP_URL: `${outside.url}/app/`,
-    SUPABASE_URL: outside.url,
-    SUPABASE_ANON_KEY: SECRET_VALUES.SUPABASE_ANON_KEY,
-    SUPABASE_SERVICE_ROLE_KEY: SECRET_VALUES.SUPABASE_SERVICE_ROLE_KEY,
-    ONCALL_USERGROUP_ID: 'S0ONCALL',
-    APPROVER_USERGROUP_ID: 'S0APPROVERS',
-    LOG_LEVEL: 'info',
-    SCHEDULER_ENABLED: 'false',
-    // The preview must wait on the test's table lock until the test cuts it, not time out first.
-    DB_LOCK_TIMEOUT_MS: '20000',
-    DB_STATEMENT_TIMEOUT_MS: '20000',
-  });
+  bot = await startFaultBot(outside, { DATABASE_URL: db.url });
+  drive = faultDriver(bot, outside, db.pool);
 }, 90_000);
 
 afterAll(async () => {
@@ -52,63 +36,6 @@ afterAll(async () => {
   await outside?.close();
   await db?.drop();
 });
-
-const responseUrl = (tag: string) => `${outside.url}/response/${tag}`;
-const textOf = (c: OutsideCall) => JSON.stringify(c.body);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function post(body: string): Promise<number> {
-  const res = await fetch(`${bot.baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
-    body,
-  });
-  await res.text();
-  return res.status;
-}
-
-/** A signed slash command with its own trigger id (a repeated one would count as a replay). */
-async function command(name: string, text: string, tag: string, userId = 'U0ONCALL'): Promise<void> {
-  const status = await post(commandBody(name, text, { user_id: userId, response_url: responseUrl(tag), trigger_id: `${++trigger}.${trigger}.fault` }));
-  expect(status).toBe(200);
-}
-
-interface RequestMessage {
-  id: string;
-  channel: string;
-  ts: string;
-}
-
-/** A signed Approve click on the request's own message. */
-async function approve(req: RequestMessage, tag: string): Promise<void> {
-  const payload = {
-    type: 'block_actions',
-    user: { id: 'U0APPROVER' },
-    team: { id: 'T1' },
-    api_app_id: 'A1',
-    channel: { id: req.channel },
-    container: { type: 'message', message_ts: req.ts, channel_id: req.channel },
-    message: { ts: req.ts, type: 'message' },
-    response_url: responseUrl(tag),
-    trigger_id: `${++trigger}.${trigger}.click`,
-    actions: [{ type: 'button', block_id: 'b1', action_ts: '1', action_id: 'playbook_approve', value: req.id }],
-  };
-  expect(await post(`payload=${encodeURIComponent(JSON.stringify(payload))}`)).toBe(200);
-}
-
-/** The first call after `from` (an index into outside.calls) that matches. */
-function after(from: number, pred: (c: OutsideCall) => boolean, what: string, timeoutMs = 20_000): Promise<OutsideCall> {
-  return outside.waitFor((c) => outside.calls.indexOf(c) >= from && pred(c), timeoutMs, what);
-}
-
-async function requestPurge(tag: string): Promise<RequestMessage> {
-  const from = outside.calls.length;
-  await command('/playbook', 'run purge-old-interactions days=90 batch=100', tag);
-  const update = await after(from, (c) => c.path === '/api/chat.update' && textOf(c).includes('playbook_approve'), 'request message with Approve');
-  const id = /"value\\?":\\?"([0-9a-f-]{36})/.exec(textOf(update))?.[1];
-  expect(id, 'request id in the Approve button').toBeDefined();
-  return { id: id!, channel: String(update.body.channel), ts: String(update.body.ts) };
-}
 
 const interactions = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM public.interactions')).rows[0]!.n;
 
@@ -151,38 +78,9 @@ async function holdLock(sqlText: string, params: unknown[] = []): Promise<{ rele
   };
 }
 
-async function finishedAudit(requestId: string): Promise<{ outcome: string; detail: Record<string, unknown> }> {
-  for (let i = 0; i < 400; i++) {
-    const { rows } = await db.pool.query<{ outcome: string; detail: Record<string, unknown> }>(
-      `SELECT outcome, detail FROM opsbot.audit_log WHERE action = 'playbook.finished' AND detail->>'requestId' = $1`,
-      [requestId],
-    );
-    if (rows.length > 1) throw new Error(`request ${requestId} finished ${rows.length} times`);
-    if (rows[0]) return rows[0];
-    await sleep(50);
-  }
-  throw new Error(`request ${requestId} never wrote its playbook.finished audit row`);
-}
-
-let healthRuns = 0;
-/** The bot survived: the process runs, /healthz answers and a full /health report comes back. */
-async function expectBotWorks(): Promise<void> {
-  expect(bot.alive(), `the bot process died:\n${bot.output.slice(-30).join('\n')}`).toBe(true);
-  const healthz = await fetch(`${bot.baseUrl}/healthz`);
-  expect(healthz.status).toBe(200);
-  await healthz.text();
-  const tag = `health-${++healthRuns}`;
-  const from = outside.calls.length;
-  await command('/health', '', tag);
-  const report = await after(from, (c) => c.path === `/response/${tag}` && c.body.response_type === 'in_channel', '/health report');
-  expect(textOf(report)).toContain('Database');
-  expect(textOf(report)).toContain('Connections');
-  expect(textOf(report)).not.toMatch(/Something went wrong/);
-}
-
 /** The run's audit row and request row say exactly what the database lost. */
 async function expectTrueCount(requestId: string, before: number): Promise<{ outcome: string; deleted: number }> {
-  const audit = await finishedAudit(requestId);
+  const audit = await drive.finishedAudit(requestId);
   const deleted = before - (await interactions());
   expect(Number(audit.detail.rowsAffected), `audit rowsAffected of ${requestId} (${audit.outcome})`).toBe(deleted);
   const { rows } = await db.pool.query<{ rows_affected: string | null }>('SELECT rows_affected FROM opsbot.playbook_requests WHERE id = $1', [requestId]);
@@ -198,16 +96,16 @@ describe('killing every bot connection, five times each, with the real process',
       const lock = await holdLock('LOCK TABLE public.interactions IN ACCESS EXCLUSIVE MODE');
       const from = outside.calls.length;
       try {
-        await command('/playbook', 'run purge-old-interactions days=90 batch=100', `preview-${round}`);
+        await drive.command('/playbook', 'run purge-old-interactions days=90 batch=100', `preview-${round}`);
         await botWaitingOnLock();
         expect(await killBotConnections()).toBeGreaterThan(0);
       } finally {
         await lock.release();
       }
-      const told = await after(from, (c) => (c.path === '/api/chat.update' || c.path === `/response/preview-${round}`) && /was lost/.test(textOf(c)), 'message about the lost connection');
+      const told = await drive.after(from, (c) => (c.path === '/api/chat.update' || c.path === `/response/preview-${round}`) && /was lost/.test(textOf(c)), 'message about the lost connection');
       expect(textOf(told)).toMatch(/connection to (the target database|the bot's state store)/);
       expect(await interactions()).toBe(300);
-      await expectBotWorks();
+      await drive.expectBotWorks();
     }
   });
 
@@ -215,22 +113,22 @@ describe('killing every bot connection, five times each, with the real process',
     for (let round = 1; round <= ROUNDS; round++) {
       await resetInteractions(300 + round);
       const before = await interactions();
-      const req = await requestPurge(`approval-req-${round}`);
+      const req = await drive.requestPurge(`approval-req-${round}`);
       const lock = await holdLock('SELECT id FROM opsbot.playbook_requests WHERE id = $1 FOR UPDATE', [req.id]);
       const from = outside.calls.length;
       try {
-        await approve(req, `approval-${round}`);
+        await drive.approve(req, `approval-${round}`);
         await botWaitingOnLock();
         expect(await killBotConnections()).toBeGreaterThan(0);
       } finally {
         await lock.release();
       }
-      const told = await after(from, (c) => c.path === `/response/approval-${round}`, 'answer to the cut approval');
+      const told = await drive.after(from, (c) => c.path === `/response/approval-${round}`, 'answer to the cut approval');
       expect(textOf(told)).toMatch(/state store .{0,40}was lost/);
       expect(await interactions()).toBe(before);
-      await expectBotWorks();
+      await drive.expectBotWorks();
       // The database is back: the same request is approved and runs once, recording its count.
-      await approve(req, `approval-again-${round}`);
+      await drive.approve(req, `approval-again-${round}`);
       const { outcome, deleted } = await expectTrueCount(req.id, before);
       expect(outcome).toBe('succeeded');
       expect(deleted).toBe(before);
@@ -241,9 +139,9 @@ describe('killing every bot connection, five times each, with the real process',
     for (let round = 1; round <= ROUNDS; round++) {
       await resetInteractions(1500);
       const before = await interactions();
-      const req = await requestPurge(`run-req-${round}`);
+      const req = await drive.requestPurge(`run-req-${round}`);
       const from = outside.calls.length;
-      await approve(req, `run-${round}`);
+      await drive.approve(req, `run-${round}`);
       // Kill at a different point each round, always after at least two batches.
       const target = 200 + round * 130;
       for (let i = 0; before - (await interactions()) < target; i++) {
@@ -264,9 +162,9 @@ describe('killing every bot connection, five times each, with the real process',
       expect(deleted, 'the kill landed mid-run').toBeGreaterThanOrEqual(target);
       expect(deleted, 'the kill landed mid-run').toBeLessThan(before);
       expect(outcome).toBe('failed');
-      const told = await after(from, (c) => c.path === '/api/chat.update' && c.body.ts === req.ts && /was lost/.test(textOf(c)), 'the request message saying the run failed');
+      const told = await drive.after(from, (c) => c.path === '/api/chat.update' && c.body.ts === req.ts && /was lost/.test(textOf(c)), 'the request message saying the run failed');
       expect(textOf(told)).toMatch(/connection to the target database.{0,60}was lost/);
-      await expectBotWorks();
+      await drive.expectBotWorks();
     }
   });
 

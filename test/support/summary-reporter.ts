@@ -28,7 +28,8 @@ export function countRun(modules: ReadonlyArray<TestModule>, unhandledErrors = 0
       else if (r.state === 'failed') counts.failed++;
       else if (r.state === 'skipped') {
         counts.skipped++;
-        const why = r.note?.trim() || (t.options.mode === 'todo' ? 'todo' : 'skipped without a reason');
+        // Grouped as printed (one line each): notes that differ only in whitespace are one reason.
+        const why = r.note?.replace(/\s+/g, ' ').trim() || (t.options.mode === 'todo' ? 'todo' : 'skipped without a reason');
         counts.reasons.set(why, (counts.reasons.get(why) ?? 0) + 1);
       }
     }
@@ -46,7 +47,7 @@ export function closingLines(c: RunCounts): string[] {
   const base = `${c.passed} passed, ${c.failed} failed`;
   if (!c.skipped) return [base];
   const reasons = [...c.reasons.entries()].sort((a, b) => b[1] - a[1]);
-  return [...reasons.map(([r, n]) => `skipped: ${n}: ${r.replace(/\s+/g, ' ')}`), `${base}, ${c.skipped} skipped`];
+  return [...reasons.map(([r, n]) => `skipped: ${n}: ${r}`), `${base}, ${c.skipped} skipped`];
 }
 
 /** Prints the closing line after vitest's own summary, and writes it to .tmp/test-summary.txt for .ci/run. */
