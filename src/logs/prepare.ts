@@ -3,8 +3,10 @@
 // inputs and in worker threads for big ones (see parallel.ts); both produce the same batches,
 // so results do not depend on where a line was prepared.
 import { isAscii } from 'node:buffer';
+import { detach } from './detach.js';
 import { maskMessage } from './masks.js';
 import { isBlank, parseLine } from './parse-input.js';
+import { hasKeyMarker } from './redact-private-key.js';
 import { closedKeyState, createLogRedactor, openKeyState, type KeyLineState, type LogRedactionOptions } from './redact.js';
 import { estimateTokens } from './tokens.js';
 import { LOG_LEVELS, type LogLevel, type LogRecord } from './types.js';
@@ -71,6 +73,14 @@ export interface RawSize {
 
 export const emptyRawSize = (): RawSize => ({ rawChars: 0, sampledChars: 0, sampledTokens: 0 });
 
+interface Prepared {
+  message: string;
+  masked: string;
+}
+
+/** Distinct messages per generation of the cache of prepared messages. */
+const CACHE_SIZE = 4096;
+
 export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePreparer {
   const redactor = createLogRedactor(redaction);
   const redact = (text: string) => redactor.redact(text);
@@ -91,11 +101,39 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
   // have closed; settle() picks the right version once the batches are back in input order.
   const stream = closedKeyState();
 
+  // Messages repeat: most lines of a busy log print one of a few hundred texts ("request
+  // completed", "POST | 200 | https://…/functions/v1/…"). Their redacted and masked forms are
+  // kept in two generations of at most CACHE_SIZE each (the older dropped when the newer fills),
+  // so a text seen recently costs one lookup. Only lines outside a private key are cached: there
+  // redaction depends on nothing but the text.
+  let recent = new Map<string, Prepared>();
+  let older = new Map<string, Prepared>();
+  const prepared = (text: string, keys: KeyLineState): Prepared => {
+    if (keys.open || hasKeyMarker(text)) {
+      const message = redactor.redactLine(text, keys);
+      return { message, masked: maskMessage(message) };
+    }
+    let p = recent.get(text);
+    if (p !== undefined) return p;
+    p = older.get(text);
+    if (p === undefined) {
+      const message = redactor.redactLine(text, keys);
+      // Copied: a slice would keep the whole chunk of input it was cut from alive.
+      p = { message: message === text ? detach(message) : message, masked: maskMessage(message) };
+    }
+    if (recent.size >= CACHE_SIZE) {
+      older = recent;
+      recent = new Map();
+    }
+    recent.set(p.message === text ? p.message : detach(text), p);
+    return p;
+  };
+
   const prepare = (record: LogRecord, keys: KeyLineState): PreparedRecord | undefined => {
     if (isBlank(record.message)) return undefined;
     // Redacted before mining: placeholders group like masks, and templates are safe to show.
-    const message = redactor.redactLine(record.message, keys);
-    return { record, message, masked: maskMessage(message) };
+    const p = prepared(record.message, keys);
+    return { record, message: p.message, masked: p.masked };
   };
 
   const prepareRecord = (record: LogRecord, seq: number, size: RawSize) => {
