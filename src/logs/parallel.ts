@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { decodeChunk, type PreparedBatch } from './prepare.js';
+import type { PreparedBatch } from './prepare.js';
 import type { LogRedactionOptions } from './redact.js';
 
 export interface ParallelOptions {
@@ -36,7 +36,7 @@ export interface WorkerSource {
 /** What feedStream pushes into: the analyzer. */
 export interface BatchSink {
   pushBatch(batch: PreparedBatch): Int32Array;
-  prepareChunk(text: string, firstLineNo: number): PreparedBatch;
+  prepareBytes(bytes: Uint8Array, firstLineNo: number): PreparedBatch;
   readonly lines: number;
 }
 
@@ -136,7 +136,7 @@ export async function feedStream(
     if (pool?.accepting && bytes.length <= maxWorkerChunk && bytes.length >= chunkBytes / 8) {
       pool.submit({ seq: s, bytes, firstLineNo });
       inWorkers++;
-    } else push(s, sink.prepareChunk(decodeChunk(bytes), firstLineNo));
+    } else push(s, sink.prepareBytes(bytes, firstLineNo));
     if (!pool && !noWorkers && workers > 0 && sentBytes >= inlineBytes && !last) {
       try {
         pool = new WorkerPool(workers, opts.redaction, opts.workerSource, (doneSeq, batch) => {

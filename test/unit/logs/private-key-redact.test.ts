@@ -118,7 +118,7 @@ describe('a private key printed line by line', () => {
       const seen: string[] = [];
       const report = await feedStream(
         pieces(text, 700, parallel.workers > 0 ? 1 : 0),
-        { pushBatch: (b) => ((ids) => (seen.push(...b.messages), ids))(analyzer.pushBatch(b)), prepareChunk: (t, n) => analyzer.prepareChunk(t, n), lines: 0 },
+        { pushBatch: (b) => ((ids) => (seen.push(...b.messages), ids))(analyzer.pushBatch(b)), prepareBytes: (t, n) => analyzer.prepareBytes(t, n), lines: 0 },
         { ...parallel, redaction: {} },
       );
       if (parallel.workers > 0) expect(report.inWorkers).toBeGreaterThan(report.chunks / 2);
