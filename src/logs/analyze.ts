@@ -35,6 +35,8 @@ export interface LogAnalyzer {
   pushBatch(batch: PreparedBatch): Int32Array;
   /** Prepares a chunk of complete lines in this thread (the next ones after those pushed so far). */
   prepareChunk(text: string, firstLineNo: number): PreparedBatch;
+  /** prepareChunk for the chunk's bytes. */
+  prepareBytes(bytes: Uint8Array, firstLineNo: number): PreparedBatch;
   /** Lines pushed so far, blank ones included. */
   readonly lines: number;
   /** Current id of a raw cluster id, after merges (valid after all lines are pushed). */
@@ -97,6 +99,7 @@ export function createLogAnalyzer(opts: AnalyzeOptions = {}): LogAnalyzer {
       return ids;
     },
     prepareChunk: (text, firstLineNo) => preparer.prepareChunk(text, firstLineNo),
+    prepareBytes: (bytes, firstLineNo) => preparer.prepareBytes(bytes, firstLineNo),
     get lines() {
       return lineNo;
     },

@@ -3,8 +3,10 @@
 // inputs and in worker threads for big ones (see parallel.ts); both produce the same batches,
 // so results do not depend on where a line was prepared.
 import { isAscii } from 'node:buffer';
+import { detach } from './detach.js';
 import { maskMessage } from './masks.js';
 import { isBlank, parseLine } from './parse-input.js';
+import { hasKeyMarker } from './redact-private-key.js';
 import { closedKeyState, createLogRedactor, openKeyState, type KeyLineState, type LogRedactionOptions } from './redact.js';
 import { estimateTokens } from './tokens.js';
 import { LOG_LEVELS, type LogLevel, type LogRecord } from './types.js';
@@ -58,6 +60,8 @@ export interface LinePreparer {
   prepareLine(line: string, lineNo: number, size: RawSize): PreparedRecord | undefined;
   /** Prepares a chunk of complete lines, the first numbered `firstLineNo`. */
   prepareChunk(text: string, firstLineNo: number): PreparedBatch;
+  /** Prepares the bytes of a chunk of complete lines (decoded a piece at a time). */
+  prepareBytes(bytes: Uint8Array, firstLineNo: number): PreparedBatch;
   /** Fixes up the next batch in input order when a private key opened in an earlier one is still open. */
   settle(batch: PreparedBatch): void;
 }
@@ -70,6 +74,17 @@ export interface RawSize {
 }
 
 export const emptyRawSize = (): RawSize => ({ rawChars: 0, sampledChars: 0, sampledTokens: 0 });
+
+interface Prepared {
+  message: string;
+  masked: string;
+}
+
+/** Distinct messages per generation of the cache of prepared messages. */
+const CACHE_SIZE = 4096;
+/** Bytes decoded into one string: below V8's large-object size, so the string dies young. */
+const PIECE_BYTES = 64 * 1024;
+const NEWLINE = 10;
 
 export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePreparer {
   const redactor = createLogRedactor(redaction);
@@ -91,11 +106,39 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
   // have closed; settle() picks the right version once the batches are back in input order.
   const stream = closedKeyState();
 
+  // Messages repeat: most lines of a busy log print one of a few hundred texts ("request
+  // completed", "POST | 200 | https://…/functions/v1/…"). Their redacted and masked forms are
+  // kept in two generations of at most CACHE_SIZE each (the older dropped when the newer fills),
+  // so a text seen recently costs one lookup. Only lines outside a private key are cached: there
+  // redaction depends on nothing but the text.
+  let recent = new Map<string, Prepared>();
+  let older = new Map<string, Prepared>();
+  const prepared = (text: string, keys: KeyLineState): Prepared => {
+    if (keys.open || hasKeyMarker(text)) {
+      const message = redactor.redactLine(text, keys);
+      return { message, masked: maskMessage(message) };
+    }
+    let p = recent.get(text);
+    if (p !== undefined) return p;
+    p = older.get(text);
+    if (p === undefined) {
+      const message = redactor.redactLine(text, keys);
+      // Copied: a slice would keep the whole chunk of input it was cut from alive.
+      p = { message: message === text ? detach(message) : message, masked: maskMessage(message) };
+    }
+    if (recent.size >= CACHE_SIZE) {
+      older = recent;
+      recent = new Map();
+    }
+    recent.set(p.message === text ? p.message : detach(text), p);
+    return p;
+  };
+
   const prepare = (record: LogRecord, keys: KeyLineState): PreparedRecord | undefined => {
     if (isBlank(record.message)) return undefined;
     // Redacted before mining: placeholders group like masks, and templates are safe to show.
-    const message = redactor.redactLine(record.message, keys);
-    return { record, message, masked: maskMessage(message) };
+    const p = prepared(record.message, keys);
+    return { record, message: p.message, masked: p.masked };
   };
 
   const prepareRecord = (record: LogRecord, seq: number, size: RawSize) => {
@@ -125,26 +168,32 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
     stream.lines = 0;
   };
 
-  const prepareChunk = (text: string, firstLineNo: number): PreparedBatch => {
+  // A chunk's lines go into one batch, a piece of text at a time (see prepareBytes).
+  const newBatch = () => ({
+    lines: 0,
+    lineNos: [] as number[],
+    levels: [] as number[],
+    times: [] as number[],
+    messages: [] as string[],
+    masked: [] as string[],
+    details: [] as (string | null)[],
+    size: emptyRawSize(),
+    keys: closedKeyState(),
+    inKey: openKeyState(),
+    ifKeyOpen: { messages: [] as string[], masked: [] as string[], openAtEnd: true },
+  });
+  type Builder = ReturnType<typeof newBatch>;
+
+  const addText = (b: Builder, text: string, firstLineNo: number) => {
     const raw = text.split('\n');
     if (raw[raw.length - 1] === '') raw.pop();
-    const n = raw.length;
-    const lineNos = new Int32Array(n);
-    const levels = new Uint8Array(n);
-    const times = new Float64Array(n);
-    const messages: string[] = [];
-    const masked: string[] = [];
-    const details: (string | null)[] = [];
-    const size = emptyRawSize();
-    const keys = closedKeyState();
-    const ifKeyOpen = { messages: [] as string[], masked: [] as string[], openAtEnd: true };
-    const inKey = openKeyState();
-    let k = 0;
-    for (let i = 0; i < n; i++) {
+    const { inKey, ifKeyOpen, keys, size } = b;
+    for (let i = 0; i < raw.length; i++) {
       let line = raw[i]!;
+      const lineNo = firstLineNo + i;
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       if (inKey.open && !isBlank(line)) {
-        const r = parseLine(line, firstLineNo + i);
+        const r = parseLine(line, lineNo);
         if (!isBlank(r.message)) {
           const m = redactor.redactLine(r.message, inKey);
           ifKeyOpen.messages.push(m);
@@ -152,29 +201,62 @@ export function createLinePreparer(redaction: LogRedactionOptions = {}): LinePre
           ifKeyOpen.openAtEnd = inKey.open;
         }
       }
-      const p = prepareLineIn(line, firstLineNo + i, size, keys);
-      if (!p) continue;
-      lineNos[k] = p.record.lineNo;
-      levels[k] = LEVEL_CODE[p.record.level];
-      times[k] = p.record.timestamp ?? Number.NaN;
-      messages.push(p.message);
-      masked.push(p.masked);
-      details.push(p.record.detail ?? null);
-      k++;
+      measure(line, lineNo, size);
+      if (isBlank(line)) continue;
+      const record = parseLine(line, lineNo);
+      if (isBlank(record.message)) continue;
+      const p = prepared(record.message, keys);
+      b.lineNos.push(lineNo);
+      b.levels.push(LEVEL_CODE[record.level]);
+      b.times.push(record.timestamp ?? Number.NaN);
+      b.messages.push(p.message);
+      b.masked.push(p.masked);
+      b.details.push(record.detail ?? null);
     }
-    return {
-      lines: n,
-      lineNos: lineNos.slice(0, k),
-      levels: levels.slice(0, k),
-      times: times.slice(0, k),
-      messages,
-      masked,
-      details,
-      keyOpenAtEnd: keys.open,
-      ifKeyOpen,
-      ...size,
-    };
+    b.lines += raw.length;
   };
 
-  return { redact, prepareRecord, prepareLine, prepareChunk, settle };
+  const finish = (b: Builder): PreparedBatch => ({
+    lines: b.lines,
+    lineNos: Int32Array.from(b.lineNos),
+    levels: Uint8Array.from(b.levels),
+    times: Float64Array.from(b.times),
+    messages: b.messages,
+    masked: b.masked,
+    details: b.details,
+    keyOpenAtEnd: b.keys.open,
+    ifKeyOpen: b.ifKeyOpen,
+    ...b.size,
+  });
+
+  const prepareChunk = (text: string, firstLineNo: number): PreparedBatch => {
+    const b = newBatch();
+    addText(b, text, firstLineNo);
+    return finish(b);
+  };
+
+  // The bytes are decoded a piece of at most PIECE_BYTES at a time (cut after a newline): a
+  // string of a whole chunk would be allocated straight into the old generation, which V8 lets
+  // grow to well over 100 MB before it first collects it; pieces die young.
+  const prepareBytes = (bytes: Uint8Array, firstLineNo: number): PreparedBatch => {
+    const b = newBatch();
+    let at = 0;
+    while (at < bytes.length) {
+      let end = bytes.length;
+      if (end - at > PIECE_BYTES) {
+        const nl = bytes.lastIndexOf(NEWLINE, at + PIECE_BYTES - 1);
+        if (nl >= at) end = nl + 1;
+        else {
+          // A line longer than a piece is decoded whole.
+          const next = bytes.indexOf(NEWLINE, at + PIECE_BYTES);
+          end = next < 0 ? bytes.length : next + 1;
+        }
+      }
+      addText(b, decodeChunk(bytes.subarray(at, end)), firstLineNo + b.lines);
+      at = end;
+    }
+    return finish(b);
+  };
+
+  return { redact, prepareRecord, prepareLine, prepareChunk, prepareBytes, settle };
 }

@@ -11,8 +11,8 @@ export interface FileSourceIo {
   openFile?: (path: string) => NodeJS.ReadableStream;
 }
 
-/** Reads of 1 MB: fewer, larger pieces for the analyzer to cut into chunks of lines. */
-const READ_BYTES = 1 << 20;
+/** Reads of 256 KB: each read is one chunk of lines for the analyzer (see parallel.ts). */
+const READ_BYTES = 256 << 10;
 
 /** The bytes of `path` (or stdin for "-"). Fails with a clear message for a bad path. */
 export async function openLogStream(path: string, io: FileSourceIo): Promise<NodeJS.ReadableStream> {

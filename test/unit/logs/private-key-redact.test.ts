@@ -93,6 +93,20 @@ describe('a private key printed line by line', () => {
     expect(out).toEqual(['<PRIVATE_KEY>', '<PRIVATE_KEY>', 'ERROR: connection reset by peer (pid 4242)', 'request completed in 123ms']);
   });
 
+  it('opens a key at every BEGIN line, also when the same key (and so the same lines) is printed again', () => {
+    // Repeated messages are prepared once and remembered; a line that opens a key must not be.
+    const body = keyBody(3);
+    const key = ['-----BEGIN PRIVATE KEY-----', ...body, '-----END PRIVATE KEY-----'];
+    const lines = ['request completed', ...key, 'request completed', ...key, 'request completed'];
+    const preparer = createLinePreparer();
+    const size = emptyRawSize();
+    const messages = lines.map((l, i) => preparer.prepareLine(l, i + 1, size)?.message);
+    expect(messages.filter((m) => m !== undefined && body.some((b) => m.includes(b)))).toEqual([]);
+    expect(messages.filter((m) => m === '<PRIVATE_KEY>')).toHaveLength(2 * key.length);
+    const chunk = createLinePreparer().prepareChunk(`${lines.join('\n')}\n`, 1);
+    expect(chunk.messages).toEqual(messages);
+  });
+
   it('is redacted when the lines are pushed one by one, as records from the Supabase API are', async () => {
     const { lines, bodies } = logWithKeys(6);
     const text = JSON.stringify(await analyzeLines(lines, { maxExamples: 50 }));
@@ -118,7 +132,7 @@ describe('a private key printed line by line', () => {
       const seen: string[] = [];
       const report = await feedStream(
         pieces(text, 700, parallel.workers > 0 ? 1 : 0),
-        { pushBatch: (b) => ((ids) => (seen.push(...b.messages), ids))(analyzer.pushBatch(b)), prepareChunk: (t, n) => analyzer.prepareChunk(t, n), lines: 0 },
+        { pushBatch: (b) => ((ids) => (seen.push(...b.messages), ids))(analyzer.pushBatch(b)), prepareBytes: (t, n) => analyzer.prepareBytes(t, n), lines: 0 },
         { ...parallel, redaction: {} },
       );
       if (parallel.workers > 0) expect(report.inWorkers).toBeGreaterThan(report.chunks / 2);
