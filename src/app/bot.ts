@@ -56,6 +56,7 @@ import { chartItems, type Attachments } from '../slack/attachments.js';
 import { timelineChart } from '../charts/timeline-chart.js';
 import { slackFileUploader } from '../slack/files.js';
 import { createMetricSampleStore, recordingHealth } from '../metrics/samples.js';
+import { coalescedHealthSaves } from './health-saves.js';
 
 export interface BotOptions {
   config: Config;
@@ -125,7 +126,7 @@ export function buildBot(o: BotOptions): Bot {
   });
   const health = recordHealth(
     o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups, ...o.healthIo }),
-    homeStore,
+    coalescedHealthSaves(homeStore),
     logger,
   );
   // The directory needs the Slack client, which needs the handlers' deps: resolve it lazily.
