@@ -53,7 +53,6 @@ import { slackFileUploader } from '../slack/files.js';
 import { createMetricSampleStore, recordingHealth } from '../metrics/samples.js';
 import { coalescedHealthSaves } from './health-saves.js';
 import { lazyService, once } from './lazy.js';
-import { takeTurns } from './turns.js';
 
 export interface BotOptions {
   config: Config;
@@ -121,21 +120,11 @@ export function buildBot(o: BotOptions): Bot {
     ...(o.searchPath ? { searchPath: o.searchPath } : {}),
     redact: (t) => redactor.redact(t),
   });
-  const recorded = recordHealth(
+  const health = recordHealth(
     o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups, ...o.healthIo }),
     coalescedHealthSaves(homeStore),
     logger,
   );
-  // The callers of one shared run are answered one per turn of the event loop (src/app/turns.ts).
-  const healthTurn = takeTurns();
-  const health: HealthService = {
-    components: () => recorded.components(),
-    async run(component) {
-      const report = await recorded.run(component);
-      await healthTurn();
-      return report;
-    },
-  };
   // The directory needs the Slack client, which needs the handlers' deps: resolve it lazily.
   const ref: { slack?: SlackApp } = {};
   const directory = slackDirectory(() => {
