@@ -32,16 +32,12 @@ import { secretsApi } from './config.js';
 import { buildDiagnosticsService } from './diagnostics.js';
 import { createOpsScheduler } from './ops-scheduler.js';
 import { alertInteractions } from '../../handlers/alerts.js';
-import { buildAnalyzeOptions, buildLogSummarizer } from './logs.js';
-import { createSupabaseLogSource } from '../logs/sources/supabase.js';
-import { createLogsService } from '../logs/service.js';
+import type { LogsService } from '../logs/service.js';
 import { createBackupService } from '../backup/service.js';
 import { backupPort } from '../backup/port.js';
 import type { IncidentService } from '../incidents/port.js';
 import { createIncidentFlows, type IncidentFlows, type PostmortemDrafter } from '../incidents/flows.js';
 import { createWarRoom, type Wait } from '../incidents/war-room.js';
-import { draftPostmortem } from '../incidents/postmortem.js';
-import { postmortemModelFromSettings } from '../incidents/postmortem-model.js';
 import { createIncidentService } from '../incidents/service.js';
 import { cadenceMs } from '../incidents/settings.js';
 import type { MaintenanceService } from '../maintenance/service.js';
@@ -55,9 +51,10 @@ import { createHomeStore } from '../home/store.js';
 import { changeSignal, recordHealth, watchEngine, watchIncidents, watchLockdown } from '../home/watch.js';
 import type { AlertEngine } from '../alerts/engine.js';
 import { chartItems, type Attachments } from '../slack/attachments.js';
-import { timelineChart } from '../charts/timeline-chart.js';
 import { slackFileUploader } from '../slack/files.js';
 import { createMetricSampleStore, recordingHealth } from '../metrics/samples.js';
+import { coalescedHealthSaves } from './health-saves.js';
+import { lazyService, once } from './lazy.js';
 
 export interface BotOptions {
   config: Config;
@@ -127,7 +124,7 @@ export function buildBot(o: BotOptions): Bot {
   });
   const health = recordHealth(
     o.health ?? buildHealthService({ config, db, fetch: o.fetch, clock, logger, notices: lockdownNotice(state, config.timezone), backups, ...o.healthIo }),
-    homeStore,
+    coalescedHealthSaves(homeStore),
     logger,
   );
   // The directory needs the Slack client, which needs the handlers' deps: resolve it lazily.
@@ -217,25 +214,38 @@ export function buildBot(o: BotOptions): Bot {
     breakGlassEnabled: config.playbooks.breakGlassEnabled,
   }), homeChanged);
   const lc = config.logs;
-  const logs = createLogsService({
-    summarizer: buildLogSummarizer(lc, { playbooks: registry, clock, logger, fetch: o.fetch }),
-    supabase:
-      lc.supabaseAccessToken && lc.supabaseProjectRef
-        ? createSupabaseLogSource({
-            accessToken: lc.supabaseAccessToken,
-            projectRef: lc.supabaseProjectRef,
-            apiUrl: lc.supabaseManagementApiUrl,
-            endpointPath: lc.supabaseLogsEndpoint,
-            fetch: o.fetch,
-            clock,
-          })
-        : undefined,
-    analyze: buildAnalyzeOptions(lc, config.secrets),
-    download: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch: o.fetch, clock },
-    clock,
-  });
+  // The log analyzer (and its worker threads, the model client) is loaded by the first /logs.
+  const logs = lazyService<LogsService>(
+    async () => {
+      const [{ createLogsService }, { createSupabaseLogSource }, { buildAnalyzeOptions, buildLogSummarizer }] = await Promise.all([
+        import('../logs/service.js'),
+        import('../logs/sources/supabase.js'),
+        import('./logs.js'),
+      ]);
+      return createLogsService({
+        summarizer: buildLogSummarizer(lc, { playbooks: registry, clock, logger, fetch: o.fetch }),
+        supabase:
+          lc.supabaseAccessToken && lc.supabaseProjectRef
+            ? createSupabaseLogSource({
+                accessToken: lc.supabaseAccessToken,
+                projectRef: lc.supabaseProjectRef,
+                apiUrl: lc.supabaseManagementApiUrl,
+                endpointPath: lc.supabaseLogsEndpoint,
+                fetch: o.fetch,
+                clock,
+              })
+            : undefined,
+        analyze: buildAnalyzeOptions(lc, config.secrets),
+        download: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch: o.fetch, clock },
+        clock,
+      });
+    },
+    { summarizeSupabase: true, summarizeFile: true },
+  );
   const oncallGroup = config.roles.oncallGroup;
-  const postmortemModel = postmortemModelFromSettings(config.logs, { clock, logger, fetch: o.fetch });
+  // The postmortem writer and its model client are loaded when the first incident is resolved.
+  const postmortemModule = once(() => import('../incidents/postmortem.js'));
+  const postmortemModel = once(async () => (await import('../incidents/postmortem-model.js')).postmortemModelFromSettings(config.logs, { clock, logger, fetch: o.fetch }));
   const flows = createIncidentFlows({
     incidents,
     settings: config.incidents,
@@ -256,23 +266,28 @@ export function buildBot(o: BotOptions): Bot {
     lockdown,
     postmortem:
       o.postmortem ??
-      ((input) =>
-        draftPostmortem({
+      (async (input) => {
+        const [{ draftPostmortem }, model] = await Promise.all([postmortemModule(), postmortemModel()]);
+        return draftPostmortem({
           ...input,
           // The headlines of the log summaries made in the war room, as the timeline tells them.
           logSummaries: input.timeline.filter((e) => e.target?.startsWith('/logs')).map((e) => e.text),
-          ...(postmortemModel ? { model: postmortemModel } : {}),
+          ...(model ? { model } : {}),
           clock,
           redact: (t) => redactor.redact(t),
           timezone: config.timezone,
           tokenBudget: config.logs.tokenBudget,
-        })),
+        });
+      }),
     upload: async (f) => {
       // The timeline strip goes with the draft; if it cannot be drawn, the draft goes alone.
-      const strip = await chartItems(attachments, [f.strip ? timelineChart(f.strip, config.timezone) : undefined]).catch((err: unknown) => {
-        logger.warn({ err }, 'timeline strip not drawn');
-        return [];
-      });
+      const drawStrip = async () => (f.strip ? (await import('../charts/timeline-chart.js')).timelineChart(f.strip, config.timezone) : undefined);
+      const strip = await drawStrip()
+        .then((chart) => chartItems(attachments, [chart]))
+        .catch((err: unknown) => {
+          logger.warn({ err }, 'timeline strip not drawn');
+          return [];
+        });
       await attachments.uploader.upload([{ filename: f.filename, title: f.title, content: f.content, snippetType: 'markdown' }, ...strip], { channel: f.channel, comment: f.comment, purpose: 'the postmortem draft' });
     },
   });

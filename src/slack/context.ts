@@ -28,9 +28,14 @@ export function attachInteraction(
   fields: { userId?: string; kind: string; name?: string; audit?: AuditHint },
 ): InteractionContext {
   const interactionId = randomUUID();
+  // The child logger is made when first used: a /health in a burst is acked before it logs
+  // anything, and making one (bindings scrubbed and serialized) is most of this step's cost.
+  let log: Logger | undefined;
   const ic: InteractionContext = {
     interactionId,
-    log: root.child({ interactionId, userId: fields.userId, kind: fields.kind, name: fields.name }),
+    get log() {
+      return (log ??= root.child({ interactionId, userId: fields.userId, kind: fields.kind, name: fields.name }));
+    },
     ...(fields.audit ? { audit: fields.audit } : {}),
   };
   context[KEY] = ic;

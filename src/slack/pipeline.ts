@@ -46,7 +46,6 @@ function auditTarget(spec: CommandSpec, sub: AnySubcommand): string {
 /** Registers the generic listener for one declared command. */
 export function registerCommand(app: App, spec: CommandSpec, deps: HandlerDeps): void {
   app.command(spec.command, async ({ command, ack, respond, client, context }) => {
-    const { log } = interaction(context, deps.logger);
     let resolved;
     try {
       resolved = resolveCommand(spec, command.text);
@@ -66,6 +65,7 @@ export function registerCommand(app: App, spec: CommandSpec, deps: HandlerDeps):
     // room all typing /health) every ack goes out first, within Slack's 3 s, and the work after.
     await new Promise<void>((resolve) => setImmediate(resolve));
 
+    const { log } = interaction(context, deps.logger);
     const who = { userId: command.user_id, channelId: command.channel_id };
     const target = auditTarget(spec, sub);
     let detail: Record<string, unknown> = sub.audit ? (sub.audit.detail?.(args) ?? {}) : {};

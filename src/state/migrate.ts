@@ -1,7 +1,8 @@
 // Forward-only migrations of the bot's state schema (opsbot). Files sql/migrations/NNN_name.sql
 // are applied in order, each in its own transaction, and recorded with a checksum; an applied
 // file that was edited afterwards stops the start rather than drifting silently. An advisory
-// lock serialises replicas starting at the same time.
+// lock serialises replicas starting at the same time; a start with nothing to apply reads the
+// record once and takes no lock.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,8 +41,26 @@ export interface MigrateResult {
   alreadyApplied: number;
 }
 
+/**
+ * Whether exactly `migrations` are recorded, each with its checksum: one read and no lock, which
+ * is every start but the first after an upgrade. Anything else (no table yet, a migration to
+ * apply, an edited or unknown one) is left to the locked path, which applies or refuses it.
+ */
+async function upToDate(client: pg.ClientBase, migrations: readonly Migration[]): Promise<boolean> {
+  let rows: { version: number; checksum: string }[];
+  try {
+    ({ rows } = await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM opsbot.schema_migrations'));
+  } catch (err) {
+    if (isConnectionLost(err)) throw err;
+    return false;
+  }
+  const recorded = new Map(rows.map((r) => [r.version, r.checksum]));
+  return rows.length === migrations.length && migrations.every((m) => recorded.get(m.version) === m.checksum);
+}
+
 /** Applies pending migrations on `client` (a dedicated connection). */
 export async function migrate(client: pg.ClientBase, migrations = listMigrations()): Promise<MigrateResult> {
+  if (await upToDate(client, migrations)) return { applied: [], alreadyApplied: migrations.length };
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
   try {
     await client.query('CREATE SCHEMA IF NOT EXISTS opsbot');

@@ -23,6 +23,20 @@ describe('state migrations', () => {
     }
   });
 
+  it('with nothing to apply take no lock: a start is not held up by a replica that is migrating', async () => {
+    const other = await db.pool.connect();
+    const client = await db.pool.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock(7346221001)');
+      const outcome = await Promise.race([migrate(client).then((r) => r.applied.length), new Promise((r) => setTimeout(() => r('waited for the lock'), 5000))]);
+      expect(outcome).toBe(0);
+    } finally {
+      await other.query('SELECT pg_advisory_unlock(7346221001)');
+      other.release();
+      client.release();
+    }
+  });
+
   it('apply from scratch on an empty database, each recorded with its checksum', async () => {
     const admin = new pg.Client({ connectionString: db.serverUrl });
     await admin.connect();
