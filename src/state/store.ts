@@ -42,9 +42,12 @@ export interface StateStore {
   audit(entry: AuditEntry): Promise<void>;
   /** Applies pending migrations. */
   migrate(): Promise<MigrateResult>;
-  /** Closes connections. */
+  /** Waits (at most CLOSE_WAIT_MS) for the audit rows still being written, then closes connections. */
   close(): Promise<void>;
 }
+
+/** How long close() waits for audit rows in flight: a stopping bot keeps its record, but never hangs on a dead database. */
+export const CLOSE_WAIT_MS = 5000;
 
 export function createStateStore(opts: { url: string; logger: Logger; connectTimeoutMs: number }): StateStore {
   const cannotConnect = (err: unknown) =>
@@ -68,6 +71,8 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
     cannotConnect,
   );
   const connect = () => checkout(pool, cannotConnect);
+  // Audit rows are often written in the background after the answer; close() waits for them.
+  const writing = new Set<Promise<unknown>>();
   return {
     pool,
     async query<R extends Record<string, unknown>>(name: SqlName, params: unknown[] = []) {
@@ -79,7 +84,13 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
       );
     },
     async audit(e) {
-      await pool.query(sql('state/audit-insert'), auditParams(e));
+      const write = pool.query(sql('state/audit-insert'), auditParams(e));
+      writing.add(write);
+      try {
+        await write;
+      } finally {
+        writing.delete(write);
+      }
     },
     async migrate() {
       const client = await connect();
@@ -93,6 +104,21 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
         client.release(releaseArg(client, failure));
       }
     },
-    close: () => pool.end(),
+    async close() {
+      // Bounded: a write stuck on a lock or a dead server must not hold the stop. pool.end()
+      // itself waits for every checked-out client, so it gets the same bound; a query still
+      // stuck then ends with the process (or when its lock is released).
+      const deadline = performance.now() + CLOSE_WAIT_MS;
+      const within = async (p: Promise<unknown>) => {
+        let timer: NodeJS.Timeout | undefined;
+        const left = Math.max(deadline - performance.now(), 0);
+        await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)).unref())]);
+        clearTimeout(timer);
+      };
+      if (writing.size > 0) await within(Promise.allSettled([...writing]));
+      const ending = pool.end();
+      ending.catch(() => undefined);
+      await within(ending);
+    },
   };
 }
