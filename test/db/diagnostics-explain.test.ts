@@ -31,9 +31,7 @@ beforeAll(async () => {
   const app = new pg.Client({ connectionString: db.url });
   await app.connect();
   try {
-    await app.query('SELECT id, dealer FROM public.big_leads WHERE status = $1 AND dealer > $2', ['new', 3]);
-    await app.query('UPDATE public.big_leads SET dealer = $1 WHERE id = $2', [7, 1]);
-    await app.query('SELECT count(*) FROM public.big_leads');
+    await runStatements(app);
     const q = async (like: string) =>
       String((await app.query<{ queryid: string }>(`SELECT queryid::text FROM extensions.pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query LIKE $1 ORDER BY calls DESC LIMIT 1`, [like])).rows[0]!.queryid);
     ids.select = await q('SELECT id, dealer FROM public.big_leads WHERE status = $1%');
@@ -43,6 +41,20 @@ beforeAll(async () => {
     await app.end();
   }
 });
+/**
+ * The statements the tests explain. pg_stat_statements is shared by the whole server and evicts
+ * its least-used entries when full (other test files keep adding theirs), so they are run again
+ * right before each explain: a statement's queryid is the same every time it is run here.
+ */
+async function runStatements(c: Pick<pg.Client, 'query'>): Promise<void> {
+  await c.query('SELECT id, dealer FROM public.big_leads WHERE status = $1 AND dealer > $2', ['new', 3]);
+  // Rolled back: counted by pg_stat_statements, and the row the write tests watch keeps its version.
+  await c.query('BEGIN');
+  await c.query('UPDATE public.big_leads SET dealer = $1 WHERE id = $2', [7, 1]);
+  await c.query('ROLLBACK');
+  await c.query('SELECT count(*) FROM public.big_leads');
+}
+
 afterAll(async () => {
   await target.close();
   await db.drop();
@@ -51,6 +63,12 @@ afterAll(async () => {
 const spec = () => dbCommand({ diagnostics: createDiagnosticsService({ db: target, clock: systemClock, timezone: 'UTC' }) });
 
 async function explain(args: string): Promise<{ report: DiagnosticReport; terminal: string; slack: string }> {
+  const c = await db.pool.connect();
+  try {
+    await runStatements(c);
+  } finally {
+    c.release();
+  }
   const r = resolveCommand(spec(), `explain ${args}`);
   if (!('sub' in r)) throw new Error('no subcommand');
   const env = { actor: 'test', clock: systemClock, timezone: 'UTC' };
