@@ -2,6 +2,12 @@
 // The `opsbot` command: runs the compiled CLI in dist/ (built by `npm ci` through the prepare
 // script, or `npm run build`).
 // `opsbot local …` (the local workspace) has its own entry, so the production CLI never loads it.
+import module from 'node:module';
+
+// V8's compiled code of the modules, kept in Node's compile cache (the system temp directory, or
+// NODE_COMPILE_CACHE), as the bot does: a CLI run then compiles only what changed since the last.
+module.enableCompileCache?.();
+
 const args = process.argv.slice(2);
 const local = args[0] === 'local';
 const main = new URL(local ? '../dist/src/local/cli-main.js' : '../dist/src/app/cli/main.js', import.meta.url);
