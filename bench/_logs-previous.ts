@@ -5,7 +5,7 @@
 // and load its analyzer. Nothing of it is kept in the repository; the build is cached in the
 // temp folder by revision.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,6 +35,17 @@ export function previousRelease(): Promise<PreviousRelease | undefined> {
   return cached;
 }
 
+/** Points dir/node_modules at this checkout's, replacing a link left by another (or a dangling one). */
+function linkModules(dir: string): void {
+  const link = path.join(dir, 'node_modules');
+  const want = path.join(ROOT, 'node_modules');
+  const stat = lstatSync(link, { throwIfNoEntry: false });
+  if (stat && !stat.isSymbolicLink()) return;
+  if (stat && readlinkSync(link) === want) return;
+  if (stat) rmSync(link);
+  symlinkSync(want, link, 'dir');
+}
+
 async function build(): Promise<PreviousRelease> {
   const rev = execFileSync('git', ['rev-parse', '--short', PREVIOUS_REV], { cwd: ROOT, encoding: 'utf8' }).trim();
   const dir = path.join(tmpdir(), `opsbot-bench-previous-${rev}`);
@@ -43,9 +54,11 @@ async function build(): Promise<PreviousRelease> {
     mkdirSync(dir, { recursive: true });
     const tar = execFileSync('git', ['archive', rev, 'src', 'handlers', 'playbooks', 'bin', 'sql', 'package.json', 'tsconfig.json', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 1 << 28 });
     execFileSync('tar', ['-x', '-C', dir], { input: tar });
-    if (!existsSync(path.join(dir, 'node_modules'))) symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    linkModules(dir);
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'inherit' });
   }
+  // The cache outlives the checkout that built it: its node_modules link must point at this one.
+  linkModules(dir);
   const mod = (await import(pathToFileURL(main).href)) as { createLogAnalyzer: PreviousRelease['createLogAnalyzer'] };
   return { rev, bin: path.join(dir, 'bin/opsbot.js'), createLogAnalyzer: mod.createLogAnalyzer };
 }
