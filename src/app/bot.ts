@@ -244,7 +244,6 @@ export function buildBot(o: BotOptions): Bot {
   );
   const oncallGroup = config.roles.oncallGroup;
   // The postmortem writer and its model client are loaded when the first incident is resolved.
-  const postmortemModule = once(() => import('../incidents/postmortem.js'));
   const postmortemModel = once(async () => (await import('../incidents/postmortem-model.js')).postmortemModelFromSettings(config.logs, { clock, logger, fetch: o.fetch }));
   const flows = createIncidentFlows({
     incidents,
@@ -267,7 +266,7 @@ export function buildBot(o: BotOptions): Bot {
     postmortem:
       o.postmortem ??
       (async (input) => {
-        const [{ draftPostmortem }, model] = await Promise.all([postmortemModule(), postmortemModel()]);
+        const [{ draftPostmortem }, model] = await Promise.all([import('../incidents/postmortem.js'), postmortemModel()]);
         return draftPostmortem({
           ...input,
           // The headlines of the log summaries made in the war room, as the timeline tells them.

@@ -13,6 +13,7 @@ import { renderChart, type ChartDef } from '../charts/render.js';
 import { clock as clockText } from '../charts/time.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import { TIMED_OUT, waitAtMost } from '../core/wait.js';
 import type { MetricSampleStore } from '../metrics/samples.js';
 import type { FileUploader } from '../slack/files.js';
 import type { HomeChartStore, StoredChart } from './chart-store.js';
@@ -143,14 +144,8 @@ export function createHomeChart(d: HomeChartDeps): HomeChart {
     );
     running.add(job);
     void job.finally(() => running.delete(job));
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'waited'>((resolve) => {
-      timer = setTimeout(() => resolve('waited'), d.waitMs ?? WAIT_MS);
-      timer.unref();
-    });
-    const result = await Promise.race([job, waited]);
-    clearTimeout(timer);
-    if (result === 'waited') {
+    const result = await waitAtMost(job, d.waitMs ?? WAIT_MS);
+    if (result === TIMED_OUT) {
       late = true;
       return meanwhile;
     }

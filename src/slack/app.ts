@@ -10,6 +10,7 @@ import { defuseBroadcasts } from './blocks.js';
 import { findControlChars } from './input.js';
 import { boltLogger, type Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
+import { waitAtMost } from '../core/wait.js';
 import type { CommandSpec, HandlerDeps, InteractionSpec } from './command.js';
 import { attachInteraction, type AuditHint, interaction, referenceId } from './context.js';
 import { registerCommand } from './pipeline.js';
@@ -201,9 +202,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
         detail: { ...hint.detail, why: o.redactor.redact(message).slice(0, 500) },
       })
       .catch((err: unknown) => log.warn({ err }, 'audit write failed'));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([write, new Promise<void>((resolve) => (timer = setTimeout(resolve, REFUSAL_AUDIT_WAIT_MS)))]);
-    clearTimeout(timer);
+    await waitAtMost(write, REFUSAL_AUDIT_WAIT_MS);
   };
 
   for (const spec of o.commands) {

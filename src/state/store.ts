@@ -8,6 +8,7 @@ import { describeConnectError } from '../db/target.js';
 import { connectionLost, checkout, guardPool, KEEPALIVE, releaseArg } from '../db/connection-lost.js';
 import { inTransaction } from '../db/transaction.js';
 import { UpstreamError, WHILE_LOST } from '../core/errors.js';
+import { waitAtMost } from '../core/wait.js';
 
 export interface AuditEntry {
   actor: string;
@@ -109,12 +110,7 @@ export function createStateStore(opts: { url: string; logger: Logger; connectTim
       // itself waits for every checked-out client, so it gets the same bound; a query still
       // stuck then ends with the process (or when its lock is released).
       const deadline = performance.now() + CLOSE_WAIT_MS;
-      const within = async (p: Promise<unknown>) => {
-        let timer: NodeJS.Timeout | undefined;
-        const left = Math.max(deadline - performance.now(), 0);
-        await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)).unref())]);
-        clearTimeout(timer);
-      };
+      const within = (p: Promise<unknown>) => waitAtMost(p, deadline - performance.now());
       if (writing.size > 0) await within(Promise.allSettled([...writing]));
       const ending = pool.end();
       ending.catch(() => undefined);
