@@ -18,10 +18,9 @@ import type { BackupEntry } from '../../src/backup/types.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { backupTools } from '../support/backup-tools.js';
-import { fixtureSql } from '../support/fixture-sql.js';
+import { seedSupabaseShaped } from '../support/fixture-sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
-const PLATFORM = fixtureSql('supabase-platform');
 const logger = pino({ level: 'silent' });
 const tools = backupTools();
 let db: TestDatabase;
@@ -36,17 +35,7 @@ const one = async <T>(text: string): Promise<T> => (await db.pool.query(text)).r
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await db.pool.query(PLATFORM);
-  await db.pool.query(`
-    INSERT INTO auth.users (id, email) SELECT gen_random_uuid(), 'u' || g || '@maple.test' FROM generate_series(1, 5) g;
-    INSERT INTO public.organizations (name) VALUES ('Maple Motors');
-    INSERT INTO public.profiles (id, organization_id, email) SELECT u.id, o.id, u.email FROM auth.users u, public.organizations o;
-    INSERT INTO public.leads (organization_id, first_name) SELECT o.id, 'Lead ' || g FROM public.organizations o, generate_series(1, 20) g;
-    INSERT INTO public.interactions (organization_id, lead_id, content) SELECT organization_id, id, 'call' FROM public.leads;
-    INSERT INTO public.api_keys (organization_id, label) SELECT id, 'zapier' FROM public.organizations;
-    INSERT INTO storage.buckets (id, name) VALUES ('avatars', 'avatars');
-    INSERT INTO storage.objects (bucket_id, name, owner) SELECT 'avatars', 'a' || g || '.png', NULL FROM generate_series(1, 3) g;
-  `);
+  await seedSupabaseShaped(db.pool);
   await db.pool.query(`CREATE ROLE ${gone} NOLOGIN`);
   await db.pool.query(`CREATE POLICY "Auditors read quotes" ON public.quotes FOR SELECT TO ${gone}, authenticated USING (true)`);
   state = createStateStore({ url: db.url, logger, connectTimeoutMs: 5000 });

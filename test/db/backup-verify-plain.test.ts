@@ -17,7 +17,7 @@ import type { BackupEntry } from '../../src/backup/types.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { backupTools } from '../support/backup-tools.js';
-import { fixtureSql } from '../support/fixture-sql.js';
+import { seedSupabaseShaped } from '../support/fixture-sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { findServerBin, startPlainCluster, type PlainCluster } from '../support/plain-cluster.js';
 
@@ -43,17 +43,7 @@ async function onPlain<T extends pg.QueryResultRow>(sqlText: string): Promise<T[
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await db.pool.query(fixtureSql('supabase-platform'));
-  await db.pool.query(`
-    INSERT INTO auth.users (id, email) SELECT gen_random_uuid(), 'u' || g || '@maple.test' FROM generate_series(1, 5) g;
-    INSERT INTO public.organizations (name) VALUES ('Maple Motors');
-    INSERT INTO public.profiles (id, organization_id, email) SELECT u.id, o.id, u.email FROM auth.users u, public.organizations o;
-    INSERT INTO public.leads (organization_id, first_name) SELECT o.id, 'Lead ' || g FROM public.organizations o, generate_series(1, 20) g;
-    INSERT INTO public.interactions (organization_id, lead_id, content) SELECT organization_id, id, 'call' FROM public.leads;
-    INSERT INTO public.api_keys (organization_id, label) SELECT id, 'zapier' FROM public.organizations;
-    INSERT INTO storage.buckets (id, name) VALUES ('avatars', 'avatars');
-    INSERT INTO storage.objects (bucket_id, name, owner) SELECT 'avatars', 'a' || g || '.png', NULL FROM generate_series(1, 3) g;
-  `);
+  await seedSupabaseShaped(db.pool);
   state = createStateStore({ url: db.url, logger, connectTimeoutMs: 5000 });
   dir = await mkdtemp(path.join(tmpdir(), 'opsbot-backup-plain-'));
   if (problem) return;

@@ -17,3 +17,21 @@ export function fixtureSql(name: 'supabase' | 'supabase-platform'): string {
     return readFileSync(full, 'utf8');
   });
 }
+
+/**
+ * A Supabase-shaped target for the backup tests: the platform fixture (extensions, API roles,
+ * grants, RLS, storage) and a few rows in each kind of table a dump must carry.
+ */
+export async function seedSupabaseShaped(db: { query(text: string): Promise<unknown> }): Promise<void> {
+  await db.query(fixtureSql('supabase-platform'));
+  await db.query(`
+    INSERT INTO auth.users (id, email) SELECT gen_random_uuid(), 'u' || g || '@maple.test' FROM generate_series(1, 5) g;
+    INSERT INTO public.organizations (name) VALUES ('Maple Motors');
+    INSERT INTO public.profiles (id, organization_id, email) SELECT u.id, o.id, u.email FROM auth.users u, public.organizations o;
+    INSERT INTO public.leads (organization_id, first_name) SELECT o.id, 'Lead ' || g FROM public.organizations o, generate_series(1, 20) g;
+    INSERT INTO public.interactions (organization_id, lead_id, content) SELECT organization_id, id, 'call' FROM public.leads;
+    INSERT INTO public.api_keys (organization_id, label) SELECT id, 'zapier' FROM public.organizations;
+    INSERT INTO storage.buckets (id, name) VALUES ('avatars', 'avatars');
+    INSERT INTO storage.objects (bucket_id, name, owner) SELECT 'avatars', 'a' || g || '.png', NULL FROM generate_series(1, 3) g;
+  `);
+}
